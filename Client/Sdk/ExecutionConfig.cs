@@ -1,0 +1,47 @@
+using OrleansFlow.Jobs;
+
+namespace OrleansFlow;
+
+/// <summary>Runtime settings of jobs built by an environment.</summary>
+public sealed class ExecutionConfig
+{
+    /// <summary>Most records a source puts into one batch (default 8192).</summary>
+    public int BatchSize { get; set; } = ExecutionSettings.Default.BatchSize;
+
+    /// <summary>Batches a sender may have in flight per channel before it waits for the receiver (default 16).</summary>
+    public int ChannelCredits { get; set; } = ExecutionSettings.Default.ChannelCredits;
+
+    /// <summary>Number of key groups, the upper bound for keyed parallelism (default 128).</summary>
+    public int MaxParallelism { get; set; } = ExecutionSettings.Default.MaxParallelism;
+
+    /// <summary>Longest a rate-limited source waits before sending a partial batch (default 100 ms).</summary>
+    public TimeSpan BufferTimeout { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.BufferTimeoutMs);
+
+    internal ExecutionSettings ToSettings()
+    {
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        }
+
+        if (ChannelCredits < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChannelCredits), ChannelCredits, "ChannelCredits must be at least 1.");
+        }
+
+        if (MaxParallelism is < 1 or > 32768)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "MaxParallelism must be between 1 and 32768.");
+        }
+
+        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds);
+    }
+
+    internal void CopyFrom(ExecutionConfig other)
+    {
+        BatchSize = other.BatchSize;
+        ChannelCredits = other.ChannelCredits;
+        MaxParallelism = other.MaxParallelism;
+        BufferTimeout = other.BufferTimeout;
+    }
+}

@@ -1,0 +1,38 @@
+using OrleansFlow.Jobs;
+
+namespace OrleansFlow.Graph;
+
+/// <summary>Builds a job's logical graph from its <see cref="JobSource"/>, on the client or on a silo.</summary>
+internal static class JobGraphBuilder
+{
+    /// <summary>The built graph with the settings the job's build left on its environment.</summary>
+    public sealed record BuiltGraph(IReadOnlyList<Transformation> Transformations, int Parallelism, ExecutionConfig Config);
+
+    public static BuiltGraph Build(JobSource source, StreamExecutionEnvironment? template = null)
+    {
+        if (source.LocalGraphId is { } local)
+        {
+            return new BuiltGraph(LocalGraphRegistry.Get(local), template?.Parallelism ?? 1, template?.Config ?? new ExecutionConfig());
+        }
+
+        var typeName = source.JobTypeName ?? throw new ArgumentException("The job source names neither a job type nor a local graph.", nameof(source));
+        var type = Type.GetType(typeName, throwOnError: false)
+            ?? throw new InvalidOperationException($"Job type '{typeName}' cannot be loaded here; is its assembly deployed?");
+        if (!typeof(IStreamJob).IsAssignableFrom(type))
+        {
+            throw new InvalidOperationException($"Type '{type.FullName}' does not implement IStreamJob.");
+        }
+
+        var job = (IStreamJob)(Activator.CreateInstance(type)
+            ?? throw new InvalidOperationException($"Job type '{type.FullName}' could not be created."));
+        var env = new StreamExecutionEnvironment(executor: null);
+        if (template is not null)
+        {
+            env.SetParallelism(template.Parallelism);
+            env.Config.CopyFrom(template.Config);
+        }
+
+        job.Build(env, source.Arguments);
+        return new BuiltGraph(env.Transformations, env.Parallelism, env.Config);
+    }
+}

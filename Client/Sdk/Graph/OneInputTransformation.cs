@@ -1,0 +1,14 @@
+using OrleansFlow.Functions;
+
+namespace OrleansFlow.Graph;
+
+/// <summary>A stateless one-input operator (map, filter, flatMap): a collector factory that can be chained.</summary>
+internal sealed class OneInputTransformation<TIn, TOut>(
+    int id, string name, Transformation input, string kind, Func<string, ICollector<TOut>, ICollector<TIn>> createOperator)
+    : Transformation<TOut>(id, name, [input])
+{
+    public override string Kind => kind;
+
+    /// <summary>Creates the operator, wired to the collector that receives its output.</summary>
+    public ICollector<TIn> CreateOperator(ICollector<TOut> downstream) => createOperator(Name, downstream);
+}

@@ -1,0 +1,50 @@
+using OrleansFlow.Execution;
+
+namespace OrleansFlow.Graph;
+
+/// <summary>
+/// A node of the logical graph the DataStream API builds lazily, as Flink's Transformation. Ids are assigned in
+/// build order, so building the same job twice gives the same ids on every silo.
+/// </summary>
+internal abstract class Transformation(int id, string name, IReadOnlyList<Transformation> inputs)
+{
+    public int Id { get; } = id;
+
+    public string Name { get; set; } = name;
+
+    public string? Uid { get; set; }
+
+    /// <summary>Parallelism set on this operator, or null for the environment's default.</summary>
+    public int? Parallelism { get; set; }
+
+    public bool ChainingEnabled { get; set; } = true;
+
+    public IReadOnlyList<Transformation> Inputs { get; } = inputs;
+
+    public abstract Type OutputType { get; }
+
+    /// <summary>Virtual nodes (partitioning, union) only shape edges; they run no code.</summary>
+    public virtual bool IsVirtual => false;
+
+    /// <summary>Most parallelism the operator supports (sources may be non-parallel).</summary>
+    public virtual int MaxParallelism => int.MaxValue;
+
+    public abstract string Kind { get; }
+
+    /// <summary>Pushes a batch of this node's output type into a collector of that type.</summary>
+    public abstract IBatchPusher CreatePusher(object collector);
+
+    /// <summary>Creates the collector that writes this node's output to channels.</summary>
+    public abstract IChannelOutput CreateChannelOutput(ChannelOutputSpec spec);
+}
+
+/// <summary>A node producing records of type <typeparamref name="T"/>.</summary>
+internal abstract class Transformation<T>(int id, string name, IReadOnlyList<Transformation> inputs)
+    : Transformation(id, name, inputs)
+{
+    public override Type OutputType => typeof(T);
+
+    public override IBatchPusher CreatePusher(object collector) => new BatchPusher<T>((Functions.ICollector<T>)collector);
+
+    public override IChannelOutput CreateChannelOutput(ChannelOutputSpec spec) => new ChannelOutput<T>(spec);
+}

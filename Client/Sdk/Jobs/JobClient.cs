@@ -1,0 +1,120 @@
+using OrleansFlow.Graph;
+using OrleansFlow.Keyed;
+using OrleansFlow.Operators;
+
+namespace OrleansFlow.Jobs;
+
+/// <summary>A handle to a submitted job: status, completion, cancellation, live keyed state and collected results.</summary>
+public sealed class JobClient
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private readonly IClusterClient _client;
+    private readonly JobSubmission _submission;
+
+    internal JobClient(IClusterClient client, JobSubmission submission)
+    {
+        _client = client;
+        _submission = submission;
+    }
+
+    /// <summary>The job's id.</summary>
+    public string JobId => _submission.JobId;
+
+    /// <summary>The job's name.</summary>
+    public string JobName => _submission.JobName;
+
+    /// <summary>The job's physical plan.</summary>
+    public JobPlan Plan => _submission.Plan;
+
+    private IJobManagerGrain Manager => _client.GetGrain<IJobManagerGrain>(JobId);
+
+    /// <summary>The current status.</summary>
+    public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) => Manager.GetStatusAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until the job is Finished, Failed or Canceled and returns its status. Throws
+    /// <see cref="JobExecutionException"/> when it failed, naming the operator and the error.
+    /// </summary>
+    public async Task<JobStatusInfo> WaitForCompletionAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            if (status.Status == JobStatus.Failed)
+            {
+                throw new JobExecutionException(JobId, status.Failure ?? new JobFailure("?", 0, "unknown failure", "?"));
+            }
+
+            if (status.Status.IsTerminal())
+            {
+                return status;
+            }
+        }
+    }
+
+    /// <summary>Cancels the job and waits until it is Canceled (or already terminal).</summary>
+    public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
+    {
+        await Manager.CancelAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            if (status.Status.IsTerminal())
+            {
+                return status;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a keyed operator's state for one key while the job runs (or after it ended, while the grain lives).
+    /// Built-in aggregations keep their value in the state named "value". Returns default when the key has none.
+    /// </summary>
+    public async Task<TValue?> QueryStateAsync<TKey, TValue>(string operatorNameOrUid, TKey key, string stateName = "value", CancellationToken cancellationToken = default)
+        where TKey : notnull
+    {
+        var op = Plan.FindOperator(operatorNameOrUid);
+        var grain = _client.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(JobId, op.Id, KeyFormat.Format(key)));
+        var value = await grain.GetStateAsync(stateName, cancellationToken).ConfigureAwait(false);
+        return value switch
+        {
+            null => default,
+            TValue typed => typed,
+            _ => throw new InvalidCastException($"State '{stateName}' of operator '{op.Name}' holds a {value.GetType().Name}, not a {typeof(TValue).Name}."),
+        };
+    }
+
+    /// <summary>Reads everything a collect sink received, by the sink's handle.</summary>
+    public Task<IReadOnlyList<T>> ReadCollectedAsync<T>(DataStreamSink<T> sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return ReadCollectedAsync<T>(sink.Transformation.Id, cancellationToken);
+    }
+
+    /// <summary>Reads everything a collect sink received, by the sink's name.</summary>
+    public Task<IReadOnlyList<T>> ReadCollectedAsync<T>(string sinkName, CancellationToken cancellationToken = default) =>
+        ReadCollectedAsync<T>(Plan.FindOperator(sinkName).Id, cancellationToken);
+
+    private async Task<IReadOnlyList<T>> ReadCollectedAsync<T>(int operatorId, CancellationToken cancellationToken)
+    {
+        var grain = _client.GetGrain<ICollectSinkGrain>(GrainKeys.Collector(JobId, operatorId));
+        const int Page = 64;
+        var results = new List<T>();
+        var from = 0;
+        while (true)
+        {
+            var batches = await grain.ReadAsync(from, Page, cancellationToken).ConfigureAwait(false);
+            foreach (var batch in batches)
+            {
+                results.AddRange((T[])batch);
+            }
+
+            if (batches.Count < Page)
+            {
+                return results;
+            }
+
+            from += batches.Count;
+        }
+    }
+}

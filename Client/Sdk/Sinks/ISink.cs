@@ -1,0 +1,55 @@
+namespace OrleansFlow.Sinks;
+
+/// <summary>A destination for records. Each parallel subtask writes through its own writer.</summary>
+/// <typeparam name="T">Record type.</typeparam>
+public interface ISink<T>
+{
+    /// <summary>Creates the writer of one subtask.</summary>
+    ISinkWriter<T> CreateWriter(SinkContext context);
+}
+
+/// <summary>Writes one subtask's records. <see cref="Write"/> buffers; <see cref="FlushAsync"/> is called after each batch.</summary>
+/// <typeparam name="T">Record type.</typeparam>
+public interface ISinkWriter<in T> : IAsyncDisposable
+{
+    /// <summary>Accepts one record.</summary>
+    void Write(T record);
+
+    /// <summary>Makes the records written so far durable or visible.</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>Called once at end of input, after the last flush.</summary>
+    ValueTask FinishAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a sink writer is for.</summary>
+public sealed class SinkContext
+{
+    /// <summary>Creates a context.</summary>
+    public SinkContext(string jobId, int operatorId, string operatorName, int subtask, int parallelism)
+    {
+        JobId = jobId;
+        OperatorId = operatorId;
+        OperatorName = operatorName;
+        Subtask = subtask;
+        Parallelism = parallelism;
+    }
+
+    /// <summary>The job.</summary>
+    public string JobId { get; }
+
+    /// <summary>The sink operator's id.</summary>
+    public int OperatorId { get; }
+
+    /// <summary>The sink operator's name.</summary>
+    public string OperatorName { get; }
+
+    /// <summary>The subtask, from 0.</summary>
+    public int Subtask { get; }
+
+    /// <summary>Number of sink subtasks.</summary>
+    public int Parallelism { get; }
+
+    /// <summary>Where collect sinks deliver batches (set by the runtime).</summary>
+    internal Func<object, CancellationToken, Task>? CollectedResults { get; init; }
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansFlow.Sources;
+
+/// <summary>
+/// Reads a UTF-8 text file line by line and parses each line into a record. Parallel subtasks read byte ranges:
+/// a line belongs to the subtask whose range holds its first byte. The position is the byte offset of the next
+/// line, so a reader can resume exactly. Lines the parse function rejects follow the <see cref="BadRecordPolicy"/>.
+/// </summary>
+/// <typeparam name="T">Record type.</typeparam>
+public sealed class TextLineSource<T> : ISource<T>
+{
+    private readonly string _path;
+    private readonly Func<string, T> _parse;
+    private readonly BadRecordPolicy _badRecords;
+
+    /// <summary>Creates the source; <paramref name="parse"/> throws on a line it cannot read.</summary>
+    public TextLineSource(string path, Func<string, T> parse, BadRecordPolicy? badRecords = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(parse);
+        _path = path;
+        _parse = parse;
+        _badRecords = badRecords ?? BadRecordPolicy.Fail;
+    }
+
+    /// <summary>The file being read.</summary>
+    public string Path => _path;
+
+    /// <inheritdoc />
+    public int MaxParallelism => int.MaxValue;
+
+    /// <inheritdoc />
+    public bool IsBounded => true;
+
+    /// <inheritdoc />
+    public ISourceReader<T> CreateReader(SourceReaderContext context) => new Reader(this, context);
+
+    private sealed class Reader : ISourceReader<T>
+    {
+        private static readonly Lock ErrorFileLock = new();
+        private readonly TextLineSource<T> _source;
+        private readonly FileStream _stream;
+        private readonly long _splitEnd;
+        private readonly List<long> _batchLineOffsets = [];
+        private byte[] _buffer = new byte[1 << 20];
+        private int _bufferStart;
+        private int _bufferEnd;
+        private long _bufferFileOffset;
+        private bool _eof;
+
+        public Reader(TextLineSource<T> source, SourceReaderContext context)
+        {
+            _source = source;
+            try
+            {
+                _stream = new FileStream(source._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot read input file '{source._path}': {e.Message}", e);
+            }
+
+            var length = _stream.Length;
+            var splitStart = length * context.Subtask / context.Parallelism;
+            _splitEnd = length * (context.Subtask + 1) / context.Parallelism;
+            if (context.StartPosition is { } resume)
+            {
+                Position = resume;
+            }
+            else
+            {
+                Position = splitStart == 0 ? 0 : FirstLineStartAtOrAfter(splitStart);
+            }
+
+            _bufferFileOffset = Position;
+            _stream.Position = Position;
+        }
+
+        public long Position { get; private set; }
+
+        public async ValueTask<bool> ReadBatchAsync(List<T> output, int maxRecords, CancellationToken cancellationToken)
+        {
+            _batchLineOffsets.Clear();
+            while (_batchLineOffsets.Count < maxRecords)
+            {
+                if (Position >= _splitEnd)
+                {
+                    return false;
+                }
+
+                var newline = Array.IndexOf(_buffer, (byte)'\n', _bufferStart, _bufferEnd - _bufferStart);
+                if (newline < 0 && !_eof)
+                {
+                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var lineEnd = newline < 0 ? _bufferEnd : newline;
+                if (newline < 0 && lineEnd == _bufferStart)
+                {
+                    return false;
+                }
+
+                var contentEnd = lineEnd > _bufferStart && _buffer[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
+                var line = Encoding.UTF8.GetString(_buffer, _bufferStart, contentEnd - _bufferStart);
+                var lineOffset = Position;
+                var consumed = (newline < 0 ? lineEnd : lineEnd + 1) - _bufferStart;
+                _bufferStart += consumed;
+                Position += consumed;
+                Accept(line, lineOffset, output);
+            }
+
+            return Position < _splitEnd && !(_eof && _bufferStart == _bufferEnd);
+        }
+
+        public string DescribeRecord(int index) =>
+            index < _batchLineOffsets.Count ? $"{_source._path} line {LineNumberAt(_batchLineOffsets[index])}" : $"{_source._path}";
+
+        public void Dispose() => _stream.Dispose();
+
+        private void Accept(string line, long lineOffset, List<T> output)
+        {
+            T record;
+            try
+            {
+                record = _source._parse(line);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var where = $"{_source._path} line {LineNumberAt(lineOffset)}";
+                if (_source._badRecords.ErrorFile is not { } errorFile)
+                {
+                    throw new BadRecordException($"Bad record at {where}: {e.Message} (line: \"{Shorten(line)}\")", e);
+                }
+
+                lock (ErrorFileLock)
+                {
+                    File.AppendAllText(errorFile, $"{where}: {e.Message}: {line}\n");
+                }
+
+                return;
+            }
+
+            output.Add(record);
+            _batchLineOffsets.Add(lineOffset);
+        }
+
+        private async ValueTask FillAsync(CancellationToken cancellationToken)
+        {
+            if (_bufferStart > 0)
+            {
+                Buffer.BlockCopy(_buffer, _bufferStart, _buffer, 0, _bufferEnd - _bufferStart);
+                _bufferFileOffset += _bufferStart;
+                _bufferEnd -= _bufferStart;
+                _bufferStart = 0;
+            }
+
+            if (_bufferEnd == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken).ConfigureAwait(false);
+            _bufferEnd += read;
+            _eof = read == 0;
+        }
+
+        private long FirstLineStartAtOrAfter(long offset)
+        {
+            using var probe = new FileStream(_source._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            probe.Position = offset - 1;
+            int b;
+            while ((b = probe.ReadByte()) >= 0)
+            {
+                if (b == '\n')
+                {
+                    return probe.Position;
+                }
+            }
+
+            return probe.Length;
+        }
+
+        private string LineNumberAt(long offset)
+        {
+            using var probe = new FileStream(_source._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var chunk = new byte[1 << 16];
+            long remaining = offset;
+            long newlines = 0;
+            while (remaining > 0)
+            {
+                var read = probe.Read(chunk, 0, (int)Math.Min(chunk.Length, remaining));
+                if (read == 0)
+                {
+                    break;
+                }
+
+                newlines += chunk.AsSpan(0, read).Count((byte)'\n');
+                remaining -= read;
+            }
+
+            return (newlines + 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";
+    }
+}

@@ -1,0 +1,158 @@
+using OrleansFlow.Graph;
+using OrleansFlow.Jobs;
+using OrleansFlow.Sources;
+
+namespace OrleansFlow;
+
+/// <summary>
+/// The context a streaming job is built and executed in, as Flink's StreamExecutionEnvironment. Building is lazy:
+/// sources and transformations only describe the graph; <see cref="ExecuteAsync"/> submits it.
+/// Get one with <see cref="ForCluster"/> (a running cluster) or <c>LocalStreamEnvironment.Create()</c> (embedded).
+/// </summary>
+public sealed class StreamExecutionEnvironment : IAsyncDisposable
+{
+    private readonly List<Transformation> _transformations = [];
+    private readonly IJobExecutor? _executor;
+
+    internal StreamExecutionEnvironment(IJobExecutor? executor) => _executor = executor;
+
+    /// <summary>Default parallelism of operators that set none (default: the number of processors).</summary>
+    public int Parallelism { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>Runtime settings (batching, flow control, key groups).</summary>
+    public ExecutionConfig Config { get; } = new();
+
+    internal IReadOnlyList<Transformation> Transformations => _transformations;
+
+    /// <summary>An environment that submits jobs to the cluster reached through <paramref name="client"/>.</summary>
+    public static StreamExecutionEnvironment ForCluster(IClusterClient client) =>
+        new(new ClusterJobExecutor(client ?? throw new ArgumentNullException(nameof(client))));
+
+    /// <summary>Sets the default parallelism.</summary>
+    public StreamExecutionEnvironment SetParallelism(int parallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        Parallelism = parallelism;
+        return this;
+    }
+
+    /// <summary>A non-parallel source emitting the given elements in order.</summary>
+    public DataStream<T> FromCollection<T>(IEnumerable<T> elements) =>
+        FromSource(new CollectionSource<T>(elements.ToArray()), "Collection Source");
+
+    /// <summary>A parallel source of the lines of a UTF-8 text file.</summary>
+    public DataStream<string> ReadTextFile(string path, double? ratePerSecond = null) =>
+        FromSource(new TextLineSource<string>(path, static line => line), $"Read {Path.GetFileName(path)}", ratePerSecond);
+
+    /// <summary>
+    /// A parallel source that parses each line of a text file (a CSV source, say). A line that
+    /// <paramref name="parse"/> rejects by throwing fails the job with its line number, or goes to an error file.
+    /// </summary>
+    public DataStream<T> ReadLines<T>(string path, Func<string, T> parse, BadRecordPolicy? onBadRecord = null, double? ratePerSecond = null) =>
+        FromSource(new TextLineSource<T>(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
+
+    /// <summary>
+    /// A deterministic parallel generator: record i is <paramref name="generate"/>(i) for i below
+    /// <paramref name="count"/>, or forever when count is null; optionally limited to a rate in records/s.
+    /// </summary>
+    public DataStream<T> Generate<T>(Func<long, T> generate, long? count = null, double? ratePerSecond = null) =>
+        FromSource(new GeneratorSource<T>(generate, count), "Generator Source", ratePerSecond);
+
+    /// <summary>The numbers from <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
+    public DataStream<long> FromSequence(long from, long to) =>
+        FromSource(new GeneratorSource<long>(i => from + i, to - from + 1), "Sequence Source");
+
+    /// <summary>A stream from any <see cref="ISource{T}"/>; <paramref name="ratePerSecond"/> throttles each subtask's share.</summary>
+    public DataStream<T> FromSource<T>(ISource<T> source, string name, double? ratePerSecond = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (ratePerSecond is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ratePerSecond), ratePerSecond, "A rate limit must be positive.");
+        }
+
+        var node = Add(new SourceTransformation<T>(NextId, $"Source: {name}", source, ratePerSecond));
+        if (source.MaxParallelism == 1)
+        {
+            node.Parallelism = 1;
+        }
+
+        return new DataStream<T>(this, node);
+    }
+
+    /// <summary>
+    /// Submits the graph built on this environment and returns a handle to the running job. Lambdas in the graph run
+    /// in this process, so this works with the embedded environment; for a cluster use <see cref="ExecuteJobAsync"/>.
+    /// </summary>
+    public async Task<JobClient> ExecuteAsync(string jobName = "OrleansFlow Job", CancellationToken cancellationToken = default)
+    {
+        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs; it cannot execute them.");
+        if (!executor.SharesProcessWithSilos)
+        {
+            throw new InvalidOperationException(
+                "A graph built in this program cannot run on a remote cluster, whose silos cannot call its lambdas. " +
+                "Put the job in an IStreamJob type and submit it with ExecuteJobAsync.");
+        }
+
+        var plan = JobPlanner.Plan(_transformations, Parallelism);
+        var jobId = NewJobId();
+        LocalGraphRegistry.Register(jobId, _transformations.ToArray());
+        var source = new JobSource(JobTypeName: null, Arguments: [], LocalGraphId: jobId);
+        return await SubmitAsync(executor, new JobSubmission(jobId, jobName, source, plan, Config.ToSettings()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds the job type with <paramref name="args"/> and submits it. Every silo rebuilds the same graph from the
+    /// type, so this works on a cluster whose silos can load the job's assembly.
+    /// </summary>
+    public async Task<JobClient> ExecuteJobAsync(Type jobType, IReadOnlyList<string>? args = null, string? jobName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobType);
+        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs; it cannot execute them.");
+        args ??= [];
+        var source = new JobSource(jobType.AssemblyQualifiedName, args, LocalGraphId: null);
+        var built = JobGraphBuilder.Build(source, this);
+        var plan = JobPlanner.Plan(built.Transformations, built.Parallelism);
+        var submission = new JobSubmission(NewJobId(), jobName ?? jobType.Name, source, plan, built.Config.ToSettings());
+        return await SubmitAsync(executor, submission, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds and submits a job type; see <see cref="ExecuteJobAsync(Type, IReadOnlyList{string}?, string?, CancellationToken)"/>.</summary>
+    public Task<JobClient> ExecuteJobAsync<TJob>(IReadOnlyList<string>? args = null, string? jobName = null, CancellationToken cancellationToken = default)
+        where TJob : IStreamJob, new() => ExecuteJobAsync(typeof(TJob), args, jobName, cancellationToken);
+
+    /// <summary>A handle to a job already submitted to the cluster this environment reaches.</summary>
+    public async Task<JobClient> AttachAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs.");
+        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
+        return new JobClient(client, submission);
+    }
+
+    /// <summary>Stops the embedded silo, if this environment started one.</summary>
+    public ValueTask DisposeAsync() => _executor?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    internal int NextId => _transformations.Count;
+
+    internal T Add<T>(T transformation)
+        where T : Transformation
+    {
+        if (transformation.Id != _transformations.Count)
+        {
+            throw new InvalidOperationException("Transformations must be added in id order.");
+        }
+
+        _transformations.Add(transformation);
+        return transformation;
+    }
+
+    private static string NewJobId() => Guid.NewGuid().ToString("N");
+
+    private static async Task<JobClient> SubmitAsync(IJobExecutor executor, JobSubmission submission, CancellationToken cancellationToken)
+    {
+        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        await client.GetGrain<IJobManagerGrain>(submission.JobId).SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+        return new JobClient(client, submission);
+    }
+}

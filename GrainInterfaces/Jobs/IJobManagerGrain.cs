@@ -1,0 +1,36 @@
+using Orleans.Concurrency;
+
+namespace OrleansFlow.Jobs;
+
+/// <summary>One per job (key: job id). Deploys the plan, tracks status, surfaces the first failure and cancels.</summary>
+[Alias("flow.IJobManagerGrain")]
+public interface IJobManagerGrain : IGrainWithStringKey
+{
+    /// <summary>Accepts a job and deploys it. Submitting the same job id twice is an error.</summary>
+    [Alias("Submit")]
+    Task<JobStatusInfo> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken);
+
+    /// <summary>The job's submission, for silos that need to rebuild its graph.</summary>
+    [Alias("GetSubmission"), AlwaysInterleave]
+    Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current status.</summary>
+    [Alias("GetStatus"), AlwaysInterleave]
+    Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>Waits until the job is terminal or <paramref name="maxWait"/> passes, then returns the status.</summary>
+    [Alias("WaitForStatusChange"), AlwaysInterleave]
+    Task<JobStatusInfo> WaitForTerminalAsync(TimeSpan maxWait, CancellationToken cancellationToken);
+
+    /// <summary>Cancels the job: sources stop, every task is told to stop.</summary>
+    [Alias("Cancel")]
+    Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken);
+
+    /// <summary>A subtask reports that it received end of input on every input and flushed its output.</summary>
+    [Alias("ReportFinished")]
+    Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken);
+
+    /// <summary>A subtask reports a failure.</summary>
+    [Alias("ReportFailure")]
+    Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken);
+}

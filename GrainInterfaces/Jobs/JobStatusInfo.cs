@@ -1,0 +1,17 @@
+namespace OrleansFlow.Jobs;
+
+/// <summary>A snapshot of a job's status.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="JobName">Display name.</param>
+/// <param name="Status">Life-cycle state.</param>
+/// <param name="Failure">The first failure, if the job failed.</param>
+/// <param name="FinishedTasks">Subtasks that have finished.</param>
+/// <param name="TotalTasks">All subtasks of the job.</param>
+[GenerateSerializer, Immutable, Alias("flow.JobStatusInfo")]
+public sealed record JobStatusInfo(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string JobName,
+    [property: Id(2)] JobStatus Status,
+    [property: Id(3)] JobFailure? Failure,
+    [property: Id(4)] int FinishedTasks,
+    [property: Id(5)] int TotalTasks);

@@ -1,0 +1,27 @@
+using Orleans.Concurrency;
+
+namespace OrleansFlow.Operators;
+
+/// <summary>
+/// One subtask of one vertex (operator chain) of one job attempt; key from <see cref="GrainKeys.Task"/>.
+/// It holds no keyed state. Its input arrives on the Orleans stream whose key equals its grain key.
+/// </summary>
+[Alias("flow.IOperatorGrain")]
+public interface IOperatorGrain : IGrainWithStringKey
+{
+    /// <summary>Activates the task and builds its operator chain; fails if the job's graph cannot be built here.</summary>
+    [Alias("Deploy")]
+    Task DeployAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts producing (sources only; a no-op for other tasks).</summary>
+    [Alias("Start")]
+    Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>A receiver returns credits: the sender may put that many more batches on the channel to it.</summary>
+    [Alias("GrantCredits"), AlwaysInterleave]
+    Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, CancellationToken cancellationToken);
+
+    /// <summary>Stops the task: a source stops producing, any task drops further input.</summary>
+    [Alias("Cancel"), AlwaysInterleave]
+    Task CancelAsync(CancellationToken cancellationToken);
+}
