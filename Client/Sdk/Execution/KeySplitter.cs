@@ -12,7 +12,7 @@ internal readonly record struct KeySlice(string KeyText, object Key, object Reco
 internal interface IKeySplitter
 {
     /// <summary>Splits a batch; slices come in order of each key's first record.</summary>
-    IReadOnlyList<KeySlice> Split(object records);
+    IReadOnlyList<KeySlice> Split(object records, int start, int end);
 }
 
 internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplitter
@@ -20,13 +20,14 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
 {
     private readonly KeyRouter<TIn, TKey> _router = (KeyRouter<TIn, TKey>)router;
 
-    public IReadOnlyList<KeySlice> Split(object records)
+    public IReadOnlyList<KeySlice> Split(object records, int start, int end)
     {
         var array = (TIn[])records;
         var groups = new Dictionary<TKey, List<TIn>>();
         var order = new List<TKey>();
-        foreach (var record in array)
+        for (var i = start; i < end; i++)
         {
+            var record = array[i];
             var key = _router.Key(record);
             if (!groups.TryGetValue(key, out var list))
             {

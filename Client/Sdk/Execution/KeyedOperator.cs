@@ -148,6 +148,14 @@ internal sealed class OutputBuffer<T> : ICollector<T>
     public void Collect(T record) => (_records ??= []).Add(record);
 
     public T[]? ToArrayOrNull() => _records?.ToArray();
+
+    /// <summary>A collector that drops everything.</summary>
+    internal sealed class Discard : ICollector<T>
+    {
+        public void Collect(T record)
+        {
+        }
+    }
 }
 
 /// <summary>What keyed functions get when opened.</summary>

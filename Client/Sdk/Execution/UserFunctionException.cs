@@ -1,6 +1,9 @@
 namespace OrleansFlow.Execution;
 
-/// <summary>A user function threw; carries the operator's name and, once known, where the record came from.</summary>
+/// <summary>
+/// A user function threw. The message names the operator and, once known, where the record came from; it is fixed
+/// at construction so it survives serialization between silos.
+/// </summary>
 public sealed class UserFunctionException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -24,18 +27,7 @@ public sealed class UserFunctionException : Exception
     public string OperatorName { get; init; } = string.Empty;
 
     /// <summary>Where the record being processed came from, if known.</summary>
-    public string? RecordPosition { get; set; }
-
-    /// <summary>The message, with the record's position when known.</summary>
-    public override string Message =>
-        RecordPosition is null ? base.Message : $"{base.Message} (record: {RecordPosition})";
-
-    /// <summary>Sets where the failing record came from; returns this exception.</summary>
-    public UserFunctionException At(string position)
-    {
-        RecordPosition = position;
-        return this;
-    }
+    public string? RecordPosition { get; init; }
 
     /// <summary>Wraps an exception a user function of <paramref name="operatorName"/> threw.</summary>
     public static UserFunctionException For(string operatorName, Exception inner)
@@ -43,4 +35,8 @@ public sealed class UserFunctionException : Exception
         ArgumentNullException.ThrowIfNull(inner);
         return new UserFunctionException($"Operator '{operatorName}' failed: {inner.GetType().Name}: {inner.Message}", inner) { OperatorName = operatorName };
     }
+
+    /// <summary>The same failure, with the record's position added to the message.</summary>
+    public UserFunctionException At(string position) =>
+        new($"{Message} (record: {position})", InnerException ?? this) { OperatorName = OperatorName, RecordPosition = position };
 }

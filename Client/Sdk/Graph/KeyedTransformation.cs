@@ -18,12 +18,17 @@ internal sealed class KeyedTransformation<TKey, TIn, TOut>(
     public IKeyedOperator Operator => _operator.Value;
 
     public IKeySplitter CreateSplitter() => new KeySplitter<TKey, TIn>(Router);
+
+    public object InputRouter => Router;
 }
 
 /// <summary>The untyped view of a keyed operator node the runtime needs.</summary>
 internal interface IKeyedTransformation
 {
     IKeyedOperator Operator { get; }
+
+    /// <summary>The key router of the operator's input (an <c>IKeyRouter</c> of the input type).</summary>
+    object InputRouter { get; }
 
     IKeySplitter CreateSplitter();
 }

@@ -1,10 +1,12 @@
+using OrleansFlow.Execution;
+using OrleansFlow.Functions;
 using OrleansFlow.Sources;
 
 namespace OrleansFlow.Graph;
 
 /// <summary>A source operator.</summary>
 internal sealed class SourceTransformation<T>(int id, string name, ISource<T> source, double? ratePerSecond)
-    : Transformation<T>(id, name, [])
+    : Transformation<T>(id, name, []), ISourceTransformation
 {
     public ISource<T> Source { get; } = source;
 
@@ -13,4 +15,15 @@ internal sealed class SourceTransformation<T>(int id, string name, ISource<T> so
     public override int MaxParallelism => Source.MaxParallelism;
 
     public override string Kind => "Source";
+
+    public ISourceDriver CreateDriver(object downstream, SourceReaderContext context) =>
+        new SourceDriver<T>(Name, Source.CreateReader(context), (ICollector<T>)downstream);
+}
+
+/// <summary>The untyped view of a source node.</summary>
+internal interface ISourceTransformation
+{
+    double? RatePerSecond { get; }
+
+    ISourceDriver CreateDriver(object downstream, SourceReaderContext context);
 }

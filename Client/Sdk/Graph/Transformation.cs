@@ -36,6 +36,12 @@ internal abstract class Transformation(int id, string name, IReadOnlyList<Transf
 
     /// <summary>Creates the collector that writes this node's output to channels.</summary>
     public abstract IChannelOutput CreateChannelOutput(ChannelOutputSpec spec);
+
+    /// <summary>A collector of this node's output type that copies each record to all <paramref name="collectors"/>.</summary>
+    public abstract object CreateFanOut(IReadOnlyList<object> collectors);
+
+    /// <summary>A collector of this node's output type that drops records (an output nobody consumes).</summary>
+    public abstract object CreateDiscard();
 }
 
 /// <summary>A node producing records of type <typeparamref name="T"/>.</summary>
@@ -47,4 +53,9 @@ internal abstract class Transformation<T>(int id, string name, IReadOnlyList<Tra
     public override IBatchPusher CreatePusher(object collector) => new BatchPusher<T>((Functions.ICollector<T>)collector);
 
     public override IChannelOutput CreateChannelOutput(ChannelOutputSpec spec) => new ChannelOutput<T>(spec);
+
+    public override object CreateFanOut(IReadOnlyList<object> collectors) =>
+        collectors.Count == 1 ? collectors[0] : new ChainedOperators.FanOut<T>(collectors.Cast<Functions.ICollector<T>>().ToArray());
+
+    public override object CreateDiscard() => new OutputBuffer<T>.Discard();
 }

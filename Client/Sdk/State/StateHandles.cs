@@ -38,9 +38,11 @@ internal sealed class ValueStateHandle<T>(string name) : IValueState<T>
 }
 
 /// <summary>The stored form of a value state.</summary>
-internal sealed class ValueHolder<T>(T value)
+internal sealed class ValueHolder<T>(T value) : IValueHolder
 {
     public T Value { get; set; } = value;
+
+    object? IValueHolder.BoxedValue => Value;
 
     public override string? ToString() => Value?.ToString();
 }
@@ -109,4 +111,16 @@ internal sealed class MapStateHandle<TKey, TValue>(string name) : IMapState<TKey
     public bool Contains(TKey key) => Existing?.ContainsKey(key) ?? false;
 
     public void Clear() => KeyedStateStore.Current.Remove(name);
+}
+
+/// <summary>The untyped view of a stored value state.</summary>
+internal interface IValueHolder
+{
+    object? BoxedValue { get; }
+}
+
+/// <summary>Turns stored state into what clients read.</summary>
+internal static class StateValues
+{
+    public static object? Unwrap(object? stored) => stored is IValueHolder holder ? holder.BoxedValue : stored;
 }

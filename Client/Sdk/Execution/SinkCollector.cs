@@ -1,0 +1,53 @@
+using OrleansFlow.Functions;
+using OrleansFlow.Sinks;
+
+namespace OrleansFlow.Execution;
+
+/// <summary>A sink writer seen as the end of a chain: collects records, flushes after each batch, finishes at end of input.</summary>
+internal interface ISinkCollector : IAsyncDisposable
+{
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    ValueTask FinishAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector
+{
+    public void Collect(T record)
+    {
+        try
+        {
+            writer.Write(record);
+        }
+        catch (Exception e) when (e is not UserFunctionException)
+        {
+            throw UserFunctionException.For(operatorName, e);
+        }
+    }
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(operatorName, e);
+        }
+    }
+
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(operatorName, e);
+        }
+    }
+
+    public ValueTask DisposeAsync() => writer.DisposeAsync();
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using OrleansFlow.Jobs;
+
+namespace OrleansFlow.Diagnostics;
+
+/// <summary>All runtime log messages, source-generated.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(OrleansFlowEventIds.TaskDeployed, LogLevel.Debug, "Task {TaskKey} deployed: {VertexName}")]
+    public static partial void TaskDeployed(ILogger logger, string taskKey, string vertexName);
+
+    [LoggerMessage(OrleansFlowEventIds.TaskFailed, LogLevel.Warning, "Task {TaskKey} failed")]
+    public static partial void TaskFailed(ILogger logger, Exception exception, string taskKey);
+
+    [LoggerMessage(OrleansFlowEventIds.TaskFinished, LogLevel.Debug, "Task {TaskKey} finished")]
+    public static partial void TaskFinished(ILogger logger, string taskKey);
+
+    [LoggerMessage(OrleansFlowEventIds.SourceFinished, LogLevel.Debug, "Source task {TaskKey} read {Records} records")]
+    public static partial void SourceFinished(ILogger logger, string taskKey, long records);
+
+    [LoggerMessage(OrleansFlowEventIds.StaleBatchDropped, LogLevel.Debug, "Task {TaskKey} dropped a batch of attempt {Attempt}")]
+    public static partial void StaleBatchDropped(ILogger logger, string taskKey, int attempt);
+
+    [LoggerMessage(OrleansFlowEventIds.JobSubmitted, LogLevel.Information, "Job {JobId} ({JobName}) submitted with {Tasks} tasks")]
+    public static partial void JobSubmitted(ILogger logger, string jobId, string jobName, int tasks);
+
+    [LoggerMessage(OrleansFlowEventIds.JobStatusChanged, LogLevel.Information, "Job {JobId} is {Status}")]
+    public static partial void JobStatusChanged(ILogger logger, string jobId, JobStatus status);
+
+    [LoggerMessage(OrleansFlowEventIds.JobDeployFailed, LogLevel.Warning, "Job {JobId} could not be deployed")]
+    public static partial void JobDeployFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(OrleansFlowEventIds.JobFailed, LogLevel.Warning, "Job {JobId} failed in {OperatorName}[{Subtask}]: {Message}")]
+    public static partial void JobFailed(ILogger logger, string jobId, string operatorName, int subtask, string message);
+}

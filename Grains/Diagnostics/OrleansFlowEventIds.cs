@@ -1,0 +1,18 @@
+namespace OrleansFlow.Diagnostics;
+
+/// <summary>Event ids of OrleansFlow log messages, ranged by area.</summary>
+internal static class OrleansFlowEventIds
+{
+    // 3xxx: operators
+    public const int TaskDeployed = 3000;
+    public const int TaskFailed = 3001;
+    public const int TaskFinished = 3002;
+    public const int SourceFinished = 3003;
+    public const int StaleBatchDropped = 3004;
+
+    // 4xxx: job manager
+    public const int JobSubmitted = 4000;
+    public const int JobStatusChanged = 4001;
+    public const int JobDeployFailed = 4002;
+    public const int JobFailed = 4003;
+}

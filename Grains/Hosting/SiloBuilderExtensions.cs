@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using OrleansFlow.Configuration;
+using OrleansFlow.Runtime;
+
+namespace OrleansFlow.Hosting;
+
+/// <summary>Adds the OrleansFlow runtime to a silo.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers OrleansFlow's streams, services and options. The silo still needs clustering and, for
+    /// <see cref="FlowNames.PubSubStorage"/>, a grain storage provider (memory storage is added when none is).
+    /// </summary>
+    public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var channels = new ChannelOptions();
+        configureChannels?.Invoke(channels);
+        if (channels.QueuePartitions < 1 || channels.MaxBatchesPerPoll < 1 || channels.PollPeriod <= TimeSpan.Zero)
+        {
+            throw new OptionsValidationException(nameof(ChannelOptions), typeof(ChannelOptions), ["QueuePartitions, MaxBatchesPerPoll and PollPeriod must be positive."]);
+        }
+
+        builder.Services.AddSingleton(Options.Create(channels));
+        builder.Services.AddSingleton<JobGraphCache>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddMemoryGrainStorage(FlowNames.PubSubStorage);
+        builder.AddMemoryStreams(FlowNames.ChannelStreamProvider, streams =>
+        {
+            streams.ConfigurePartitioning(channels.QueuePartitions);
+            streams.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = channels.PollPeriod));
+            streams.ConfigureCache(o => o.Configure(c => c.MaxAddCount = channels.MaxBatchesPerPoll));
+            streams.ConfigureCacheEviction(o => o.Configure(e =>
+            {
+                e.DataMinTimeInCache = TimeSpan.FromSeconds(1);
+                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
+                e.MetadataMinTimeInCache = TimeSpan.FromSeconds(30);
+            }));
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrleansFlow.Operators;
+
+/// <summary>Holds a collect sink's batches in arrival order for clients to page through.</summary>
+[GrainType("flow.collect")]
+[CollectionAgeLimit(Hours = 1)]
+internal sealed class CollectSinkGrain : Grain, ICollectSinkGrain
+{
+    private readonly List<object> _batches = [];
+
+    public Task AppendAsync(int subtask, object records, CancellationToken cancellationToken)
+    {
+        _batches.Add(records);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<object>> ReadAsync(int fromBatch, int maxBatches, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatches, 1);
+        var count = Math.Clamp(_batches.Count - fromBatch, 0, maxBatches);
+        return Task.FromResult<IReadOnlyList<object>>(_batches.GetRange(Math.Min(fromBatch, _batches.Count), count));
+    }
+}

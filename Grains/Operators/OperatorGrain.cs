@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using OrleansFlow.Diagnostics;
+using OrleansFlow.Jobs;
+using OrleansFlow.Messages;
+using OrleansFlow.Runtime;
+
+namespace OrleansFlow.Operators;
+
+/// <summary>
+/// A subtask of an operator chain. A regular (not stateless-worker) grain, so its input stream is FIFO per channel,
+/// which control markers rely on. The stream handler never throws: a throwing consumer stalls its whole stream queue,
+/// so failures are reported to the job manager instead.
+/// </summary>
+[ImplicitStreamSubscription(FlowNames.ChannelNamespace)]
+[GrainType("flow.operator")]
+internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
+{
+    private TaskAddress _address;
+    private TaskRuntime? _runtime;
+    private bool _failed;
+    private IGrainTimer? _processingTimer;
+    private long? _processingTimerDue;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _address = GrainKeys.ParseTask(this.GetPrimaryKeyString());
+        var stream = this.GetStreamProvider(FlowNames.ChannelStreamProvider)
+            .GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync((batch, _) => OnBatchAsync(batch));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_runtime is not null)
+        {
+            _runtime.Cancel();
+            await _runtime.DisposeAsync();
+        }
+    }
+
+    public async Task DeployAsync(CancellationToken cancellationToken) => await EnsureRuntimeAsync(cancellationToken);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var runtime = await EnsureRuntimeAsync(cancellationToken);
+        if (runtime.IsSource)
+        {
+            _ = RunSourceAsync(runtime);
+        }
+    }
+
+    public Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, CancellationToken cancellationToken)
+    {
+        _runtime?.Grant(targetVertex, targetSubtask, credits);
+        return Task.CompletedTask;
+    }
+
+    public Task CancelAsync(CancellationToken cancellationToken)
+    {
+        _runtime?.Cancel();
+        _processingTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task OnBatchAsync(ChannelBatch batch)
+    {
+        if (_failed)
+        {
+            return;
+        }
+
+        try
+        {
+            var runtime = await EnsureRuntimeAsync(CancellationToken.None);
+            var returnCredit = await runtime.OnBatchAsync(batch);
+            ScheduleProcessingTimer(runtime);
+            if (returnCredit)
+            {
+                var sender = GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_address.JobId, batch.SenderVertex, batch.SenderSubtask, _address.Attempt));
+                await sender.GrantCreditsAsync(_address.VertexId, _address.Subtask, 1, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
+    }
+
+    private async Task RunSourceAsync(TaskRuntime runtime)
+    {
+        try
+        {
+            await runtime.RunSourceAsync();
+        }
+        catch (OperationCanceledException) when (runtime.IsCancelled)
+        {
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
+    }
+
+    private async Task<TaskRuntime> EnsureRuntimeAsync(CancellationToken cancellationToken)
+    {
+        if (_runtime is not null)
+        {
+            return _runtime;
+        }
+
+        var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
+        _runtime ??= new TaskRuntime(GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address);
+        Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
+        return _runtime;
+    }
+
+    private void ScheduleProcessingTimer(TaskRuntime runtime)
+    {
+        var next = runtime.NextProcessingTimer;
+        if (next == _processingTimerDue)
+        {
+            return;
+        }
+
+        _processingTimer?.Dispose();
+        _processingTimerDue = next;
+        if (next is not { } due)
+        {
+            _processingTimer = null;
+            return;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, due - time.GetUtcNow().ToUnixTimeMilliseconds()));
+        _processingTimer = this.RegisterGrainTimer(FireProcessingTimersAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task FireProcessingTimersAsync(CancellationToken cancellationToken)
+    {
+        if (_runtime is not { } runtime || _failed)
+        {
+            return;
+        }
+
+        try
+        {
+            _processingTimerDue = null;
+            await runtime.FireProcessingTimersAsync();
+            ScheduleProcessingTimer(runtime);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
+    }
+
+    private async Task FailAsync(Exception exception)
+    {
+        if (_failed)
+        {
+            return;
+        }
+
+        _failed = true;
+        Log.TaskFailed(logger, exception, this.GetPrimaryKeyString());
+        _runtime?.Cancel();
+        var failure = _runtime?.DescribeFailure(exception)
+            ?? new JobFailure($"vertex {_address.VertexId}", _address.Subtask, exception.Message, exception.GetType().Name);
+        try
+        {
+            await GrainFactory.GetGrain<IJobManagerGrain>(_address.JobId).ReportFailureAsync(_address.Attempt, failure, CancellationToken.None);
+        }
+        catch (Exception reportError)
+        {
+            Log.TaskFailed(logger, reportError, this.GetPrimaryKeyString());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using OrleansFlow.Jobs;
+using OrleansFlow.Messages;
+
+namespace OrleansFlow.Runtime;
+
+/// <summary>
+/// The receiving side's bookkeeping: which channels feed this subtask, the next sequence number expected on each
+/// (a gap means a lost batch and fails the job loudly) and which have ended.
+/// </summary>
+internal sealed class InputTracker
+{
+    private readonly Dictionary<(int Vertex, int Subtask), long> _expected = [];
+    private readonly HashSet<(int Vertex, int Subtask)> _ended = [];
+
+    public InputTracker(JobPlan plan, int vertexId, int subtask)
+    {
+        foreach (var edge in plan.InputsOf(vertexId))
+        {
+            var senders = edge.Partition == PartitionKind.Forward ? [subtask] : Enumerable.Range(0, plan.Vertex(edge.Source).Parallelism);
+            foreach (var sender in senders)
+            {
+                _expected[(edge.Source, sender)] = 0;
+            }
+        }
+    }
+
+    public int ChannelCount => _expected.Count;
+
+    public bool AllEnded => _ended.Count == _expected.Count;
+
+    /// <summary>Checks that the batch is the next one of its channel.</summary>
+    public void Accept(ChannelBatch batch)
+    {
+        var channel = (batch.SenderVertex, batch.SenderSubtask);
+        if (!_expected.TryGetValue(channel, out var expected))
+        {
+            throw new InvalidOperationException($"Received a batch from vertex {batch.SenderVertex} subtask {batch.SenderSubtask}, which is not an input of this task.");
+        }
+
+        if (batch.Sequence != expected)
+        {
+            throw new InvalidOperationException(
+                $"Channel from vertex {batch.SenderVertex} subtask {batch.SenderSubtask} delivered batch {batch.Sequence} where {expected} was expected: records were lost or reordered.");
+        }
+
+        if (_ended.Contains(channel))
+        {
+            throw new InvalidOperationException($"Channel from vertex {batch.SenderVertex} subtask {batch.SenderSubtask} sent data after its end of input.");
+        }
+
+        _expected[channel] = expected + 1;
+    }
+
+    /// <summary>Records a channel's end of input; returns true when it was the last open channel.</summary>
+    public bool End(int senderVertex, int senderSubtask) => _ended.Add((senderVertex, senderSubtask)) && AllEnded;
+}
