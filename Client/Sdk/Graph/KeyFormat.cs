@@ -9,6 +9,8 @@ namespace OrleansFlow.Graph;
 /// </summary>
 internal static class KeyFormat
 {
+    private static readonly JsonSerializerOptions KeyJson = new() { IncludeFields = true };
+
     public static string Format<TKey>(TKey key)
         where TKey : notnull => key switch
         {
@@ -16,7 +18,7 @@ internal static class KeyFormat
             IFormattable f when IsSimple(typeof(TKey)) => f.ToString(null, CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
             char c => c.ToString(),
-            _ => JsonSerializer.Serialize(key),
+            _ => JsonSerializer.Serialize(key, KeyJson),
         };
 
     public static int StableHash<TKey>(TKey key)
