@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using OrleansFlow.Examples;
+using OrleansFlow.Jobs;
+using OrleansFlow.Tests.Fixtures;
+
+namespace OrleansFlow.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class WordCountClusterTests(FlowClusterFixture fixture) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("flow-wc-").FullName;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task WordCount_WhenRunOnTwoSilos_EmitsEveryRunningCountOfAnIndependentCount(int parallelism)
+    {
+        var input = WriteText(lines: 3000, seed: 7);
+        var output = Path.Combine(_dir, $"out-{parallelism}.txt");
+
+        var job = await fixture.Environment(parallelism).ExecuteJobAsync<WordCountJob>(["--input", input, "--output", output], cancellationToken: TestTimeouts.JobToken());
+        var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
+
+        Assert.Equal(JobStatus.Finished, status.Status);
+        var expected = IndependentCount(input);
+        var lines = File.ReadAllLines(output);
+        // Streaming semantics: a word counted n times appears as word,1 ... word,n, in that order.
+        var expectedLines = expected.SelectMany(kv => Enumerable.Range(1, (int)kv.Value).Select(i => $"{kv.Key},{i}")).Order(StringComparer.Ordinal);
+        Assert.Equal(expectedLines, lines.Order(StringComparer.Ordinal));
+        var last = lines.Select(l => l.Split(',')).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected.OrderBy(kv => kv.Key), last.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task WordCount_WhenParallelismDiffers_GivesTheSameOutputLines()
+    {
+        var input = WriteText(lines: 500, seed: 11);
+        var outputs = new List<string[]>();
+        foreach (var parallelism in new[] { 1, 4 })
+        {
+            var output = Path.Combine(_dir, $"agree-{parallelism}.txt");
+            var job = await fixture.Environment(parallelism).ExecuteJobAsync<WordCountJob>(["--input", input, "--output", output], cancellationToken: TestTimeouts.JobToken());
+            await job.WaitForCompletionAsync(TestTimeouts.JobToken());
+            outputs.Add(File.ReadAllLines(output).Order(StringComparer.Ordinal).ToArray());
+        }
+
+        Assert.NotEmpty(outputs[0]);
+        Assert.Equal(outputs[0], outputs[1]);
+    }
+
+    [Fact]
+    public async Task QueryState_WhileJobHasRun_ReturnsTheKeysCurrentSum()
+    {
+        var input = WriteText(lines: 200, seed: 3);
+        var job = await fixture.Environment(2).ExecuteJobAsync<WordCountJob>(["--input", input, "--output", Path.Combine(_dir, "q.txt")], cancellationToken: TestTimeouts.JobToken());
+        await job.WaitForCompletionAsync(TestTimeouts.JobToken());
+
+        var expected = IndependentCount(input);
+        var word = expected.MaxBy(kv => kv.Value).Key;
+        var state = await job.QueryStateAsync<string, (string Word, long Count)>("Word Count", word);
+        Assert.Equal((word, expected[word]), state);
+        Assert.Equal(default, await job.QueryStateAsync<string, (string Word, long Count)>("Word Count", "no-such-word"));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => job.QueryStateAsync<string, (string, long)>("No Such Operator", word));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteText(int lines, int seed)
+    {
+        string[] vocabulary = ["Stream", "flink", "ORLEANS", "grain", "silo", "window", "state", "key", "the", "a", "don't", "x_y", "42", "naïve"];
+        string[] separators = [" ", ", ", "! ", " -- ", "\t", "... ", "?"];
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        for (var i = 0; i < lines; i++)
+        {
+            var words = random.Next(0, 12);
+            for (var w = 0; w < words; w++)
+            {
+                text.Append(vocabulary[random.Next(vocabulary.Length)]).Append(separators[random.Next(separators.Length)]);
+            }
+
+            text.Append('\n');
+        }
+
+        var path = Path.Combine(_dir, $"input-{seed}.txt");
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    /// <summary>Counts words with an independent tokenizer: Java's \W is [^a-zA-Z0-9_].</summary>
+    private static Dictionary<string, long> IndependentCount(string path) =>
+        File.ReadLines(path)
+            .SelectMany(line => Regex.Split(line.ToLowerInvariant(), "[^a-z0-9_]+"))
+            .Where(w => w.Length > 0)
+            .GroupBy(w => w)
+            .ToDictionary(g => g.Key, g => (long)g.Count());
+}
