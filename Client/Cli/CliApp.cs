@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansFlow.Examples;
 using OrleansFlow.Hosting;
 using OrleansFlow.Jobs;
+using OrleansFlow.Silo;
 
 namespace OrleansFlow.Cli;
 
@@ -25,6 +28,7 @@ internal static class CliApp
             return args switch
             {
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stderr, cancel.Token),
+                ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
                 [] or ["help" or "--help" or "-h"] => Help(stdout),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'; try 'flow help'"),
             };
@@ -42,6 +46,16 @@ internal static class CliApp
         catch (JobExecutionException e) when (e.Failure is { } failure)
         {
             await stderr.WriteLineAsync($"error: job failed in operator '{failure.OperatorName}' (subtask {failure.Subtask}): {failure.Message}");
+            return JobFailed;
+        }
+        catch (OptionsValidationException e)
+        {
+            await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
+            return BadUsage;
+        }
+        catch (ClusterUnavailableException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
         catch (OperationCanceledException)
@@ -63,16 +77,18 @@ internal static class CliApp
             }
         }
 
-        if (options.Cluster is not null)
+        await using var connection = options.Cluster is { } redis ? await ClusterConnection.ConnectAsync(redis, "orleansflow", cancellationToken) : null;
+        await using var env = connection is not null
+            ? StreamExecutionEnvironment.ForCluster(connection.Client)
+            : LocalStreamEnvironment.Create(new LocalEnvironmentOptions
+            {
+                LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
+            });
+        if (options.Parallelism is { } parallelism)
         {
-            throw new UsageException("--cluster needs the silo host of the deployment issue, which is not built yet; run on the embedded silo (no --cluster)");
+            env.SetParallelism(parallelism);
         }
 
-        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions
-        {
-            LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
-            Parallelism = options.Parallelism,
-        });
         var job = await env.ExecuteJobAsync(jobType, options.JobArguments, options.JobName, cancellationToken);
         try
         {
@@ -91,9 +107,17 @@ internal static class CliApp
         }
     }
 
+    private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)
+    {
+        using var host = FlowSiloHost.Build(args);
+        await host.RunAsync(cancellationToken);
+        return Ok;
+    }
+
     private static int Help(TextWriter stdout)
     {
-        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--verbose]");
+        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT] [--verbose]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID]");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace OrleansFlow.Cli;
+
+/// <summary>An Orleans client connected to a Redis-backed OrleansFlow cluster.</summary>
+internal sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host) => _host = host;
+
+    public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>Connects through the Redis at <paramref name="redis"/> (host:port) that holds the cluster's membership.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken)
+    {
+        if (!redis.Contains(':', StringComparison.Ordinal))
+        {
+            throw new UsageException($"--cluster expects the cluster's Redis as host:port, got '{redis}'");
+        }
+
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Critical))
+            .UseOrleansClient(client => client
+                .UseRedisClustering(redis)
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = "orleansflow";
+                }))
+            .Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster through Redis at {redis}: {e.Message}", e);
+        }
+
+        return new ClusterConnection(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>No cluster could be reached.</summary>
+internal sealed class ClusterUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,4 @@
+using Microsoft.Extensions.Hosting;
+using OrleansFlow.Silo;
+
+await FlowSiloHost.Build(args).RunAsync();

@@ -1,0 +1,23 @@
+namespace OrleansFlow.Silo;
+
+/// <summary>Settings of a silo host (section "Silo" of appsettings.json, environment variables Silo__*, or flags).</summary>
+public sealed class SiloHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Silo";
+
+    /// <summary>Redis "host:port" holding cluster membership; null for a single localhost silo.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Port for silo-to-silo traffic.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients use to reach this one.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Silos and clients with the same cluster id form one cluster.</summary>
+    public string ClusterId { get; set; } = "orleansflow";
+}

@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace OrleansFlow.Silo;
+
+/// <summary>Checks <see cref="SiloHostOptions"/>; each message names the setting and the bad value.</summary>
+public static class SiloHostOptionsValidator
+{
+    /// <summary>What is wrong with the options (nothing when they are valid).</summary>
+    public static IEnumerable<string> Errors(SiloHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SiloPort is < 1 or > 65535)
+        {
+            yield return $"Silo:SiloPort must be between 1 and 65535, got {options.SiloPort}.";
+        }
+
+        if (options.GatewayPort is < 1 or > 65535)
+        {
+            yield return $"Silo:GatewayPort must be between 1 and 65535, got {options.GatewayPort}.";
+        }
+
+        if (options.SiloPort == options.GatewayPort)
+        {
+            yield return $"Silo:SiloPort and Silo:GatewayPort must differ, both are {options.SiloPort}.";
+        }
+
+        if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            yield return $"Silo:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address.";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            yield return "Silo:ClusterId must not be empty.";
+        }
+
+        if (options.Redis is { } redis && !redis.Contains(':', StringComparison.Ordinal))
+        {
+            yield return $"Silo:Redis must be host:port, got '{redis}'.";
+        }
+    }
+}
