@@ -143,3 +143,37 @@ public sealed class ParseLinesJob : IStreamJob
             .Collect("sums");
     }
 }
+
+/// <summary>
+/// A slow unbounded source; the first record of each key sets a processing-time timer 200 ms ahead, whose firing
+/// emits "key registered-at fired-at".
+/// </summary>
+public sealed class ProcessingTimerJob : IStreamJob
+{
+    public void Build(StreamExecutionEnvironment env, IReadOnlyList<string> args) =>
+        env.Generate(i => i % 3, count: null, ratePerSecond: 50).SetParallelism(1)
+            .KeyBy(x => x)
+            .Process(new DelayedEcho()).Name("Delayed Echo")
+            .Collect("out");
+
+    private sealed class DelayedEcho : KeyedProcessFunction<long, long, string>
+    {
+        private IValueState<long> _registeredAt = null!;
+
+        public override void Open(IRuntimeContext context) =>
+            _registeredAt = context.GetState(new ValueStateDescriptor<long>("registeredAt"));
+
+        public override void ProcessElement(long value, Context context, ICollector<string> output)
+        {
+            if (!_registeredAt.HasValue)
+            {
+                var now = context.TimerService.CurrentProcessingTime;
+                _registeredAt.Update(now);
+                context.TimerService.RegisterProcessingTimeTimer(now + 200);
+            }
+        }
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) =>
+            output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey} {_registeredAt.Value} {context.TimerService.CurrentProcessingTime} {context.TimeDomain}"));
+    }
+}

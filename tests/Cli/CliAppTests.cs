@@ -1,0 +1,64 @@
+using OrleansFlow.Cli;
+
+namespace OrleansFlow.Tests.Cli;
+
+[Trait("Category", "Cluster")]
+public sealed class CliAppTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("flow-cli-").FullName;
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    [Fact]
+    public async Task Run_WhenInputFileIsMissing_PrintsOneErrorLineAndExitsWithUsageError()
+    {
+        var exit = await CliApp.RunAsync(["run", "wordcount", "--input", Path.Combine(_dir, "missing.txt")], _stdout, _stderr);
+
+        Assert.Equal(CliApp.BadUsage, exit);
+        Assert.Equal($"error: input file '{Path.Combine(_dir, "missing.txt")}' does not exist", _stderr.ToString().TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData("--parallelism", "0", "error: --parallelism expects a positive integer, got '0'")]
+    [InlineData("--colour", "red", "error: Unknown option --colour. Known options: --input, --output, --rate.")]
+    [InlineData("--rate", "fast", "error: Option --rate expects a positive number, got 'fast'.")]
+    public async Task Run_WhenAnOptionIsBad_NamesItInOneLine(string option, string value, string expected)
+    {
+        var input = Path.Combine(_dir, "in.txt");
+        await File.WriteAllTextAsync(input, "a b\n");
+
+        var exit = await CliApp.RunAsync(["run", "wordcount", "--input", input, option, value], _stdout, _stderr);
+
+        Assert.Equal(CliApp.BadUsage, exit);
+        Assert.Equal(expected, _stderr.ToString().TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Run_WhenCommandIsUnknown_ExitsWithUsageError()
+    {
+        Assert.Equal(CliApp.BadUsage, await CliApp.RunAsync(["jog"], _stdout, _stderr));
+        Assert.StartsWith("error: unknown command 'jog'", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWordCount_OnTheEmbeddedSilo_WritesRunningCountsToTheOutputFile()
+    {
+        var input = Path.Combine(_dir, "in.txt");
+        var output = Path.Combine(_dir, "out.txt");
+        await File.WriteAllTextAsync(input, "To be, or not to be!\nBE quick.\n");
+
+        var exit = await CliApp.RunAsync(["run", "wordcount", "--input", input, "--output", output, "--parallelism", "2"], _stdout, _stderr);
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Equal(string.Empty, _stderr.ToString());
+        string[] expected = ["be,1", "be,2", "be,3", "not,1", "or,1", "quick,1", "to,1", "to,2"];
+        Assert.Equal(expected, File.ReadAllLines(output).Order(StringComparer.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        _stdout.Dispose();
+        _stderr.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
