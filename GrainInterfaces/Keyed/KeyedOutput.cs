@@ -4,12 +4,24 @@ namespace OrleansFlow.Keyed;
 /// <param name="Records">An array of the operator's output type, or null when nothing was emitted.</param>
 /// <param name="Timestamps">Timestamps of the output records, or null.</param>
 /// <param name="Timers">Timers registered or deleted, or null.</param>
+/// <param name="SideOutputs">Records emitted to side outputs (late data, tagged outputs), or null.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedOutput")]
 public sealed record KeyedOutput(
     [property: Id(0)] object? Records,
     [property: Id(1)] long[]? Timestamps,
-    [property: Id(2)] TimerChange[]? Timers)
+    [property: Id(2)] TimerChange[]? Timers,
+    [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null)
 {
     /// <summary>Nothing emitted, no timers changed.</summary>
     public static KeyedOutput Empty { get; } = new(null, null, null);
 }
+
+/// <summary>Records a call emitted to one side output.</summary>
+/// <param name="Tag">The side output's tag id.</param>
+/// <param name="Records">An array of the side output's element type.</param>
+/// <param name="Timestamps">Their timestamps, or null.</param>
+[GenerateSerializer, Immutable, Alias("flow.SideOutputBatch")]
+public sealed record SideOutputBatch(
+    [property: Id(0)] string Tag,
+    [property: Id(1)] object Records,
+    [property: Id(2)] long[]? Timestamps);

@@ -11,6 +11,9 @@ internal sealed class KeyTimers
 
     public int Count => _eventTime.Count + _processingTime.Count;
 
+    /// <summary>The watermark up to which this key's event-time timers have fired.</summary>
+    public long Watermark { get; set; } = long.MinValue;
+
     public void Register(long time, TimeDomain domain)
     {
         if (Set(domain).Add(time))
@@ -28,7 +31,30 @@ internal sealed class KeyTimers
     }
 
     /// <summary>Removes a timer that is firing; returns false if it was deleted meanwhile.</summary>
-    public bool TryConsume(long time, TimeDomain domain) => Set(domain).Remove(time);
+    public bool TryConsume(long time, TimeDomain domain)
+    {
+        if (!Set(domain).Remove(time))
+        {
+            return false;
+        }
+
+        (_changes ??= []).Add(new TimerChange(time, domain, Deleted: true));
+        return true;
+    }
+
+    /// <summary>Removes and returns the earliest timer at or before <paramref name="upTo"/>, if any.</summary>
+    public bool TryTakeDue(TimeDomain domain, long upTo, out long time)
+    {
+        var set = Set(domain);
+        if (set.Count > 0 && set.Min <= upTo)
+        {
+            time = set.Min;
+            return TryConsume(time, domain);
+        }
+
+        time = 0;
+        return false;
+    }
 
     /// <summary>Returns and clears the changes made since the last call.</summary>
     public TimerChange[]? TakeChanges()

@@ -59,13 +59,15 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     {
         var key = (TKey)input.Key;
         var records = (TIn[])input.Records;
-        var output = new OutputBuffer<TOut>();
-        var context = new KeyContext<TKey>(key, timers, input.Watermark, input.ProcessingTime);
+        var output = new KeyedOutputBuilder<TOut>();
+        var context = new KeyContext<TKey>(key, timers, output, input.ProcessingTime);
         using (store.Enter())
         {
             for (var i = 0; i < records.Length; i++)
             {
-                context.Timestamp = input.Timestamps?[i];
+                AdvanceWatermark(input.Watermarks?[i] ?? input.Watermark, context, output);
+                context.Timestamp = input.Timestamps is { } timestamps && timestamps[i] != long.MinValue ? timestamps[i] : null;
+                output.Timestamp = context.Timestamp;
                 try
                 {
                     ProcessElement(records[i], context, output);
@@ -75,38 +77,68 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
                     throw UserFunctionException.For(Name, e).At($"key '{KeyFormat.Format(key)}', record {i} of its batch");
                 }
             }
+
+            AdvanceWatermark(input.Watermark, context, output);
         }
 
-        return new KeyedOutput(output.ToArrayOrNull(), null, timers.TakeChanges());
+        return output.Build(timers.TakeChanges());
     }
 
     public KeyedOutput FireTimers(KeyedStateStore store, KeyTimers timers, KeyedTimerInput input)
     {
         var key = (TKey)input.Key;
-        var output = new OutputBuffer<TOut>();
-        var context = new KeyContext<TKey>(key, timers, input.Watermark, input.ProcessingTime);
+        var output = new KeyedOutputBuilder<TOut>();
+        var context = new KeyContext<TKey>(key, timers, output, input.ProcessingTime);
         using (store.Enter())
         {
-            foreach (var time in input.Timestamps)
+            if (input.Domain == TimeDomain.EventTime)
             {
-                if (!timers.TryConsume(time, input.Domain))
+                AdvanceWatermark(input.Watermark, context, output);
+            }
+            else
+            {
+                context.CurrentWatermark = timers.Watermark;
+                foreach (var time in input.Timestamps)
                 {
-                    continue;
-                }
-
-                context.Timestamp = input.Domain == TimeDomain.EventTime ? time : null;
-                try
-                {
-                    OnTimer(time, input.Domain, context, output);
-                }
-                catch (Exception e) when (e is not UserFunctionException)
-                {
-                    throw UserFunctionException.For(Name, e).At($"key '{KeyFormat.Format(key)}', timer at {time}");
+                    if (timers.TryConsume(time, TimeDomain.ProcessingTime))
+                    {
+                        Fire(time, TimeDomain.ProcessingTime, context, output);
+                    }
                 }
             }
         }
 
-        return new KeyedOutput(output.ToArrayOrNull(), null, timers.TakeChanges());
+        return output.Build(timers.TakeChanges());
+    }
+
+    /// <summary>Moves this key's watermark forward, firing its event-time timers up to it in time order.</summary>
+    private void AdvanceWatermark(long watermark, KeyContext<TKey> context, KeyedOutputBuilder<TOut> output)
+    {
+        var timers = context.Timers;
+        if (watermark > timers.Watermark)
+        {
+            timers.Watermark = watermark;
+        }
+
+        context.CurrentWatermark = timers.Watermark;
+        while (timers.TryTakeDue(TimeDomain.EventTime, timers.Watermark, out var time))
+        {
+            Fire(time, TimeDomain.EventTime, context, output);
+        }
+    }
+
+    private void Fire(long time, TimeDomain domain, KeyContext<TKey> context, KeyedOutputBuilder<TOut> output)
+    {
+        context.Timestamp = domain == TimeDomain.EventTime ? time : null;
+        output.Timestamp = context.Timestamp;
+        try
+        {
+            OnTimer(time, domain, context, output);
+        }
+        catch (Exception e) when (e is not UserFunctionException)
+        {
+            throw UserFunctionException.For(Name, e).At($"key '{KeyFormat.Format(context.Key)}', timer at {time}");
+        }
     }
 
     protected virtual void Open(IRuntimeContext context)
@@ -120,41 +152,41 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     }
 }
 
-/// <summary>The key, timestamp and timers of the call in progress.</summary>
-internal sealed class KeyContext<TKey>(TKey key, KeyTimers timers, long watermark, long processingTime) : ITimerService
+/// <summary>The key, timestamp, clocks, timers and outputs of the call in progress.</summary>
+internal sealed class KeyContext<TKey>(TKey key, KeyTimers timers, ISideOutputs sideOutputs, long processingTime) : ITimerService
 {
     public TKey Key { get; } = key;
 
+    public KeyTimers Timers { get; } = timers;
+
+    public ISideOutputs SideOutputs { get; } = sideOutputs;
+
     public long? Timestamp { get; set; }
 
-    public long CurrentWatermark { get; } = watermark;
+    public long CurrentWatermark { get; set; } = long.MinValue;
 
     public long CurrentProcessingTime { get; } = processingTime;
 
-    public void RegisterEventTimeTimer(long time) => timers.Register(time, TimeDomain.EventTime);
+    public void RegisterEventTimeTimer(long time) => Timers.Register(time, TimeDomain.EventTime);
 
-    public void RegisterProcessingTimeTimer(long time) => timers.Register(time, TimeDomain.ProcessingTime);
+    public void RegisterProcessingTimeTimer(long time) => Timers.Register(time, TimeDomain.ProcessingTime);
 
-    public void DeleteEventTimeTimer(long time) => timers.Delete(time, TimeDomain.EventTime);
+    public void DeleteEventTimeTimer(long time) => Timers.Delete(time, TimeDomain.EventTime);
 
-    public void DeleteProcessingTimeTimer(long time) => timers.Delete(time, TimeDomain.ProcessingTime);
+    public void DeleteProcessingTimeTimer(long time) => Timers.Delete(time, TimeDomain.ProcessingTime);
 }
 
-/// <summary>Collects a call's output records.</summary>
-internal sealed class OutputBuffer<T> : ICollector<T>
+/// <summary>Emits records to side outputs.</summary>
+internal interface ISideOutputs
 {
-    private List<T>? _records;
+    void Side<T>(OutputTag<T> tag, T record);
+}
 
-    public void Collect(T record) => (_records ??= []).Add(record);
-
-    public T[]? ToArrayOrNull() => _records?.ToArray();
-
-    /// <summary>A collector that drops everything.</summary>
-    internal sealed class Discard : ICollector<T>
+/// <summary>A collector that drops everything.</summary>
+internal sealed class DiscardCollector<T> : ICollector<T>
+{
+    public void Collect(T record)
     {
-        public void Collect(T record)
-        {
-        }
     }
 }
 

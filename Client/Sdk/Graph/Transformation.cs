@@ -57,5 +57,5 @@ internal abstract class Transformation<T>(int id, string name, IReadOnlyList<Tra
     public override object CreateFanOut(IReadOnlyList<object> collectors) =>
         collectors.Count == 1 ? collectors[0] : new ChainedOperators.FanOut<T>(collectors.Cast<Functions.ICollector<T>>().ToArray());
 
-    public override object CreateDiscard() => new OutputBuffer<T>.Discard();
+    public override object CreateDiscard() => new DiscardCollector<T>();
 }
