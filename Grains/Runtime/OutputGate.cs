@@ -115,8 +115,7 @@ internal sealed class OutputGate
 
     private sealed class Channel(int vertex, int subtask, int inputIndex, int credits, IAsyncStream<ChannelBatch> stream)
     {
-        private TaskCompletionSource? _waiter;
-        private bool _cancelled;
+        private readonly CreditWindow _credits = new(credits);
 
         public int Vertex { get; } = vertex;
 
@@ -128,32 +127,10 @@ internal sealed class OutputGate
 
         public long NextSequence { get; set; }
 
-        public async Task AcquireCreditAsync(CancellationToken cancellationToken)
-        {
-            while (credits == 0)
-            {
-                ObjectDisposedException.ThrowIf(_cancelled, this);
-                _waiter ??= new TaskCompletionSource();
-                await _waiter.Task.WaitAsync(cancellationToken);
-            }
+        public Task AcquireCreditAsync(CancellationToken cancellationToken) => _credits.AcquireAsync(cancellationToken);
 
-            credits--;
-        }
+        public void Grant(int count) => _credits.Grant(count);
 
-        public void Grant(int count)
-        {
-            credits += count;
-            var waiter = _waiter;
-            _waiter = null;
-            waiter?.TrySetResult();
-        }
-
-        public void Cancel()
-        {
-            _cancelled = true;
-            var waiter = _waiter;
-            _waiter = null;
-            waiter?.TrySetCanceled();
-        }
+        public void Cancel() => _credits.Cancel();
     }
 }

@@ -110,7 +110,8 @@ internal static class JobPlanner
                 yield return (input, partition);
                 break;
             case IPartitioning partitioning:
-                foreach (var resolved in Resolve(input.Inputs[0], partitioning.Partition))
+                // The partitioning nearest the consumer wins (as in Flink): rebalance().keyBy(...) must hash.
+                foreach (var resolved in Resolve(input.Inputs[0], partition ?? partitioning.Partition))
                 {
                     yield return resolved;
                 }

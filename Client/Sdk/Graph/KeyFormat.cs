@@ -15,6 +15,11 @@ internal static class KeyFormat
         where TKey : notnull => key switch
         {
             string s => s,
+
+            // The general format drops fractions of a second, which would give distinct keys one grain. Equal keys
+            // still get equal text: DateTime compares ticks (not Kind), DateTimeOffset compares instants.
+            DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
+            DateTimeOffset o => o.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
             IFormattable f when IsSimple(typeof(TKey)) => f.ToString(null, CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
             char c => c.ToString(),
