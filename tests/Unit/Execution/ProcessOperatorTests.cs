@@ -114,7 +114,8 @@ public sealed class ProcessOperatorTests
 
         var fired = FireTimers(op, store, timers, "k", 100);
 
-        Assert.Equal([new TimerChange(150, TimeDomain.EventTime, Deleted: false)], fired.Timers!);
+        // The fired timer is reported as consumed (so the subtask's timer index drops it), then the new one.
+        Assert.Equal([new TimerChange(100, TimeDomain.EventTime, Deleted: true), new TimerChange(150, TimeDomain.EventTime, Deleted: false)], fired.Timers!);
     }
 
     [Fact]
