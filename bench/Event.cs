@@ -1,0 +1,1 @@
+global using Event = (long Ts, string Key, long Value);
