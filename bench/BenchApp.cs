@@ -8,6 +8,12 @@ internal static class BenchApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            await stdout.WriteLineAsync(BenchOptions.Usage);
+            return 0;
+        }
+
         BenchOptions options;
         try
         {
