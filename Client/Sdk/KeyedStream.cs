@@ -93,8 +93,29 @@ public sealed class KeyedStream<TKey, T>
         return AddKeyed<TOut>("Keyed Process", name => new ProcessOperator<TKey, T, TOut>(name, function));
     }
 
+    /// <summary>Cuts the keyed stream into windows (tumbling, sliding, session, global, ...).</summary>
+    public WindowedStream<TKey, T, TWindow> Window<TWindow>(Windowing.WindowAssigner<TWindow> assigner)
+        where TWindow : Windowing.Window =>
+        new(this, assigner ?? throw new ArgumentNullException(nameof(assigner)));
+
+    /// <summary>Windows of <paramref name="size"/> elements per key, each firing once full (Flink's countWindow(size)).</summary>
+    public WindowedStream<TKey, T, Windowing.GlobalWindow> CountWindow(long size) =>
+        Window(Windowing.GlobalWindows.Create()).Trigger(Windowing.PurgingTrigger<Windowing.GlobalWindow>.Of(Windowing.CountTrigger<Windowing.GlobalWindow>.Of(size)));
+
+    /// <summary>
+    /// The last <paramref name="size"/> elements per key, evaluated every <paramref name="slide"/> elements
+    /// (Flink's countWindow(size, slide)).
+    /// </summary>
+    public WindowedStream<TKey, T, Windowing.GlobalWindow> CountWindow(long size, long slide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        return Window(Windowing.GlobalWindows.Create()).Trigger(Windowing.CountTrigger<Windowing.GlobalWindow>.Of(slide)).EvictAllButLast(size);
+    }
+
     private DataStream<T> AddReduce(string kind, IReduceFunction<T> function) =>
         AddKeyed<T>(kind, name => new ReduceOperator<TKey, T>(name, function));
+
+    internal DataStream<TOut> AddKeyedOperator<TOut>(string kind, Func<string, KeyedOperator<TKey, T, TOut>> create) => AddKeyed(kind, create);
 
     private DataStream<TOut> AddKeyed<TOut>(string kind, Func<string, KeyedOperator<TKey, T, TOut>> create)
     {

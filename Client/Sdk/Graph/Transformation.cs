@@ -21,6 +21,21 @@ internal abstract class Transformation(int id, string name, IReadOnlyList<Transf
 
     public IReadOnlyList<Transformation> Inputs { get; } = inputs;
 
+    /// <summary>Side outputs this operator may emit: tag id to element type.</summary>
+    public IReadOnlyDictionary<string, Type> SideOutputs => _sideOutputs;
+
+    private readonly Dictionary<string, Type> _sideOutputs = new(StringComparer.Ordinal);
+
+    public void DeclareSideOutput(string tag, Type type)
+    {
+        if (_sideOutputs.TryGetValue(tag, out var existing) && existing != type)
+        {
+            throw new ArgumentException($"Side output '{tag}' of '{Name}' is declared with two types ({existing.Name}, {type.Name}).");
+        }
+
+        _sideOutputs[tag] = type;
+    }
+
     public abstract Type OutputType { get; }
 
     /// <summary>Virtual nodes (partitioning, union) only shape edges; they run no code.</summary>

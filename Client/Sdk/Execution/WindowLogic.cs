@@ -1,0 +1,148 @@
+using OrleansFlow.Functions;
+using OrleansFlow.Windowing;
+
+namespace OrleansFlow.Execution;
+
+/// <summary>
+/// What a window keeps and how it is evaluated: an accumulator (created, added to, merged) and an emitter that
+/// turns the accumulator of a firing window into output. Every windowed API variant is one of these.
+/// </summary>
+internal sealed class WindowLogic<TKey, TIn, TAcc, TOut, TWindow>(
+    Func<TAcc> create,
+    Func<TIn, TAcc, TAcc> add,
+    Func<TAcc, TAcc, TAcc> merge,
+    Action<TKey, TWindow, TAcc, WindowEmitContext<TWindow>, ICollector<TOut>> emit)
+    where TWindow : Window
+{
+    public TAcc Create() => create();
+
+    public TAcc Add(TIn value, TAcc accumulator) => add(value, accumulator);
+
+    public TAcc Merge(TAcc a, TAcc b) => merge(a, b);
+
+    public void Emit(TKey key, TWindow window, TAcc accumulator, WindowEmitContext<TWindow> context, ICollector<TOut> output) =>
+        emit(key, window, accumulator, context, output);
+}
+
+/// <summary>The window metadata an emitter passes to process-window functions.</summary>
+internal sealed class WindowEmitContext<TWindow>(TWindow window, long watermark, long processingTime, ISideOutputs sideOutputs)
+    where TWindow : Window
+{
+    public TWindow Window { get; } = window;
+
+    public long Watermark { get; } = watermark;
+
+    public long ProcessingTime { get; } = processingTime;
+
+    public ISideOutputs SideOutputs { get; } = sideOutputs;
+}
+
+/// <summary>The accumulator of a reduce: the running value, once there is one.</summary>
+internal sealed class ReduceAccumulator<T>
+{
+    public bool HasValue { get; set; }
+
+    public T Value { get; set; } = default!;
+}
+
+/// <summary>Builds the <see cref="WindowLogic{TKey, TIn, TAcc, TOut, TWindow}"/> of each windowed API variant.</summary>
+internal static class WindowLogics
+{
+    public static WindowLogic<TKey, T, ReduceAccumulator<T>, TOut, TWindow> Reduce<TKey, T, TOut, TWindow>(
+        IReduceFunction<T> reduce, ProcessWindowFunction<T, TOut, TKey, TWindow>? process)
+        where TWindow : Window => new(
+            static () => new ReduceAccumulator<T>(),
+            (value, acc) =>
+            {
+                acc.Value = acc.HasValue ? reduce.Reduce(acc.Value, value) : value;
+                acc.HasValue = true;
+                return acc;
+            },
+            (a, b) => !a.HasValue ? b : !b.HasValue ? a : new ReduceAccumulator<T> { HasValue = true, Value = reduce.Reduce(a.Value, b.Value) },
+            (key, window, acc, context, output) =>
+            {
+                if (acc.HasValue)
+                {
+                    EmitOne(key, acc.Value, process, context, output);
+                }
+            });
+
+    public static WindowLogic<TKey, TIn, TAcc, TOut, TWindow> Aggregate<TKey, TIn, TAcc, TResult, TOut, TWindow>(
+        IAggregateFunction<TIn, TAcc, TResult> aggregate, ProcessWindowFunction<TResult, TOut, TKey, TWindow>? process)
+        where TWindow : Window => new(
+            aggregate.CreateAccumulator,
+            aggregate.Add,
+            aggregate.Merge,
+            (key, window, acc, context, output) => EmitOne(key, aggregate.GetResult(acc), process, context, output));
+
+    public static WindowLogic<TKey, TIn, List<TIn>, TOut, TWindow> Process<TKey, TIn, TOut, TWindow>(ProcessWindowFunction<TIn, TOut, TKey, TWindow> process)
+        where TWindow : Window => new(
+            static () => [],
+            static (value, list) =>
+            {
+                list.Add(value);
+                return list;
+            },
+            static (a, b) => [.. a, .. b],
+            (key, window, list, context, output) =>
+            {
+                if (list.Count > 0)
+                {
+                    process.Process(key, new ProcessContext<TIn, TOut, TKey, TWindow>(context), list, output);
+                }
+            });
+
+    /// <summary>
+    /// Keeps elements as a list and, before each evaluation, evicts all but the last <paramref name="keepLast"/>
+    /// (for good, as Flink's CountEvictor), then folds them with <paramref name="evaluate"/>.
+    /// </summary>
+    public static WindowLogic<TKey, TIn, List<TIn>, TOut, TWindow> Evicting<TKey, TIn, TOut, TWindow>(
+        long keepLast, Action<TKey, List<TIn>, WindowEmitContext<TWindow>, ICollector<TOut>> evaluate)
+        where TWindow : Window => new(
+            static () => [],
+            static (value, list) =>
+            {
+                list.Add(value);
+                return list;
+            },
+            static (a, b) => [.. a, .. b],
+            (key, window, list, context, output) =>
+            {
+                if (list.Count > keepLast)
+                {
+                    list.RemoveRange(0, list.Count - (int)keepLast);
+                }
+
+                if (list.Count > 0)
+                {
+                    evaluate(key, list, context, output);
+                }
+            });
+
+    private static void EmitOne<TKey, TResult, TOut, TWindow>(
+        TKey key, TResult value, ProcessWindowFunction<TResult, TOut, TKey, TWindow>? process, WindowEmitContext<TWindow> context, ICollector<TOut> output)
+        where TWindow : Window
+    {
+        if (process is null)
+        {
+            ((ICollector<TResult>)output).Collect(value);
+        }
+        else
+        {
+            process.Process(key, new ProcessContext<TResult, TOut, TKey, TWindow>(context), [value], output);
+        }
+    }
+
+    private sealed class ProcessContext<TIn, TOut, TKey, TWindow>(WindowEmitContext<TWindow> context)
+        : ProcessWindowFunction<TIn, TOut, TKey, TWindow>.Context
+        where TWindow : Window
+    {
+        public override TWindow Window => context.Window;
+
+        public override long CurrentWatermark => context.Watermark;
+
+        public override long CurrentProcessingTime => context.ProcessingTime;
+
+        public override void Output<T>(OutputTag<T> tag, T value) => context.SideOutputs.Side(tag, value);
+    }
+}
