@@ -51,21 +51,21 @@ internal static class InputData
         return path;
     }
 
-    /// <summary>The directory holding OrleansFlow.slnx, searched upwards from the working directory, then from the binary.</summary>
+    /// <summary>The directory holding OrleansFlow.sln, searched upwards from the working directory, then from the binary.</summary>
     public static string RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "OrleansFlow.slnx")))
+                if (File.Exists(Path.Combine(dir.FullName, "OrleansFlow.sln")))
                 {
                     return dir.FullName;
                 }
             }
         }
 
-        throw new InvalidOperationException("cannot find the repository root (a directory holding OrleansFlow.slnx); pass --input FILE");
+        throw new InvalidOperationException("cannot find the repository root (a directory holding OrleansFlow.sln); pass --input FILE");
     }
 
     private static string Label(long events) => events switch

@@ -17,8 +17,19 @@ public sealed class ExecutionConfig
     /// <summary>Longest a rate-limited source waits before sending a partial batch (default 100 ms).</summary>
     public TimeSpan BufferTimeout { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.BufferTimeoutMs);
 
+    /// <summary>
+    /// Records a keyed subtask gathers before calling its per-key grains (default 131,072): larger means more records
+    /// per grain call and higher throughput; smaller means lower latency. A partial buffer is sent after a few ms of quiet.
+    /// </summary>
+    public int KeyedBufferSize { get; set; } = ExecutionSettings.Default.KeyedBufferSize;
+
     internal ExecutionSettings ToSettings()
     {
+        if (KeyedBufferSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeyedBufferSize), KeyedBufferSize, "KeyedBufferSize must be at least 1.");
+        }
+
         if (BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
@@ -34,7 +45,7 @@ public sealed class ExecutionConfig
             throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "MaxParallelism must be between 1 and 32768.");
         }
 
-        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds);
+        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds, KeyedBufferSize);
     }
 
     internal void CopyFrom(ExecutionConfig other)
@@ -43,5 +54,6 @@ public sealed class ExecutionConfig
         ChannelCredits = other.ChannelCredits;
         MaxParallelism = other.MaxParallelism;
         BufferTimeout = other.BufferTimeout;
+        KeyedBufferSize = other.KeyedBufferSize;
     }
 }

@@ -19,8 +19,10 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private TaskAddress _address;
     private TaskRuntime? _runtime;
     private bool _failed;
+    private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(5);
     private IGrainTimer? _processingTimer;
     private long? _processingTimerDue;
+    private IGrainTimer? _lingerTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -75,6 +77,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             var runtime = await EnsureRuntimeAsync(CancellationToken.None);
             var returnCredit = await runtime.OnBatchAsync(batch);
             ScheduleProcessingTimer(runtime);
+            ScheduleLingerFlush(runtime);
             if (returnCredit)
             {
                 var sender = GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_address.JobId, batch.SenderVertex, batch.SenderSubtask, _address.Attempt));
@@ -133,6 +136,39 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
         var delay = TimeSpan.FromMilliseconds(Math.Max(0, due - time.GetUtcNow().ToUnixTimeMilliseconds()));
         _processingTimer = this.RegisterGrainTimer(FireProcessingTimersAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>A keyed subtask that gathered input flushes it once the input has been quiet for a moment.</summary>
+    private void ScheduleLingerFlush(TaskRuntime runtime)
+    {
+        if (!runtime.HasBufferedInput)
+        {
+            _lingerTimer?.Dispose();
+            _lingerTimer = null;
+            return;
+        }
+
+        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(InputLinger, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task FlushLingeringInputAsync(CancellationToken cancellationToken)
+    {
+        _lingerTimer?.Dispose();
+        _lingerTimer = null;
+        if (_runtime is not { } runtime || _failed)
+        {
+            return;
+        }
+
+        try
+        {
+            await runtime.FlushBufferedInputAsync();
+            ScheduleProcessingTimer(runtime);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
     }
 
     private async Task FireProcessingTimersAsync(CancellationToken cancellationToken)

@@ -4,9 +4,10 @@ using OrleansFlow.Keyed;
 namespace OrleansFlow.Runtime;
 
 /// <summary>
-/// Runs a keyed operator for one subtask: groups each batch by key, calls every key's per-key grain once with all
-/// its records (in channel order), and pushes what the grains emit into the rest of the chain. It keeps the
-/// subtask's timer index and fires due timers when the watermark or the clock passes them.
+/// Runs a keyed operator for one subtask: gathers input records by key (across many input batches, up to the
+/// keyed buffer size), calls every key's per-key grain once with all its gathered records (in channel order, each
+/// with the watermark in effect when it arrived), and pushes what the grains emit into the rest of the chain.
+/// It keeps the subtask's timer index and fires due timers of keys that got no records.
 /// </summary>
 internal sealed class KeyedDispatcher(
     IGrainFactory grains,
@@ -23,42 +24,74 @@ internal sealed class KeyedDispatcher(
     /// <summary>The operator's current event-time watermark.</summary>
     public long Watermark { get; private set; } = long.MinValue;
 
+    /// <summary>Records gathered and not yet sent to per-key grains.</summary>
+    public int Buffered => splitter.Count;
+
     /// <summary>The earliest pending processing-time timer, if any.</summary>
     public long? NextProcessingTimer => _processingTimers.Earliest;
 
-    public async Task ProcessAsync(object records, int start, int end, CancellationToken cancellationToken)
+    /// <summary>Gathers records [start, end) of a batch under the current watermark.</summary>
+    public void Buffer(object records, long[]? timestamps, int start, int end)
     {
-        var slices = splitter.Split(records, start, end);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var calls = new Task<KeyedOutput>[slices.Count];
-        for (var i = 0; i < slices.Count; i++)
+        if (end > start)
         {
-            var slice = slices[i];
-            calls[i] = Grain(slice.KeyText).ProcessAsync(new KeyedInput(slice.Key, slice.Records, null, Watermark, now), address.Attempt, cancellationToken).AsTask();
-        }
-
-        var results = await AwaitAllAsync(calls);
-        for (var i = 0; i < slices.Count; i++)
-        {
-            Emit(results[i], slices[i].KeyText, slices[i].Key);
+            splitter.Add(records, timestamps, start, end, Watermark);
         }
     }
 
-    /// <summary>Advances the watermark and fires event-time timers up to it (timers they set at or before it fire too).</summary>
-    public async Task AdvanceWatermarkAsync(long watermark, CancellationToken cancellationToken)
+    /// <summary>Moves the watermark forward for the records gathered after this point; takes effect on the next flush.</summary>
+    public void BufferWatermark(long watermark)
     {
-        if (watermark <= Watermark)
+        if (watermark > Watermark)
         {
-            return;
+            Watermark = watermark;
+        }
+    }
+
+    /// <summary>Sends the gathered records to their per-key grains, then fires other keys' event-time timers up to the watermark.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var slices = splitter.Take();
+        if (slices.Count > 0)
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var calls = new Task<KeyedOutput>[slices.Count];
+            for (var i = 0; i < slices.Count; i++)
+            {
+                var slice = slices[i];
+                var watermarks = slice.Watermarks ?? (slice.Watermark == Watermark ? null : Filled(((Array)slice.Records).Length, slice.Watermark));
+                calls[i] = Grain(slice.KeyText)
+                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, Watermark, now, watermarks), address.Attempt, cancellationToken)
+                    .AsTask();
+            }
+
+            var results = await AwaitAllAsync(calls);
+            for (var i = 0; i < slices.Count; i++)
+            {
+                Emit(results[i], slices[i].KeyText, slices[i].Key);
+            }
         }
 
-        Watermark = watermark;
-        await FireAsync(_eventTimers, TimeDomain.EventTime, watermark, cancellationToken);
+        await FireAsync(_eventTimers, TimeDomain.EventTime, Watermark, cancellationToken);
+    }
+
+    /// <summary>Advances the watermark and fires event-time timers up to it (after sending any gathered records).</summary>
+    public async Task AdvanceWatermarkAsync(long watermark, CancellationToken cancellationToken)
+    {
+        BufferWatermark(watermark);
+        await FlushAsync(cancellationToken);
     }
 
     /// <summary>Fires processing-time timers due at the current time.</summary>
     public Task FireProcessingTimersAsync(CancellationToken cancellationToken) =>
         FireAsync(_processingTimers, TimeDomain.ProcessingTime, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+
+    private static long[] Filled(int length, long value)
+    {
+        var array = new long[length];
+        Array.Fill(array, value);
+        return array;
+    }
 
     private async Task FireAsync(TimerIndex index, TimeDomain domain, long upTo, CancellationToken cancellationToken)
     {

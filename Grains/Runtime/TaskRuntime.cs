@@ -89,7 +89,11 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
 
         await PushAsync(batch, position, count, ct);
-        await FlushAsync(ct);
+        if (_keyed is null || _keyed.Buffered >= _graph.Submission.Settings.KeyedBufferSize)
+        {
+            await FlushAsync(ct);
+        }
+
         if (endedAll)
         {
             await FinishAsync();
@@ -97,6 +101,12 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         return !endsChannel;
     }
+
+    /// <summary>Whether a keyed head holds gathered records not yet sent to its per-key grains.</summary>
+    public bool HasBufferedInput => _keyed is { Buffered: > 0 } && !_finished && !IsCancelled;
+
+    /// <summary>Sends gathered keyed input now (the input went quiet before the buffer filled).</summary>
+    public Task FlushBufferedInputAsync() => HasBufferedInput ? FlushAsync(_cancellation.Token) : Task.CompletedTask;
 
     /// <summary>Runs a source subtask until its input ends or it is cancelled.</summary>
     public async Task RunSourceAsync()
@@ -169,7 +179,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         if (_keyed is not null)
         {
-            return _keyed.ProcessAsync(batch.Records!, start, end, ct);
+            _keyed.Buffer(batch.Records!, batch.Timestamps, start, end);
+            return Task.CompletedTask;
         }
 
         _pushers[batch.SenderVertex].Push(batch.Records!, start, end, i => DescribeInput(batch, i));
@@ -181,6 +192,11 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     private async Task FlushAsync(CancellationToken ct)
     {
+        if (_keyed is { Buffered: > 0 })
+        {
+            await _keyed.FlushAsync(ct);
+        }
+
         foreach (var sink in _chain.Sinks)
         {
             await sink.FlushAsync(ct);

@@ -16,7 +16,7 @@ public sealed class KeySplitterTests
     {
         var splitter = NewSplitter();
 
-        var slices = splitter.Split(Batch, 0, Batch.Length);
+        var slices = Split(splitter, Batch, 0, Batch.Length);
 
         Assert.Equal(["b", "a", "c", "d"], slices.Select(s => s.KeyText));
         Assert.Equal(["b", "a", "c", "d"], slices.Select(s => (string)s.Key));
@@ -31,7 +31,7 @@ public sealed class KeySplitterTests
     {
         var splitter = NewSplitter();
 
-        var slices = splitter.Split(Batch, 2, 5);
+        var slices = Split(splitter, Batch, 2, 5);
 
         Assert.Equal(["b", "c", "a"], slices.Select(s => s.KeyText));
         Assert.Equal([2], Records(slices[0]));
@@ -42,7 +42,7 @@ public sealed class KeySplitterTests
     [Fact]
     public void Split_WhenRangeIsEmpty_ReturnsNoSlices()
     {
-        Assert.Empty(NewSplitter().Split(Batch, 3, 3));
+        Assert.Empty(Split(NewSplitter(), Batch, 3, 3));
     }
 
     [Fact]
@@ -50,11 +50,60 @@ public sealed class KeySplitterTests
     {
         var splitter = new KeySplitter<(string, int), (string, int)>(new KeyRouter<(string, int), (string, int)>(r => r));
 
-        var slices = splitter.Split(new[] { ("x", 1), ("x", 1) }, 0, 2);
+        var slices = Split(splitter, new[] { ("x", 1), ("x", 1) }, 0, 2);
 
         var slice = Assert.Single(slices);
         Assert.Equal("{\"Item1\":\"x\",\"Item2\":1}", slice.KeyText);
         Assert.Equal(2, ((ValueTuple<string, int>[])slice.Records).Length);
+    }
+
+    [Fact]
+    public void Take_AfterSeveralBatches_GivesEachKeyOneSliceWithAllItsRecordsInOrder()
+    {
+        var splitter = NewSplitter();
+        splitter.Add(Batch, null, 0, 4, long.MinValue);
+        splitter.Add(new[] { ("a", 7), ("e", 8), ("b", 9) }, null, 0, 3, long.MinValue);
+
+        Assert.Equal(7, splitter.Count);
+        var slices = splitter.Take();
+
+        Assert.Equal(["b", "a", "c", "e"], slices.Select(s => s.KeyText));
+        Assert.Equal([0, 2, 9], Records(slices[0]));
+        Assert.Equal([1, 7], Records(slices[1]));
+        Assert.Equal(0, splitter.Count);
+        Assert.Empty(splitter.Take());
+    }
+
+    [Fact]
+    public void Take_WhenTheWatermarkMovedBetweenRecordsOfAKey_GivesThatKeyPerRecordWatermarks()
+    {
+        var splitter = NewSplitter();
+        splitter.Add(new[] { ("a", 0), ("b", 1) }, [10, 11], 0, 2, watermark: 5);
+        splitter.Add(new[] { ("a", 2) }, [12], 0, 1, watermark: 9);
+
+        var slices = splitter.Take();
+
+        var a = slices.Single(s => s.KeyText == "a");
+        Assert.Equal(5, a.Watermark);
+        Assert.Equal([5L, 9L], a.Watermarks!);
+        Assert.Equal([10L, 12L], a.Timestamps!);
+        var b = slices.Single(s => s.KeyText == "b");
+        Assert.Equal(5, b.Watermark);
+        Assert.Null(b.Watermarks);
+        Assert.Equal([11L], b.Timestamps!);
+    }
+
+    private static IReadOnlyList<KeySlice> Split<TKey>(KeySplitter<TKey, (string Word, int Seq)> splitter, (string Word, int Seq)[] batch, int start, int end)
+        where TKey : notnull
+    {
+        splitter.Add(batch, null, start, end, long.MinValue);
+        return splitter.Take();
+    }
+
+    private static IReadOnlyList<KeySlice> Split(KeySplitter<(string, int), (string, int)> splitter, (string, int)[] batch, int start, int end)
+    {
+        splitter.Add(batch, null, start, end, long.MinValue);
+        return splitter.Take();
     }
 
     private static KeySplitter<string, (string Word, int Seq)> NewSplitter() =>
