@@ -19,10 +19,12 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private TaskAddress _address;
     private TaskRuntime? _runtime;
     private bool _failed;
-    private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
     private IGrainTimer? _processingTimer;
     private long? _processingTimerDue;
     private IGrainTimer? _lingerTimer;
+    private long _lastInputTicks;
+    private long _firstBufferedTicks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -113,7 +115,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
 
         var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
-        _runtime ??= new TaskRuntime(GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address);
+        _runtime ??= new TaskRuntime(GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, FailAsync);
         Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
         return _runtime;
     }
@@ -138,28 +140,48 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         _processingTimer = this.RegisterGrainTimer(FireProcessingTimersAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    /// <summary>A keyed subtask that gathered input flushes it once the input has been quiet for a moment.</summary>
+    /// <summary>
+    /// A keyed subtask that gathered input sends it once the input has been quiet for a moment, or once the oldest
+    /// gathered record has waited the job's buffer timeout, whichever comes first.
+    /// </summary>
     private void ScheduleLingerFlush(TaskRuntime runtime)
     {
+        var now = time.GetTimestamp();
+        _lastInputTicks = now;
         if (!runtime.HasBufferedInput)
         {
-            _lingerTimer?.Dispose();
-            _lingerTimer = null;
+            _firstBufferedTicks = 0;
             return;
         }
 
-        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(InputLinger, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        if (_firstBufferedTicks == 0)
+        {
+            _firstBufferedTicks = now;
+        }
+
+        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(InputLinger, InputLinger) { KeepAlive = true });
     }
 
     private async Task FlushLingeringInputAsync(CancellationToken cancellationToken)
     {
-        _lingerTimer?.Dispose();
-        _lingerTimer = null;
-        if (_runtime is not { } runtime || _failed)
+        if (_runtime is not { } runtime || _failed || !runtime.HasBufferedInput)
+        {
+            _lingerTimer?.Dispose();
+            _lingerTimer = null;
+            _firstBufferedTicks = 0;
+            return;
+        }
+
+        var quiet = time.GetElapsedTime(_lastInputTicks) >= InputLinger;
+        var waitedLongEnough = time.GetElapsedTime(_firstBufferedTicks).TotalMilliseconds >= runtime.BufferTimeoutMs;
+        if (!quiet && !waitedLongEnough)
         {
             return;
         }
 
+        _lingerTimer?.Dispose();
+        _lingerTimer = null;
+        _firstBufferedTicks = 0;
         try
         {
             await runtime.FlushBufferedInputAsync();

@@ -48,10 +48,15 @@ internal sealed class KeyedDispatcher(
         }
     }
 
-    /// <summary>Sends the gathered records to their per-key grains, then fires other keys' event-time timers up to the watermark.</summary>
+    /// <summary>
+    /// Sends the gathered records to their per-key grains, then fires other keys' event-time timers up to the
+    /// watermark. The buffer and the watermark are taken synchronously, so records gathered while this runs belong
+    /// to the next flush.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var slices = splitter.Take();
+        var watermark = Watermark;
         if (slices.Count > 0)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -59,9 +64,9 @@ internal sealed class KeyedDispatcher(
             for (var i = 0; i < slices.Count; i++)
             {
                 var slice = slices[i];
-                var watermarks = slice.Watermarks ?? (slice.Watermark == Watermark ? null : Filled(((Array)slice.Records).Length, slice.Watermark));
+                var watermarks = slice.Watermarks ?? (slice.Watermark == watermark ? null : Filled(((Array)slice.Records).Length, slice.Watermark));
                 calls[i] = Grain(slice.KeyText)
-                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, Watermark, now, watermarks), address.Attempt, cancellationToken)
+                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, watermarks), address.Attempt, cancellationToken)
                     .AsTask();
             }
 
@@ -72,7 +77,7 @@ internal sealed class KeyedDispatcher(
             }
         }
 
-        await FireAsync(_eventTimers, TimeDomain.EventTime, Watermark, cancellationToken);
+        await FireAsync(_eventTimers, TimeDomain.EventTime, watermark, cancellationToken);
     }
 
     /// <summary>Advances the watermark and fires event-time timers up to it (after sending any gathered records).</summary>
@@ -105,7 +110,7 @@ internal sealed class KeyedDispatcher(
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var calls = due.Select(d => Grain(d.KeyText)
-                .FireTimersAsync(new KeyedTimerInput(d.Key, domain, d.Times, Watermark, now), address.Attempt, cancellationToken).AsTask()).ToArray();
+                .FireTimersAsync(new KeyedTimerInput(d.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now), address.Attempt, cancellationToken).AsTask()).ToArray();
             var results = await AwaitAllAsync(calls);
             for (var i = 0; i < due.Count; i++)
             {

@@ -26,10 +26,14 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly Dictionary<int, IBatchPusher> _pushers = [];
     private readonly KeyedDispatcher? _keyed;
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly Func<Exception, Task> _onBackgroundFailure;
+    private Task _inflight = Task.CompletedTask;
     private bool _finished;
 
-    public TaskRuntime(IGrainFactory grains, IStreamProvider streams, TimeProvider time, JobGraph graph, TaskAddress address)
+    /// <summary>Builds the subtask; <paramref name="onBackgroundFailure"/> hears of a failed background flush.</summary>
+    public TaskRuntime(IGrainFactory grains, IStreamProvider streams, TimeProvider time, JobGraph graph, TaskAddress address, Func<Exception, Task> onBackgroundFailure)
     {
+        _onBackgroundFailure = onBackgroundFailure;
         _grains = grains;
         _time = time;
         _graph = graph;
@@ -89,9 +93,13 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
 
         await PushAsync(batch, position, count, ct);
-        if (_keyed is null || _keyed.Buffered >= _graph.Submission.Settings.KeyedBufferSize)
+        if (_keyed is null)
         {
             await FlushAsync(ct);
+        }
+        else if (_keyed.Buffered >= _graph.Submission.Settings.KeyedBufferSize)
+        {
+            await StartBackgroundFlushAsync(ct);
         }
 
         if (endedAll)
@@ -101,6 +109,9 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         return !endsChannel;
     }
+
+    /// <summary>Longest a gathered record waits before it is sent on (the job's buffer timeout).</summary>
+    public int BufferTimeoutMs => _graph.Submission.Settings.BufferTimeoutMs;
 
     /// <summary>Whether a keyed head holds gathered records not yet sent to its per-key grains.</summary>
     public bool HasBufferedInput => _keyed is { Buffered: > 0 } && !_finished && !IsCancelled;
@@ -148,6 +159,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             return;
         }
 
+        await _inflight;
         await _keyed.FireProcessingTimersAsync(_cancellation.Token);
         await FlushAsync(_cancellation.Token);
     }
@@ -190,7 +202,36 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private string DescribeInput(ChannelBatch batch, int index) =>
         $"record {index} of batch {batch.Sequence} from '{_graph.Plan.Vertex(batch.SenderVertex).Name}' subtask {batch.SenderSubtask}";
 
+    /// <summary>
+    /// Pipelining for keyed heads: waits for the previous flush, then starts flushing the full buffer without waiting,
+    /// so the subtask keeps gathering input while per-key grains work. Flushes never overlap, which keeps each key's
+    /// calls in order and each channel's sends in sequence.
+    /// </summary>
+    private async Task StartBackgroundFlushAsync(CancellationToken ct)
+    {
+        await _inflight;
+        _inflight = FlushInBackgroundAsync(ct);
+    }
+
+    private async Task FlushInBackgroundAsync(CancellationToken ct)
+    {
+        try
+        {
+            await FlushCoreAsync(ct);
+        }
+        catch (Exception e) when (!IsCancelled || e is not OperationCanceledException)
+        {
+            await _onBackgroundFailure(e);
+        }
+    }
+
     private async Task FlushAsync(CancellationToken ct)
+    {
+        await _inflight;
+        await FlushCoreAsync(ct);
+    }
+
+    private async Task FlushCoreAsync(CancellationToken ct)
     {
         if (_keyed is { Buffered: > 0 })
         {
@@ -210,6 +251,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
     {
         _finished = true;
         var ct = _cancellation.Token;
+        await _inflight;
         if (_keyed is not null)
         {
             await _keyed.AdvanceWatermarkAsync(long.MaxValue, ct);

@@ -30,75 +30,121 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
     where TKey : notnull
 {
     private readonly KeyRouter<TIn, TKey> _router = (KeyRouter<TIn, TKey>)router;
-    private Dictionary<TKey, Group> _groups = [];
-    private List<Group> _order = [];
+    private readonly List<Segment> _segments = [];
 
     public int Count { get; private set; }
 
     public void Add(object records, long[]? timestamps, int start, int end, long watermark)
     {
-        var array = (TIn[])records;
-        for (var i = start; i < end; i++)
+        if (end > start)
         {
-            var record = array[i];
-            var key = _router.Key(record);
-            if (!_groups.TryGetValue(key, out var group))
-            {
-                group = new Group(key, watermark);
-                _groups.Add(key, group);
-                _order.Add(group);
-            }
-
-            group.Add(record, timestamps?[i], watermark);
+            _segments.Add(new Segment((TIn[])records, timestamps, start, end, watermark));
+            Count += end - start;
         }
-
-        Count += Math.Max(0, end - start);
     }
 
+    /// <summary>Two passes over the gathered records: find each record's key group and count, then fill exact-size arrays.</summary>
     public IReadOnlyList<KeySlice> Take()
     {
-        var slices = new KeySlice[_order.Count];
-        for (var i = 0; i < slices.Length; i++)
+        var groups = new Dictionary<TKey, Group>();
+        var order = new List<Group>();
+        var groupOf = System.Buffers.ArrayPool<Group>.Shared.Rent(Count);
+        try
         {
-            var group = _order[i];
-            slices[i] = new KeySlice(KeyFormat.Format(group.Key), group.Key, group.Records.ToArray(), group.Timestamps?.ToArray(), group.Watermarks?.ToArray(), group.FirstWatermark);
+            var position = 0;
+            foreach (var segment in _segments)
+            {
+                for (var i = segment.Start; i < segment.End; i++)
+                {
+                    var key = _router.Key(segment.Records[i]);
+                    if (!groups.TryGetValue(key, out var group))
+                    {
+                        group = new Group(key, segment.Watermark);
+                        groups.Add(key, group);
+                        order.Add(group);
+                    }
+
+                    group.Count++;
+                    group.HasTimestamps |= segment.Timestamps is not null;
+                    group.WatermarkVaries |= segment.Watermark != group.FirstWatermark;
+                    groupOf[position++] = group;
+                }
+            }
+
+            foreach (var group in order)
+            {
+                group.Allocate();
+            }
+
+            position = 0;
+            foreach (var segment in _segments)
+            {
+                for (var i = segment.Start; i < segment.End; i++)
+                {
+                    groupOf[position++].Add(segment.Records[i], segment.Timestamps?[i] ?? long.MinValue, segment.Watermark);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<Group>.Shared.Return(groupOf, clearArray: true);
         }
 
-        _groups = [];
-        _order = [];
+        _segments.Clear();
         Count = 0;
+        var slices = new KeySlice[order.Count];
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var group = order[i];
+            slices[i] = new KeySlice(KeyFormat.Format(group.Key), group.Key, group.Records, group.Timestamps, group.Watermarks, group.FirstWatermark);
+        }
+
         return slices;
     }
 
+    private readonly record struct Segment(TIn[] Records, long[]? Timestamps, int Start, int End, long Watermark);
+
     private sealed class Group(TKey key, long firstWatermark)
     {
+        private int _filled;
+
         public TKey Key { get; } = key;
 
         public long FirstWatermark { get; } = firstWatermark;
 
-        public List<TIn> Records { get; } = [];
+        public int Count { get; set; }
 
-        public List<long>? Timestamps { get; private set; }
+        public bool HasTimestamps { get; set; }
 
-        public List<long>? Watermarks { get; private set; }
+        public bool WatermarkVaries { get; set; }
 
-        public void Add(TIn record, long? timestamp, long watermark)
+        public TIn[] Records { get; private set; } = [];
+
+        public long[]? Timestamps { get; private set; }
+
+        public long[]? Watermarks { get; private set; }
+
+        public void Allocate()
         {
-            if (timestamp is { } ts && Timestamps is null)
+            Records = new TIn[Count];
+            Timestamps = HasTimestamps ? new long[Count] : null;
+            Watermarks = WatermarkVaries ? new long[Count] : null;
+        }
+
+        public void Add(TIn record, long timestamp, long watermark)
+        {
+            Records[_filled] = record;
+            if (Timestamps is not null)
             {
-                Timestamps = new List<long>(Records.Count + 1);
-                Timestamps.AddRange(Enumerable.Repeat(long.MinValue, Records.Count));
+                Timestamps[_filled] = timestamp;
             }
 
-            if (watermark != FirstWatermark && Watermarks is null)
+            if (Watermarks is not null)
             {
-                Watermarks = new List<long>(Records.Count + 1);
-                Watermarks.AddRange(Enumerable.Repeat(FirstWatermark, Records.Count));
+                Watermarks[_filled] = watermark;
             }
 
-            Records.Add(record);
-            Timestamps?.Add(timestamp ?? long.MinValue);
-            Watermarks?.Add(watermark);
+            _filled++;
         }
     }
 }

@@ -59,8 +59,8 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     {
         var key = (TKey)input.Key;
         var records = (TIn[])input.Records;
-        var output = new KeyedOutputBuilder<TOut>();
-        var context = new KeyContext<TKey>(key, timers, output, input.ProcessingTime);
+        var output = new KeyedOutputBuilder<TOut>(ExpectedOutputs(records.Length));
+        var context = new KeyContext<TKey>(key, timers, output, input.ProcessingTime) { Store = store };
         using (store.Enter())
         {
             for (var i = 0; i < records.Length; i++)
@@ -145,6 +145,9 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     {
     }
 
+    /// <summary>How many records a call with <paramref name="inputs"/> records probably emits (sizes the output buffer).</summary>
+    protected virtual int ExpectedOutputs(int inputs) => 0;
+
     protected abstract void ProcessElement(TIn value, KeyContext<TKey> context, ICollector<TOut> output);
 
     protected virtual void OnTimer(long time, TimeDomain domain, KeyContext<TKey> context, ICollector<TOut> output)
@@ -156,6 +159,9 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
 internal sealed class KeyContext<TKey>(TKey key, KeyTimers timers, ISideOutputs sideOutputs, long processingTime) : ITimerService
 {
     public TKey Key { get; } = key;
+
+    /// <summary>The key's state store (built-in operators use it directly; user functions go through state handles).</summary>
+    public KeyedStateStore? Store { get; init; }
 
     public KeyTimers Timers { get; } = timers;
 

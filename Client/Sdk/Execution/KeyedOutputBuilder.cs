@@ -7,9 +7,10 @@ namespace OrleansFlow.Execution;
 /// Collects what one per-key call emits: records with their timestamps (the timestamp of the record or timer being
 /// processed, unless set otherwise) and side-output records by tag.
 /// </summary>
-internal sealed class KeyedOutputBuilder<T> : ICollector<T>, ISideOutputs
+internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollector<T>, ISideOutputs
 {
-    private List<T>? _records;
+    private T[]? _records;
+    private int _count;
     private List<long>? _timestamps;
     private Dictionary<string, ISideOutputBuffer>? _sideOutputs;
 
@@ -18,13 +19,12 @@ internal sealed class KeyedOutputBuilder<T> : ICollector<T>, ISideOutputs
 
     public void Collect(T record)
     {
-        _records ??= [];
         if (Timestamp is { } timestamp)
         {
             if (_timestamps is null)
             {
-                _timestamps = new List<long>(_records.Count + 1);
-                _timestamps.AddRange(Enumerable.Repeat(long.MinValue, _records.Count));
+                _timestamps = new List<long>(_count + 1);
+                _timestamps.AddRange(Enumerable.Repeat(long.MinValue, _count));
             }
 
             _timestamps.Add(timestamp);
@@ -34,7 +34,13 @@ internal sealed class KeyedOutputBuilder<T> : ICollector<T>, ISideOutputs
             _timestamps?.Add(long.MinValue);
         }
 
-        _records.Add(record);
+        _records ??= new T[Math.Max(expectedRecords, 4)];
+        if (_count == _records.Length)
+        {
+            Array.Resize(ref _records, _records.Length * 2);
+        }
+
+        _records[_count++] = record;
     }
 
     public void Side<TSide>(OutputTag<TSide> tag, TSide record)
@@ -53,10 +59,21 @@ internal sealed class KeyedOutputBuilder<T> : ICollector<T>, ISideOutputs
         _records is null && _sideOutputs is null && timers is null
             ? KeyedOutput.Empty
             : new KeyedOutput(
-                _records?.ToArray(),
+                ExactRecords(),
                 _timestamps?.ToArray(),
                 timers,
                 _sideOutputs?.Select(s => s.Value.Build(s.Key)).ToArray());
+
+    /// <summary>The records, handed over without a copy when the buffer is exactly full (one output per input).</summary>
+    private T[]? ExactRecords()
+    {
+        if (_records is not null && _count != _records.Length)
+        {
+            Array.Resize(ref _records, _count);
+        }
+
+        return _records;
+    }
 
     private interface ISideOutputBuffer
     {

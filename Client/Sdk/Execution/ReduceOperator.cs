@@ -14,8 +14,17 @@ internal sealed class ReduceOperator<TKey, T>(string name, IReduceFunction<T> fu
 
     private readonly ValueStateHandle<T> _state = new(StateName);
 
+    protected override int ExpectedOutputs(int inputs) => inputs;
+
     protected override void ProcessElement(T value, KeyContext<TKey> context, ICollector<T> output)
     {
+        if (context.Store?.Get(StateName) is ValueHolder<T> holder)
+        {
+            holder.Value = function.Reduce(holder.Value, value);
+            output.Collect(holder.Value);
+            return;
+        }
+
         var result = _state.TryGetValue(out var accumulated) ? function.Reduce(accumulated, value) : value;
         _state.Update(result);
         output.Collect(result);
