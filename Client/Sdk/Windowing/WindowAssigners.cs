@@ -113,6 +113,11 @@ public sealed class TumblingProcessingTimeWindows : WindowAssigner<TimeWindow>
     private TumblingProcessingTimeWindows(long size, long offset)
     {
         _size = WindowChecks.Size(size);
+        if (Math.Abs(offset) >= size)
+        {
+            throw new ArgumentException($"A tumbling window's offset must be smaller than its size in absolute value (size {size} ms, offset {offset} ms).");
+        }
+
         _offset = offset;
     }
 
