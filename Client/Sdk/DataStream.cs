@@ -33,7 +33,7 @@ public class DataStream<T>
     public DataStream<TOut> Map<TOut>(IMapFunction<T, TOut> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<TOut>("Map", (name, next) => new ChainedOperators.Map<T, TOut>(name, function, next));
+        return AddOneInput<TOut>("Map", (name, _, next) => new ChainedOperators.Map<T, TOut>(name, function, next));
     }
 
     /// <summary>Keeps the records for which <paramref name="predicate"/> is true.</summary>
@@ -43,7 +43,7 @@ public class DataStream<T>
     public DataStream<T> Filter(IFilterFunction<T> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<T>("Filter", (name, next) => new ChainedOperators.Filter<T>(name, function, next));
+        return AddOneInput<T>("Filter", (name, _, next) => new ChainedOperators.Filter<T>(name, function, next));
     }
 
     /// <summary>Emits every element of <paramref name="flatMap"/>(x) for each record x.</summary>
@@ -58,7 +58,7 @@ public class DataStream<T>
     public DataStream<TOut> FlatMap<TOut>(IFlatMapFunction<T, TOut> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<TOut>("Flat Map", (name, next) => new ChainedOperators.FlatMap<T, TOut>(name, function, next));
+        return AddOneInput<TOut>("Flat Map", (name, _, next) => new ChainedOperators.FlatMap<T, TOut>(name, function, next));
     }
 
     /// <summary>
@@ -159,7 +159,36 @@ public class DataStream<T>
         return result;
     }
 
-    internal DataStream<TOut> AddOneInput<TOut>(string kind, Func<string, ICollector<TOut>, ICollector<T>> create) =>
+    /// <summary>
+    /// Gives records event timestamps and the stream watermarks from <paramref name="strategy"/>, replacing any
+    /// upstream watermarks (as Flink's assignTimestampsAndWatermarks). Periodic generators are called every
+    /// <c>ExecutionConfig.AutoWatermarkInterval</c>; an idle input (see <c>WithIdleness</c>) stops holding back the
+    /// watermark downstream until its next record.
+    /// </summary>
+    public DataStream<T> AssignTimestampsAndWatermarks(Watermarks.WatermarkStrategy<T> strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return AddOneInput<T>("Timestamps/Watermarks", (name, context, next) => new TimestampsAndWatermarksOperator<T>(name, strategy, next, context));
+    }
+
+    /// <summary>The records the operator producing this stream emitted to the side output <paramref name="tag"/>.</summary>
+    public DataStream<TSide> GetSideOutput<TSide>(OutputTag<TSide> tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var producer = Operator("GetSideOutput");
+        if (!producer.SideOutputs.TryGetValue(tag.Id, out var type))
+        {
+            producer.DeclareSideOutput(tag.Id, typeof(TSide));
+        }
+        else if (type != typeof(TSide))
+        {
+            throw new ArgumentException($"Side output '{tag.Id}' of '{producer.Name}' has elements of type {type.Name}, not {typeof(TSide).Name}.", nameof(tag));
+        }
+
+        return new DataStream<TSide>(Environment, Environment.Add(new SideOutputTransformation<TSide>(Environment.NextId, producer, tag.Id)));
+    }
+
+    internal DataStream<TOut> AddOneInput<TOut>(string kind, Func<string, ChainContext, ICollector<TOut>, ICollector<T>> create) =>
         new(Environment, Environment.Add(new OneInputTransformation<T, TOut>(Environment.NextId, kind, Transformation, kind, create)));
 
     private Transformation Operator(string setting) => Transformation.IsVirtual

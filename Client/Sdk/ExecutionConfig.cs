@@ -23,8 +23,16 @@ public sealed class ExecutionConfig
     /// </summary>
     public int KeyedBufferSize { get; set; } = ExecutionSettings.Default.KeyedBufferSize;
 
+    /// <summary>How often periodic watermark generators are asked for a watermark (default 200 ms, as Flink).</summary>
+    public TimeSpan AutoWatermarkInterval { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.AutoWatermarkIntervalMs);
+
     internal ExecutionSettings ToSettings()
     {
+        if (AutoWatermarkInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AutoWatermarkInterval), AutoWatermarkInterval, "AutoWatermarkInterval must be positive.");
+        }
+
         if (KeyedBufferSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(KeyedBufferSize), KeyedBufferSize, "KeyedBufferSize must be at least 1.");
@@ -45,7 +53,7 @@ public sealed class ExecutionConfig
             throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "MaxParallelism must be between 1 and 32768.");
         }
 
-        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds, KeyedBufferSize);
+        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds, KeyedBufferSize, (int)AutoWatermarkInterval.TotalMilliseconds);
     }
 
     internal void CopyFrom(ExecutionConfig other)
@@ -55,5 +63,6 @@ public sealed class ExecutionConfig
         MaxParallelism = other.MaxParallelism;
         BufferTimeout = other.BufferTimeout;
         KeyedBufferSize = other.KeyedBufferSize;
+        AutoWatermarkInterval = other.AutoWatermarkInterval;
     }
 }

@@ -6,13 +6,15 @@ namespace OrleansFlow.Jobs;
 /// <param name="MaxParallelism">Number of key groups for hash partitioning (as Flink's max parallelism).</param>
 /// <param name="BufferTimeoutMs">Longest a partly filled output buffer waits before it is sent.</param>
 /// <param name="KeyedBufferSize">Records a keyed subtask gathers before it calls the per-key grains (more records per call).</param>
+/// <param name="AutoWatermarkIntervalMs">How often periodic watermark generators run.</param>
 [GenerateSerializer, Immutable, Alias("flow.ExecutionSettings")]
 public sealed record ExecutionSettings(
     [property: Id(0)] int BatchSize,
     [property: Id(1)] int ChannelCredits,
     [property: Id(2)] int MaxParallelism,
     [property: Id(3)] int BufferTimeoutMs,
-    [property: Id(4)] int KeyedBufferSize = 131072)
+    [property: Id(4)] int KeyedBufferSize = 131072,
+    [property: Id(5)] int AutoWatermarkIntervalMs = 200)
 {
     /// <summary>Defaults tuned for throughput on small machines.</summary>
     public static ExecutionSettings Default { get; } = new(BatchSize: 8192, ChannelCredits: 16, MaxParallelism: 128, BufferTimeoutMs: 100);

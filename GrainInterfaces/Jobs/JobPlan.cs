@@ -58,14 +58,16 @@ public sealed record VertexPlan(
 /// <param name="Target">Receiving vertex.</param>
 /// <param name="Partition">How records are spread over the receivers.</param>
 /// <param name="InputIndex">Which input of the receiving vertex this edge feeds.</param>
-/// <param name="SourceOperatorId">The operator whose output the edge carries (the tail of the source chain).</param>
+/// <param name="SourceOperatorId">The node whose output type the edge carries: the tail of the source chain, or the side-output node.</param>
+/// <param name="OutputTag">The side output the edge carries, or null for the main output.</param>
 [GenerateSerializer, Immutable, Alias("flow.EdgePlan")]
 public sealed record EdgePlan(
     [property: Id(0)] int Source,
     [property: Id(1)] int Target,
     [property: Id(2)] PartitionKind Partition,
     [property: Id(3)] int InputIndex,
-    [property: Id(4)] int SourceOperatorId);
+    [property: Id(4)] int SourceOperatorId,
+    [property: Id(5)] string? OutputTag = null);
 
 /// <summary>One operator of the plan.</summary>
 /// <param name="Id">Operator id (build order).</param>

@@ -26,6 +26,9 @@ internal sealed class InputTracker
 
     public int ChannelCount => _expected.Count;
 
+    /// <summary>The input channels (sending vertex and subtask).</summary>
+    public IEnumerable<(int Vertex, int Subtask)> Channels => _expected.Keys;
+
     public bool AllEnded => _ended.Count == _expected.Count;
 
     /// <summary>Checks that the batch is the next one of its channel.</summary>

@@ -16,8 +16,11 @@ internal sealed class KeyedDispatcher(
     string operatorName,
     IKeySplitter splitter,
     IBatchPusher output,
+    IReadOnlyDictionary<string, IBatchPusher> sideOutputs,
+    object downstream,
     TimeProvider time)
 {
+    private long _forwardedWatermark = long.MinValue;
     private readonly TimerIndex _eventTimers = new();
     private readonly TimerIndex _processingTimers = new();
 
@@ -78,6 +81,12 @@ internal sealed class KeyedDispatcher(
         }
 
         await FireAsync(_eventTimers, TimeDomain.EventTime, watermark, cancellationToken);
+        if (watermark > _forwardedWatermark)
+        {
+            // Everything the grains emitted for this watermark is in the chain now: the watermark may follow it.
+            _forwardedWatermark = watermark;
+            ChainElements.ForwardWatermark(downstream, watermark);
+        }
     }
 
     /// <summary>Advances the watermark and fires event-time timers up to it (after sending any gathered records).</summary>
@@ -139,7 +148,16 @@ internal sealed class KeyedDispatcher(
 
         if (result.Records is { } records)
         {
-            output.Push(records, 0, ((Array)records).Length, i => $"output {i} of key '{keyText}'");
+            output.Push(records, result.Timestamps, 0, ((Array)records).Length, i => $"output {i} of key '{keyText}'");
+        }
+
+        foreach (var side in result.SideOutputs ?? [])
+        {
+            // A side output nobody reads is dropped, as in Flink.
+            if (sideOutputs.TryGetValue(side.Tag, out var pusher))
+            {
+                pusher.Push(side.Records, side.Timestamps, 0, ((Array)side.Records).Length, i => $"side output {side.Tag} {i} of key '{keyText}'");
+            }
         }
     }
 

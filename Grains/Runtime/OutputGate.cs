@@ -6,16 +6,17 @@ using OrleansFlow.Messages;
 namespace OrleansFlow.Runtime;
 
 /// <summary>
-/// The sending side of a subtask: one channel per receiving subtask, each an Orleans stream. Credit-based flow
-/// control: a channel may have at most <c>ChannelCredits</c> batches that its receiver has not finished; the
-/// receiver returns a credit per batch. So memory stream queues (16,384 entries each) never overflow and a fast
-/// producer slows down to its slowest consumer instead of losing records.
+/// The sending side of a subtask: one channel per receiving subtask, each an Orleans stream, shared by all edges
+/// to that subtask (each batch names its edge by <see cref="ChannelBatch.InputIndex"/>). Credit-based flow control:
+/// a channel may have at most <c>ChannelCredits</c> batches its receiver has not finished; the receiver returns a
+/// credit per batch. So memory stream queues (16,384 entries each) never overflow, and a fast producer slows to its
+/// slowest consumer instead of losing records.
 /// </summary>
 internal sealed class OutputGate
 {
     private readonly TaskAddress _address;
     private readonly int _maxBatch;
-    private readonly List<(IChannelOutput Output, Channel[] Channels)> _edges = [];
+    private readonly List<(IChannelOutput Output, int InputIndex, Channel?[] Channels)> _edges = [];
     private readonly Dictionary<(int Vertex, int Subtask), Channel> _channels = [];
 
     public OutputGate(TaskAddress address, int initialCredits, int maxBatch, IStreamProvider streams, JobPlan plan, IEnumerable<(EdgePlan Edge, IChannelOutput Output)> outputs)
@@ -27,48 +28,58 @@ internal sealed class OutputGate
             var targets = edge.Partition == PartitionKind.Forward
                 ? [address.Subtask]
                 : Enumerable.Range(0, plan.Vertex(edge.Target).Parallelism).ToArray();
-            var channels = new Channel[output.TargetCount];
+            var channels = new Channel?[output.TargetCount];
             foreach (var target in targets)
             {
-                var key = GrainKeys.Task(address.JobId, edge.Target, target, address.Attempt);
-                var channel = new Channel(edge.Target, target, edge.InputIndex, initialCredits, streams.GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, key)));
+                if (!_channels.TryGetValue((edge.Target, target), out var channel))
+                {
+                    var key = GrainKeys.Task(address.JobId, edge.Target, target, address.Attempt);
+                    channel = new Channel(target, new CreditWindow(initialCredits), streams.GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, key)));
+                    _channels[(edge.Target, target)] = channel;
+                }
+
                 channels[target] = channel;
-                _channels[(edge.Target, target)] = channel;
             }
 
-            _edges.Add((output, channels));
+            _edges.Add((output, InputIndexOf(plan, edge), channels));
         }
     }
 
-    /// <summary>Batches sent so far on all channels.</summary>
-    public long BatchesSent => _channels.Values.Sum(c => c.NextSequence);
+    /// <summary>The index of an edge among its receiver's input edges; sender and receiver compute it the same way.</summary>
+    public static int InputIndexOf(JobPlan plan, EdgePlan edge) => plan.InputsOf(edge.Target).ToList().IndexOf(edge);
 
-    /// <summary>Sends everything buffered, each channel in order, channels in parallel.</summary>
+    /// <summary>Sends everything pending (records and markers), each channel in order, channels in parallel.</summary>
     public Task FlushAsync(CancellationToken cancellationToken)
     {
-        List<Task>? sends = null;
-        foreach (var (output, channels) in _edges)
+        Dictionary<Channel, List<(int InputIndex, OutputBatch Batch)>>? pending = null;
+        foreach (var (output, inputIndex, channels) in _edges)
         {
             foreach (var channel in channels)
             {
-                if (channel is null || output.Buffered(channel.Subtask) == 0)
+                if (channel is null || !output.HasPending(channel.Subtask))
                 {
                     continue;
                 }
 
-                var batches = output.Drain(channel.Subtask, _maxBatch);
-                (sends ??= []).Add(SendAllAsync(channel, batches, cancellationToken));
+                pending ??= [];
+                if (!pending.TryGetValue(channel, out var list))
+                {
+                    list = [];
+                    pending[channel] = list;
+                }
+
+                list.AddRange(output.Drain(channel.Subtask, _maxBatch).Select(b => (inputIndex, b)));
             }
         }
 
-        return sends is null ? Task.CompletedTask : Task.WhenAll(sends);
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending.Select(p => SendAllAsync(p.Key, p.Value, cancellationToken)));
     }
 
     /// <summary>Flushes, then sends a marker on every channel.</summary>
     public async Task BroadcastMarkerAsync(MarkerKind kind, long value, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);
-        await Task.WhenAll(_channels.Values.Select(c => SendAsync(c, records: null, [new ChannelMarker(0, kind, value)], cancellationToken)));
+        await Task.WhenAll(_channels.Values.Select(c => SendAsync(c, 0, new OutputBatch(null, null, [new ChannelMarker(0, kind, value)]), cancellationToken)));
     }
 
     /// <summary>A receiver returned credits.</summary>
@@ -76,7 +87,7 @@ internal sealed class OutputGate
     {
         if (_channels.TryGetValue((targetVertex, targetSubtask), out var channel))
         {
-            channel.Grant(credits);
+            channel.Credits.Grant(credits);
         }
     }
 
@@ -85,52 +96,43 @@ internal sealed class OutputGate
     {
         foreach (var channel in _channels.Values)
         {
-            channel.Cancel();
+            channel.Credits.Cancel();
         }
     }
 
-    private async Task SendAllAsync(Channel channel, IReadOnlyList<object> batches, CancellationToken cancellationToken)
+    private async Task SendAllAsync(Channel channel, List<(int InputIndex, OutputBatch Batch)> batches, CancellationToken cancellationToken)
     {
-        foreach (var records in batches)
+        foreach (var (inputIndex, batch) in batches)
         {
-            await SendAsync(channel, records, markers: null, cancellationToken);
+            await SendAsync(channel, inputIndex, batch, cancellationToken);
         }
     }
 
-    private async Task SendAsync(Channel channel, object? records, ChannelMarker[]? markers, CancellationToken cancellationToken)
+    private async Task SendAsync(Channel channel, int inputIndex, OutputBatch output, CancellationToken cancellationToken)
     {
-        await channel.AcquireCreditAsync(cancellationToken);
+        await channel.Credits.AcquireAsync(cancellationToken);
         var batch = new ChannelBatch
         {
             Attempt = _address.Attempt,
             SenderVertex = _address.VertexId,
             SenderSubtask = _address.Subtask,
-            InputIndex = channel.InputIndex,
+            InputIndex = inputIndex,
             Sequence = channel.NextSequence++,
-            Records = records,
-            Markers = markers,
+            Records = output.Records,
+            Timestamps = output.Timestamps,
+            Markers = output.Markers,
         };
         await channel.Stream.OnNextAsync(batch);
     }
 
-    private sealed class Channel(int vertex, int subtask, int inputIndex, int credits, IAsyncStream<ChannelBatch> stream)
+    private sealed class Channel(int subtask, CreditWindow credits, IAsyncStream<ChannelBatch> stream)
     {
-        private readonly CreditWindow _credits = new(credits);
-
-        public int Vertex { get; } = vertex;
-
         public int Subtask { get; } = subtask;
 
-        public int InputIndex { get; } = inputIndex;
+        public CreditWindow Credits { get; } = credits;
 
         public IAsyncStream<ChannelBatch> Stream { get; } = stream;
 
         public long NextSequence { get; set; }
-
-        public Task AcquireCreditAsync(CancellationToken cancellationToken) => _credits.AcquireAsync(cancellationToken);
-
-        public void Grant(int count) => _credits.Grant(count);
-
-        public void Cancel() => _credits.Cancel();
     }
 }

@@ -7,16 +7,27 @@ namespace OrleansFlow.Runtime;
 
 /// <summary>
 /// The operators of one subtask, wired tail first: channel outputs (or a sink) at the end, chained one-input
-/// operators before them. <see cref="Collector"/> receives the head's input (or, for a source or keyed head, its output).
+/// operators before them. <see cref="Collector"/> receives the head's input (or, for a source or keyed head, its
+/// output). Side outputs have channel outputs of their own, reached through <see cref="SideOutputs"/> by tag.
 /// </summary>
 internal sealed class TaskChain
 {
-    private TaskChain(Transformation head, object collector, List<(EdgePlan, IChannelOutput)> outputs, List<ISinkCollector> sinks)
+    private TaskChain(
+        Transformation head,
+        object collector,
+        ChainContext context,
+        List<(EdgePlan, IChannelOutput)> outputs,
+        List<ISinkCollector> sinks,
+        Dictionary<string, IBatchPusher> sideOutputs,
+        List<IPeriodicEmitter> periodic)
     {
         Head = head;
         Collector = collector;
+        Context = context;
         Outputs = outputs;
         Sinks = sinks;
+        SideOutputs = sideOutputs;
+        PeriodicEmitters = periodic;
     }
 
     public Transformation Head { get; }
@@ -24,30 +35,51 @@ internal sealed class TaskChain
     /// <summary>For a source or keyed head: the collector of the head's output; otherwise the collector of its input.</summary>
     public object Collector { get; }
 
+    /// <summary>What the chain's operators share about the record in flight (its timestamp).</summary>
+    public ChainContext Context { get; }
+
+    /// <summary>Every channel output of the subtask, main and side.</summary>
     public IReadOnlyList<(EdgePlan Edge, IChannelOutput Output)> Outputs { get; }
 
     public IReadOnlyList<ISinkCollector> Sinks { get; }
 
-    public static TaskChain Build(JobGraph graph, VertexPlan vertex, TaskAddress address, Func<SinkTransformationInfo, SinkContext> sinkContext)
+    /// <summary>Pushers into the channel outputs of each side-output tag.</summary>
+    public IReadOnlyDictionary<string, IBatchPusher> SideOutputs { get; }
+
+    /// <summary>Operators that want a call every auto-watermark interval.</summary>
+    public IReadOnlyList<IPeriodicEmitter> PeriodicEmitters { get; }
+
+    public static TaskChain Build(JobGraph graph, VertexPlan vertex, TaskAddress address, TimeProvider time, Func<SinkTransformationInfo, SinkContext> sinkContext)
     {
         var plan = graph.Plan;
+        var context = new ChainContext { Time = time };
         var operators = vertex.OperatorIds.Select(graph.Operator).ToList();
         var tail = operators[^1];
         var outputs = new List<(EdgePlan, IChannelOutput)>();
         var sinks = new List<ISinkCollector>();
+        var periodic = new List<IPeriodicEmitter>();
+        var sideOutputs = new Dictionary<string, IBatchPusher>(StringComparer.Ordinal);
+
+        IChannelOutput NewOutput(EdgePlan edge, Transformation carried)
+        {
+            var router = edge.Partition == PartitionKind.Hash ? ((IKeyedTransformation)graph.Operator(edge.Target)).InputRouter : null;
+            var spec = new ChannelOutputSpec(edge.Partition, plan.Vertex(edge.Target).Parallelism, graph.Submission.Settings.MaxParallelism, address.Subtask, router, context);
+            var output = carried.CreateChannelOutput(spec);
+            outputs.Add((edge, output));
+            return output;
+        }
+
+        foreach (var group in plan.OutputsOf(vertex.Id).Where(e => e.OutputTag is not null).GroupBy(e => e.OutputTag!))
+        {
+            var side = graph.Operator(group.First().SourceOperatorId);
+            var collector = side.CreateFanOut(group.Select(e => NewOutput(e, side).Collector).ToList());
+            sideOutputs[group.Key] = side.CreatePusher(collector, context);
+        }
+
         object? current = null;
         if (tail is not ISinkTransformation)
         {
-            var collectors = new List<object>();
-            foreach (var edge in plan.OutputsOf(vertex.Id))
-            {
-                var router = edge.Partition == PartitionKind.Hash ? ((IKeyedTransformation)graph.Operator(edge.Target)).InputRouter : null;
-                var spec = new ChannelOutputSpec(edge.Partition, plan.Vertex(edge.Target).Parallelism, graph.Submission.Settings.MaxParallelism, address.Subtask, router);
-                var output = tail.CreateChannelOutput(spec);
-                outputs.Add((edge, output));
-                collectors.Add(output.Collector);
-            }
-
+            var collectors = plan.OutputsOf(vertex.Id).Where(e => e.OutputTag is null).Select(e => NewOutput(e, tail).Collector).ToList();
             current = collectors.Count == 0 ? tail.CreateDiscard() : tail.CreateFanOut(collectors);
         }
 
@@ -62,7 +94,11 @@ internal sealed class TaskChain
             }
             else if (op is IOneInputTransformation oneInput)
             {
-                current = oneInput.CreateOperator(current!);
+                current = oneInput.CreateOperator(current!, context);
+                if (current is IPeriodicEmitter emitter)
+                {
+                    periodic.Add(emitter);
+                }
             }
             else
             {
@@ -70,7 +106,7 @@ internal sealed class TaskChain
             }
         }
 
-        return new TaskChain(operators[0], current!, outputs, sinks);
+        return new TaskChain(operators[0], current!, context, outputs, sinks, sideOutputs, periodic);
     }
 }
 

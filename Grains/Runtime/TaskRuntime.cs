@@ -10,9 +10,10 @@ using OrleansFlow.Sources;
 namespace OrleansFlow.Runtime;
 
 /// <summary>
-/// Runs one subtask: the chain, its input bookkeeping, its output channels and, for a keyed head, the dispatcher
-/// to per-key grains. Every input batch is processed completely (records through the chain, outputs sent) before
-/// its credit goes back to the sender, which is what propagates back-pressure upstream.
+/// Runs one subtask: the chain, its input bookkeeping and watermark valve, its output channels and, for a keyed
+/// head, the dispatcher to per-key grains. Control markers take effect exactly between the records around them.
+/// Every input batch is processed (or, for a keyed head, gathered) before its credit goes back to the sender, which
+/// is what propagates back-pressure upstream. Output flushes never overlap, so each channel's sends stay in sequence.
 /// </summary>
 internal sealed class TaskRuntime : IAsyncDisposable
 {
@@ -23,37 +24,46 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly TaskChain _chain;
     private readonly OutputGate _outputs;
     private readonly InputTracker _inputs;
+    private readonly WatermarkValve _valve;
     private readonly Dictionary<int, IBatchPusher> _pushers = [];
     private readonly KeyedDispatcher? _keyed;
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly Func<Exception, Task> _onBackgroundFailure;
     private Task _inflight = Task.CompletedTask;
+    private long _lastPeriodicEmit;
+    private bool _idle;
     private bool _finished;
 
     /// <summary>Builds the subtask; <paramref name="onBackgroundFailure"/> hears of a failed background flush.</summary>
     public TaskRuntime(IGrainFactory grains, IStreamProvider streams, TimeProvider time, JobGraph graph, TaskAddress address, Func<Exception, Task> onBackgroundFailure)
     {
-        _onBackgroundFailure = onBackgroundFailure;
         _grains = grains;
         _time = time;
         _graph = graph;
+        _onBackgroundFailure = onBackgroundFailure;
         Address = address;
         _vertex = graph.Plan.Vertex(address.VertexId);
         var settings = graph.Submission.Settings;
-        _chain = TaskChain.Build(graph, _vertex, address, SinkContextFor);
+        _chain = TaskChain.Build(graph, _vertex, address, time, SinkContextFor);
         _outputs = new OutputGate(address, settings.ChannelCredits, settings.BatchSize, streams, graph.Plan, _chain.Outputs);
         _inputs = new InputTracker(graph.Plan, address.VertexId, address.Subtask);
+        _valve = new WatermarkValve(_inputs.Channels);
         if (_chain.Head is IKeyedTransformation keyed)
         {
-            _keyed = new KeyedDispatcher(grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(), _chain.Head.CreatePusher(_chain.Collector), time);
+            _keyed = new KeyedDispatcher(
+                grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
+                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time);
         }
         else if (_chain.Head is not ISourceTransformation)
         {
             foreach (var edge in graph.Plan.InputsOf(address.VertexId))
             {
-                _pushers[edge.Source] = graph.Operator(edge.SourceOperatorId).CreatePusher(_chain.Collector);
+                _pushers[OutputGate.InputIndexOf(graph.Plan, edge)] = graph.Operator(edge.SourceOperatorId).CreatePusher(_chain.Collector, _chain.Context);
             }
         }
+
+        _lastPeriodicEmit = time.GetTimestamp();
     }
 
     public TaskAddress Address { get; }
@@ -67,6 +77,18 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// <summary>The earliest processing-time timer of a keyed head, for the grain to schedule.</summary>
     public long? NextProcessingTimer => _keyed?.NextProcessingTimer;
 
+    /// <summary>Whether operators of the chain generate watermarks periodically (the grain then runs a timer).</summary>
+    public bool HasPeriodicEmitters => _chain.PeriodicEmitters.Count > 0;
+
+    /// <summary>How often periodic watermark generators run.</summary>
+    public TimeSpan AutoWatermarkInterval => TimeSpan.FromMilliseconds(_graph.Submission.Settings.AutoWatermarkIntervalMs);
+
+    /// <summary>Longest a gathered record waits before it is sent on (the job's buffer timeout).</summary>
+    public int BufferTimeoutMs => _graph.Submission.Settings.BufferTimeoutMs;
+
+    /// <summary>Whether a keyed head holds gathered records not yet sent to its per-key grains.</summary>
+    public bool HasBufferedInput => _keyed is { Buffered: > 0 } && !_finished && !IsCancelled;
+
     /// <summary>Handles one input batch. Returns true when the sender should get its credit back.</summary>
     public async Task<bool> OnBatchAsync(ChannelBatch batch)
     {
@@ -77,22 +99,33 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         _inputs.Accept(batch);
         var ct = _cancellation.Token;
+        var channel = (batch.SenderVertex, batch.SenderSubtask);
         var position = 0;
-        var count = batch.Count;
         var endedAll = false;
         var endsChannel = false;
         foreach (var marker in batch.Markers ?? [])
         {
-            await PushAsync(batch, position, marker.Position, ct);
+            Push(batch, position, marker.Position);
             position = marker.Position;
-            if (marker.Kind == MarkerKind.EndOfInput)
+            switch (marker.Kind)
             {
-                endsChannel = true;
-                endedAll = _inputs.End(batch.SenderVertex, batch.SenderSubtask);
+                case MarkerKind.Watermark:
+                    Forward(_valve.OnWatermark(channel, marker.Value));
+                    break;
+                case MarkerKind.WatermarkStatus:
+                    Forward(_valve.OnIdleChanged(channel, marker.Value != 0));
+                    ForwardIdle(_valve.AllIdle);
+                    break;
+                case MarkerKind.EndOfInput:
+                    endsChannel = true;
+                    endedAll = _inputs.End(batch.SenderVertex, batch.SenderSubtask);
+                    Forward(_valve.OnEnded(channel));
+                    break;
             }
         }
 
-        await PushAsync(batch, position, count, ct);
+        Push(batch, position, batch.Count);
+        EmitPeriodicIfDue();
         if (_keyed is null)
         {
             await FlushAsync(ct);
@@ -110,27 +143,19 @@ internal sealed class TaskRuntime : IAsyncDisposable
         return !endsChannel;
     }
 
-    /// <summary>Longest a gathered record waits before it is sent on (the job's buffer timeout).</summary>
-    public int BufferTimeoutMs => _graph.Submission.Settings.BufferTimeoutMs;
-
-    /// <summary>Whether a keyed head holds gathered records not yet sent to its per-key grains.</summary>
-    public bool HasBufferedInput => _keyed is { Buffered: > 0 } && !_finished && !IsCancelled;
-
-    /// <summary>Sends gathered keyed input now (the input went quiet before the buffer filled).</summary>
-    public Task FlushBufferedInputAsync() => HasBufferedInput ? FlushAsync(_cancellation.Token) : Task.CompletedTask;
-
     /// <summary>Runs a source subtask until its input ends or it is cancelled.</summary>
     public async Task RunSourceAsync()
     {
         var source = (ISourceTransformation)_chain.Head;
         var settings = _graph.Submission.Settings;
         var ct = _cancellation.Token;
-        using var driver = source.CreateDriver(_chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: null));
+        using var driver = source.CreateDriver(_chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: null), _chain.Context);
         var limiter = source.RatePerSecond is { } rate ? new RateLimiter(rate, settings, _time) : null;
         while (!ct.IsCancellationRequested)
         {
             var (count, more) = await driver.RunBatchAsync(limiter?.BatchSize ?? settings.BatchSize, ct);
-            await FlushAsync(ct);
+            EmitPeriodicIfDue();
+            await FlushOutputsAsync(ct);
             if (!more)
             {
                 break;
@@ -151,6 +176,18 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs periodic watermark generators and sends what they emit (called by the grain's timer).</summary>
+    public async Task EmitPeriodicAsync()
+    {
+        if (IsCancelled || _finished)
+        {
+            return;
+        }
+
+        EmitPeriodicIfDue(force: true);
+        await FlushOutputsAsync(_cancellation.Token);
+    }
+
     /// <summary>Fires due processing-time timers of a keyed head and sends what they emit.</summary>
     public async Task FireProcessingTimersAsync()
     {
@@ -161,8 +198,11 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         await _inflight;
         await _keyed.FireProcessingTimersAsync(_cancellation.Token);
-        await FlushAsync(_cancellation.Token);
+        await FlushOutputsAsync(_cancellation.Token);
     }
+
+    /// <summary>Sends gathered keyed input now (the input went quiet before the buffer filled).</summary>
+    public Task FlushBufferedInputAsync() => HasBufferedInput ? FlushAsync(_cancellation.Token) : Task.CompletedTask;
 
     public void Grant(int targetVertex, int targetSubtask, int credits) => _outputs.Grant(targetVertex, targetSubtask, credits);
 
@@ -180,23 +220,72 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
 
         _cancellation.Dispose();
+        _flushLock.Dispose();
     }
 
-    private Task PushAsync(ChannelBatch batch, int start, int end, CancellationToken ct)
+    /// <summary>Turns an exception into the job failure it reports.</summary>
+    public JobFailure DescribeFailure(Exception exception)
+    {
+        var root = exception is UserFunctionException { InnerException: { } inner } ? inner : exception;
+        var operatorName = exception is UserFunctionException { OperatorName.Length: > 0 } user ? user.OperatorName : _vertex.Name;
+        return new JobFailure(operatorName, Address.Subtask, exception.Message, root.GetType().Name);
+    }
+
+    private void Push(ChannelBatch batch, int start, int end)
     {
         if (end <= start)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (_keyed is not null)
         {
             _keyed.Buffer(batch.Records!, batch.Timestamps, start, end);
-            return Task.CompletedTask;
+            return;
         }
 
-        _pushers[batch.SenderVertex].Push(batch.Records!, start, end, i => DescribeInput(batch, i));
-        return Task.CompletedTask;
+        _pushers[batch.InputIndex].Push(batch.Records!, batch.Timestamps, start, end, i => DescribeInput(batch, i));
+    }
+
+    /// <summary>A new combined input watermark goes to the per-key grains (keyed head) or through the chain.</summary>
+    private void Forward(long? watermark)
+    {
+        if (watermark is not { } value)
+        {
+            return;
+        }
+
+        if (_keyed is not null)
+        {
+            _keyed.BufferWatermark(value);
+        }
+        else
+        {
+            ChainElements.ForwardWatermark(_chain.Collector, value);
+        }
+    }
+
+    private void ForwardIdle(bool idle)
+    {
+        if (idle != _idle)
+        {
+            _idle = idle;
+            ChainElements.ForwardIdle(_chain.Collector, idle);
+        }
+    }
+
+    private void EmitPeriodicIfDue(bool force = false)
+    {
+        if (_chain.PeriodicEmitters.Count == 0 || (!force && _time.GetElapsedTime(_lastPeriodicEmit) < AutoWatermarkInterval))
+        {
+            return;
+        }
+
+        _lastPeriodicEmit = _time.GetTimestamp();
+        foreach (var emitter in _chain.PeriodicEmitters)
+        {
+            emitter.EmitPeriodic();
+        }
     }
 
     private string DescribeInput(ChannelBatch batch, int index) =>
@@ -204,8 +293,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     /// <summary>
     /// Pipelining for keyed heads: waits for the previous flush, then starts flushing the full buffer without waiting,
-    /// so the subtask keeps gathering input while per-key grains work. Flushes never overlap, which keeps each key's
-    /// calls in order and each channel's sends in sequence.
+    /// so the subtask keeps gathering input while per-key grains work. Keyed flushes never overlap, which keeps each
+    /// key's calls in order.
     /// </summary>
     private async Task StartBackgroundFlushAsync(CancellationToken ct)
     {
@@ -238,15 +327,32 @@ internal sealed class TaskRuntime : IAsyncDisposable
             await _keyed.FlushAsync(ct);
         }
 
-        foreach (var sink in _chain.Sinks)
-        {
-            await sink.FlushAsync(ct);
-        }
-
-        await _outputs.FlushAsync(ct);
+        await FlushOutputsAsync(ct);
     }
 
-    /// <summary>End of all input: fire pending event-time timers (the watermark jumps to its maximum, as in Flink), flush, tell downstream and the job manager.</summary>
+    /// <summary>Flushes sinks and sends pending channel output; one flush at a time per subtask.</summary>
+    private async Task FlushOutputsAsync(CancellationToken ct)
+    {
+        await _flushLock.WaitAsync(ct);
+        try
+        {
+            foreach (var sink in _chain.Sinks)
+            {
+                await sink.FlushAsync(ct);
+            }
+
+            await _outputs.FlushAsync(ct);
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// End of all input: the watermark jumps to its maximum (as Flink), so pending event-time timers and windows
+    /// fire; then flush, finish sinks, tell downstream and the job manager.
+    /// </summary>
     private async Task FinishAsync()
     {
         _finished = true;
@@ -256,8 +362,12 @@ internal sealed class TaskRuntime : IAsyncDisposable
         {
             await _keyed.AdvanceWatermarkAsync(long.MaxValue, ct);
         }
+        else
+        {
+            ChainElements.ForwardWatermark(_chain.Collector, long.MaxValue);
+        }
 
-        await FlushAsync(ct);
+        await FlushOutputsAsync(ct);
         foreach (var sink in _chain.Sinks)
         {
             await sink.FinishAsync(ct);
@@ -272,12 +382,4 @@ internal sealed class TaskRuntime : IAsyncDisposable
         {
             CollectedResults = (records, ct) => _grains.GetGrain<ICollectSinkGrain>(GrainKeys.Collector(Address.JobId, sink.OperatorId)).AppendAsync(Address.Subtask, records, ct),
         };
-
-    /// <summary>Turns an exception into the job failure it reports.</summary>
-    public JobFailure DescribeFailure(Exception exception)
-    {
-        var root = exception is UserFunctionException { InnerException: { } inner } ? inner : exception;
-        var operatorName = exception is UserFunctionException { OperatorName.Length: > 0 } user ? user.OperatorName : _vertex.Name;
-        return new JobFailure(operatorName, Address.Subtask, exception.Message, root.GetType().Name);
-    }
 }

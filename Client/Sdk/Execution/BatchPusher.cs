@@ -2,19 +2,19 @@ using OrleansFlow.Functions;
 
 namespace OrleansFlow.Execution;
 
-/// <summary>Pushes an untyped batch (an array) into a typed collector.</summary>
+/// <summary>Pushes an untyped batch (an array) into a typed collector, setting each record's timestamp in the chain context.</summary>
 internal interface IBatchPusher
 {
     /// <summary>
-    /// Pushes records [<paramref name="start"/>, <paramref name="end"/>); a user-function failure is rethrown with
-    /// the record's position from <paramref name="describe"/>.
+    /// Pushes records [<paramref name="start"/>, <paramref name="end"/>) with their timestamps (long.MinValue or a
+    /// null array for none); a user-function failure is rethrown with the record's position from <paramref name="describe"/>.
     /// </summary>
-    void Push(object records, int start, int end, Func<int, string> describe);
+    void Push(object records, long[]? timestamps, int start, int end, Func<int, string> describe);
 }
 
-internal sealed class BatchPusher<T>(ICollector<T> collector) : IBatchPusher
+internal sealed class BatchPusher<T>(ICollector<T> collector, ChainContext context) : IBatchPusher
 {
-    public void Push(object records, int start, int end, Func<int, string> describe)
+    public void Push(object records, long[]? timestamps, int start, int end, Func<int, string> describe)
     {
         var array = (T[])records;
         var i = start;
@@ -22,6 +22,7 @@ internal sealed class BatchPusher<T>(ICollector<T> collector) : IBatchPusher
         {
             for (; i < end; i++)
             {
+                context.Timestamp = timestamps is null || timestamps[i] == long.MinValue ? null : timestamps[i];
                 collector.Collect(array[i]);
             }
         }

@@ -5,7 +5,7 @@ namespace OrleansFlow.Execution;
 /// <summary>The chained stateless operators. Each wraps user exceptions with its operator name.</summary>
 internal static class ChainedOperators
 {
-    internal sealed class Map<TIn, TOut>(string name, IMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>
+    internal sealed class Map<TIn, TOut>(string name, IMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>, IChainElement
     {
         public void Collect(TIn record)
         {
@@ -21,9 +21,13 @@ internal static class ChainedOperators
 
             next.Collect(result);
         }
+
+        public void OnWatermark(long watermark) => ChainElements.ForwardWatermark(next, watermark);
+
+        public void OnIdleChanged(bool idle) => ChainElements.ForwardIdle(next, idle);
     }
 
-    internal sealed class Filter<T>(string name, IFilterFunction<T> function, ICollector<T> next) : ICollector<T>
+    internal sealed class Filter<T>(string name, IFilterFunction<T> function, ICollector<T> next) : ICollector<T>, IChainElement
     {
         public void Collect(T record)
         {
@@ -42,9 +46,13 @@ internal static class ChainedOperators
                 next.Collect(record);
             }
         }
+
+        public void OnWatermark(long watermark) => ChainElements.ForwardWatermark(next, watermark);
+
+        public void OnIdleChanged(bool idle) => ChainElements.ForwardIdle(next, idle);
     }
 
-    internal sealed class FlatMap<TIn, TOut>(string name, IFlatMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>
+    internal sealed class FlatMap<TIn, TOut>(string name, IFlatMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>, IChainElement
     {
         public void Collect(TIn record)
         {
@@ -57,16 +65,36 @@ internal static class ChainedOperators
                 throw UserFunctionException.For(name, e);
             }
         }
+
+        public void OnWatermark(long watermark) => ChainElements.ForwardWatermark(next, watermark);
+
+        public void OnIdleChanged(bool idle) => ChainElements.ForwardIdle(next, idle);
     }
 
     /// <summary>Sends each record to several collectors (an operator whose output feeds several edges).</summary>
-    internal sealed class FanOut<T>(IReadOnlyList<ICollector<T>> targets) : ICollector<T>
+    internal sealed class FanOut<T>(IReadOnlyList<ICollector<T>> targets) : ICollector<T>, IChainElement
     {
         public void Collect(T record)
         {
             foreach (var target in targets)
             {
                 target.Collect(record);
+            }
+        }
+
+        public void OnWatermark(long watermark)
+        {
+            foreach (var target in targets)
+            {
+                ChainElements.ForwardWatermark(target, watermark);
+            }
+        }
+
+        public void OnIdleChanged(bool idle)
+        {
+            foreach (var target in targets)
+            {
+                ChainElements.ForwardIdle(target, idle);
             }
         }
     }

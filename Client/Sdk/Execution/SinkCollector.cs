@@ -11,7 +11,7 @@ internal interface ISinkCollector : IAsyncDisposable
     ValueTask FinishAsync(CancellationToken cancellationToken);
 }
 
-internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector
+internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector, IChainElement
 {
     public void Collect(T record)
     {
@@ -50,4 +50,14 @@ internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> write
     }
 
     public ValueTask DisposeAsync() => writer.DisposeAsync();
+
+    /// <summary>Sinks ignore watermarks.</summary>
+    public void OnWatermark(long watermark)
+    {
+    }
+
+    /// <summary>Sinks ignore idleness.</summary>
+    public void OnIdleChanged(bool idle)
+    {
+    }
 }

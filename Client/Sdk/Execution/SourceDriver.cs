@@ -13,7 +13,7 @@ internal interface ISourceDriver : IDisposable
     ValueTask<(int Count, bool More)> RunBatchAsync(int maxRecords, CancellationToken cancellationToken);
 }
 
-internal sealed class SourceDriver<T>(string operatorName, ISourceReader<T> reader, ICollector<T> downstream) : ISourceDriver
+internal sealed class SourceDriver<T>(string operatorName, ISourceReader<T> reader, ICollector<T> downstream, ChainContext context) : ISourceDriver
 {
     private readonly List<T> _buffer = [];
 
@@ -37,6 +37,7 @@ internal sealed class SourceDriver<T>(string operatorName, ISourceReader<T> read
         {
             for (; i < _buffer.Count; i++)
             {
+                context.Timestamp = null;
                 downstream.Collect(_buffer[i]);
             }
         }

@@ -27,7 +27,7 @@ internal static class JobPlanner
         var parallelism = real.ToDictionary(t => t.Id, t => ParallelismOf(t, defaultParallelism));
         var inputs = real.ToDictionary(t => t.Id, t => ResolveInputs(t, parallelism).ToList());
         var consumers = real.ToDictionary(t => t.Id, _ => 0);
-        foreach (var edge in inputs.Values.SelectMany(e => e))
+        foreach (var edge in inputs.Values.SelectMany(e => e).Where(e => e.SideOutput is null))
         {
             consumers[edge.Upstream.Id]++;
         }
@@ -37,6 +37,7 @@ internal static class JobPlanner
         {
             var chainable = inputs[node.Id] is [var only]
                 && only.Partition == PartitionKind.Forward
+                && only.SideOutput is null
                 && consumers[only.Upstream.Id] == 1
                 && node.ChainingEnabled && only.Upstream.ChainingEnabled
                 && node is not IKeyedTransformation;
@@ -57,7 +58,7 @@ internal static class JobPlanner
         }).ToList();
 
         var edges = real.Where(t => head[t.Id] == t.Id)
-            .SelectMany(t => inputs[t.Id].Select(e => new EdgePlan(head[e.Upstream.Id], t.Id, e.Partition, InputIndex: 0, e.Upstream.Id)))
+            .SelectMany(t => inputs[t.Id].Select(e => new EdgePlan(head[e.Upstream.Id], t.Id, e.Partition, InputIndex: 0, e.SideOutput?.Id ?? e.Upstream.Id, e.SideOutput?.Tag)))
             .ToList();
         var operators = real.Select(t => new OperatorPlan(t.Id, t.Name, t.Uid, t.Kind, head[t.Id])).ToList();
         return new JobPlan(vertices, edges, operators, Fingerprint(graph));
@@ -94,24 +95,32 @@ internal static class JobPlanner
     {
         foreach (var input in node.Inputs)
         {
-            foreach (var (upstream, partition) in Resolve(input, null))
+            foreach (var (upstream, partition, sideOutput) in Resolve(input, null, null))
             {
                 var kind = partition ?? (parallelism[upstream.Id] == parallelism[node.Id] ? PartitionKind.Forward : PartitionKind.Rebalance);
-                yield return new InputEdge(upstream, kind);
+                yield return new InputEdge(upstream, kind, sideOutput);
             }
         }
     }
 
-    private static IEnumerable<(Transformation Upstream, PartitionKind? Partition)> Resolve(Transformation input, PartitionKind? partition)
+    /// <summary>Walks from a consumer's input through virtual nodes to real operators; the partitioning nearest the consumer wins.</summary>
+    private static IEnumerable<(Transformation Upstream, PartitionKind? Partition, ISideOutput? SideOutput)> Resolve(
+        Transformation input, PartitionKind? partition, ISideOutput? sideOutput)
     {
         switch (input)
         {
             case { IsVirtual: false }:
-                yield return (input, partition);
+                yield return (input, partition, sideOutput);
                 break;
             case IPartitioning partitioning:
-                // The partitioning nearest the consumer wins (as in Flink): rebalance().keyBy(...) must hash.
-                foreach (var resolved in Resolve(input.Inputs[0], partition ?? partitioning.Partition))
+                foreach (var resolved in Resolve(input.Inputs[0], partition ?? partitioning.Partition, sideOutput))
+                {
+                    yield return resolved;
+                }
+
+                break;
+            case ISideOutput side:
+                foreach (var resolved in Resolve(input.Inputs[0], partition, side))
                 {
                     yield return resolved;
                 }
@@ -120,7 +129,7 @@ internal static class JobPlanner
             default:
                 foreach (var inner in input.Inputs)
                 {
-                    foreach (var resolved in Resolve(inner, partition))
+                    foreach (var resolved in Resolve(inner, partition, sideOutput))
                     {
                         yield return resolved;
                     }
@@ -130,5 +139,5 @@ internal static class JobPlanner
         }
     }
 
-    private readonly record struct InputEdge(Transformation Upstream, PartitionKind Partition);
+    private readonly record struct InputEdge(Transformation Upstream, PartitionKind Partition, ISideOutput? SideOutput);
 }

@@ -16,8 +16,8 @@ internal sealed class SourceTransformation<T>(int id, string name, ISource<T> so
 
     public override string Kind => "Source";
 
-    public ISourceDriver CreateDriver(object downstream, SourceReaderContext context) =>
-        new SourceDriver<T>(Name, Source.CreateReader(context), (ICollector<T>)downstream);
+    public ISourceDriver CreateDriver(object downstream, SourceReaderContext context, ChainContext chain) =>
+        new SourceDriver<T>(Name, Source.CreateReader(context), (ICollector<T>)downstream, chain);
 }
 
 /// <summary>The untyped view of a source node.</summary>
@@ -25,5 +25,5 @@ internal interface ISourceTransformation
 {
     double? RatePerSecond { get; }
 
-    ISourceDriver CreateDriver(object downstream, SourceReaderContext context);
+    ISourceDriver CreateDriver(object downstream, SourceReaderContext context, ChainContext chain);
 }

@@ -47,7 +47,7 @@ internal abstract class Transformation(int id, string name, IReadOnlyList<Transf
     public abstract string Kind { get; }
 
     /// <summary>Pushes a batch of this node's output type into a collector of that type.</summary>
-    public abstract IBatchPusher CreatePusher(object collector);
+    public abstract IBatchPusher CreatePusher(object collector, ChainContext context);
 
     /// <summary>Creates the collector that writes this node's output to channels.</summary>
     public abstract IChannelOutput CreateChannelOutput(ChannelOutputSpec spec);
@@ -65,7 +65,7 @@ internal abstract class Transformation<T>(int id, string name, IReadOnlyList<Tra
 {
     public override Type OutputType => typeof(T);
 
-    public override IBatchPusher CreatePusher(object collector) => new BatchPusher<T>((Functions.ICollector<T>)collector);
+    public override IBatchPusher CreatePusher(object collector, ChainContext context) => new BatchPusher<T>((Functions.ICollector<T>)collector, context);
 
     public override IChannelOutput CreateChannelOutput(ChannelOutputSpec spec) => new ChannelOutput<T>(spec);
 

@@ -20,7 +20,7 @@ public sealed class ChannelOutputTests
         Assert.Equal(0, output.Buffered(0));
         Assert.Equal(0, output.Buffered(1));
         Assert.Equal(10, output.Buffered(2));
-        Assert.Equal(Enumerable.Range(0, 10), (int[])Assert.Single(output.Drain(2, 100)));
+        Assert.Equal(Enumerable.Range(0, 10), (int[])Assert.Single(output.Drain(2, 100)).Records!);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class ChannelOutputTests
         }
 
         var targetsByKey = Enumerable.Range(0, 4)
-            .SelectMany(t => ((ValueTuple<string, int>[])Assert.Single(output.Drain(t, 1000))).Select(r => (Target: t, Record: r)))
+            .SelectMany(t => ((ValueTuple<string, int>[])Assert.Single(output.Drain(t, 1000)).Records!).Select(r => (Target: t, Record: r)))
             .GroupBy(x => x.Record.Item1)
             .ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(keys.Length, targetsByKey.Count);
@@ -69,9 +69,9 @@ public sealed class ChannelOutputTests
             output.Collect(i);
         }
 
-        Assert.Equal([0, 3, 6], (int[])Assert.Single(output.Drain(0, 100)));
-        Assert.Equal([1, 4, 7], (int[])Assert.Single(output.Drain(1, 100)));
-        Assert.Equal([2, 5, 8], (int[])Assert.Single(output.Drain(2, 100)));
+        Assert.Equal([0, 3, 6], (int[])Assert.Single(output.Drain(0, 100)).Records!);
+        Assert.Equal([1, 4, 7], (int[])Assert.Single(output.Drain(1, 100)).Records!);
+        Assert.Equal([2, 5, 8], (int[])Assert.Single(output.Drain(2, 100)).Records!);
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public sealed class ChannelOutputTests
 
         // Round-robin: the counts differ by at most one, and consecutive records alternate targets.
         Assert.InRange(Math.Abs(output.Buffered(0) - output.Buffered(1)), 0, 1);
-        var first = (int[])output.Drain(0, 100)[0];
-        var second = (int[])output.Drain(1, 100)[0];
+        var first = (int[])output.Drain(0, 100)[0].Records!;
+        var second = (int[])output.Drain(1, 100)[0].Records!;
         var alternating = first.Contains(0) ? first : second;
         Assert.Equal([0, 2, 4, 6], alternating);
     }
@@ -101,7 +101,7 @@ public sealed class ChannelOutputTests
             output.Collect(i);
         }
 
-        var batches = output.Drain(0, maxBatch: 4).Cast<int[]>().ToList();
+        var batches = output.Drain(0, maxBatch: 4).Select(b => (int[])b.Records!).ToList();
 
         Assert.Equal([4, 4, 2], batches.Select(b => b.Length));
         Assert.Equal(Enumerable.Range(0, 10), batches.SelectMany(b => b));
@@ -116,7 +116,7 @@ public sealed class ChannelOutputTests
         output.Collect("a");
         output.Collect("b");
 
-        var batch = (string[])Assert.Single(output.Drain(0, 2));
+        var batch = (string[])Assert.Single(output.Drain(0, 2)).Records!;
 
         Assert.Equal(["a", "b"], batch);
         Assert.Equal(0, output.Buffered(0));
@@ -127,10 +127,10 @@ public sealed class ChannelOutputTests
     {
         var output = new ChannelOutput<int>(new ChannelOutputSpec(PartitionKind.Forward, 1, 128, 0, null));
         output.Collect(1);
-        var first = (int[])Assert.Single(output.Drain(0, 10));
+        var first = (int[])Assert.Single(output.Drain(0, 10)).Records!;
         output.Collect(2);
 
-        var second = (int[])Assert.Single(output.Drain(0, 10));
+        var second = (int[])Assert.Single(output.Drain(0, 10)).Records!;
 
         Assert.Equal([1], first);
         Assert.Equal([2], second);
