@@ -8,6 +8,7 @@ internal static class ExampleJobs
     private static readonly Dictionary<string, (Type Type, string Usage, string[] InputOptions)> Jobs = new(StringComparer.Ordinal)
     {
         ["wordcount"] = (typeof(WordCountJob), "--input FILE [--output FILE] [--rate N]", ["input"]),
+        ["window-sum"] = (typeof(WindowSumJob), WindowSumJob.Usage, ["input"]),
     };
 
     public static IEnumerable<string> Names => Jobs.Keys;

@@ -49,7 +49,8 @@ internal sealed class RunOptions
                     }
 
                     jobArgs.Add(args[i]);
-                    jobArgs.Add(Value(args, ref i));
+                    // A flag given without a value (e.g. --purging) means "true".
+                    jobArgs.Add(i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true");
                     break;
             }
         }

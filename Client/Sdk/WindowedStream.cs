@@ -32,6 +32,9 @@ public sealed class WindowedStream<TKey, T, TWindow>
         _trigger = assigner.DefaultTrigger;
     }
 
+    /// <summary>The trigger in effect (the assigner's default unless replaced).</summary>
+    public Trigger<TWindow> CurrentTrigger => _trigger;
+
     /// <summary>Replaces the assigner's default trigger.</summary>
     public WindowedStream<TKey, T, TWindow> Trigger(Trigger<TWindow> trigger)
     {

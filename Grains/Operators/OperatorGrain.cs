@@ -43,7 +43,14 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task DeployAsync(CancellationToken cancellationToken) => await EnsureRuntimeAsync(cancellationToken);
+    public async Task DeployAsync(CancellationToken cancellationToken)
+    {
+        var runtime = await EnsureRuntimeAsync(cancellationToken);
+        if (runtime.HasPeriodicEmitters)
+        {
+            this.RegisterGrainTimer(EmitPeriodicWatermarksAsync, new GrainTimerCreationOptions(runtime.AutoWatermarkInterval, runtime.AutoWatermarkInterval) { KeepAlive = true });
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -186,6 +193,24 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         {
             await runtime.FlushBufferedInputAsync();
             ScheduleProcessingTimer(runtime);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
+    }
+
+    /// <summary>Periodic watermark generators (and idleness detection) run on the auto-watermark interval.</summary>
+    private async Task EmitPeriodicWatermarksAsync(CancellationToken cancellationToken)
+    {
+        if (_runtime is not { } runtime || _failed)
+        {
+            return;
+        }
+
+        try
+        {
+            await runtime.EmitPeriodicAsync();
         }
         catch (Exception e)
         {

@@ -25,5 +25,7 @@ internal sealed class ProcessOperator<TKey, TIn, TOut>(string name, KeyedProcess
         public override ITimerService TimerService => inner;
 
         public override TimeDomain TimeDomain => domain;
+
+        public override void Output<T>(OutputTag<T> tag, T value) => inner.SideOutputs.Side(tag, value);
     }
 }

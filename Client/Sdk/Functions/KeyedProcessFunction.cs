@@ -34,6 +34,9 @@ public abstract class KeyedProcessFunction<TKey, TIn, TOut>
 
         /// <summary>Clocks and timers of the current key.</summary>
         public abstract ITimerService TimerService { get; }
+
+        /// <summary>Emits a record to a side output; read it with <c>GetSideOutput(tag)</c> on this operator's stream.</summary>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
     }
 
     /// <summary>What <see cref="OnTimer"/> can see.</summary>

@@ -1,0 +1,36 @@
+using OrleansFlow.Windowing;
+
+namespace OrleansFlow.Examples;
+
+/// <summary>A window given on the command line: <c>tumbling:SIZE[:OFFSET]</c>, <c>sliding:SIZE:SLIDE[:OFFSET]</c>, <c>session:GAP</c> or <c>global</c>.</summary>
+/// <param name="Assigner">The time-window assigner, or null for the global window.</param>
+public sealed record WindowSpec(WindowAssigner<TimeWindow>? Assigner)
+{
+    /// <summary>Whether this is the global window.</summary>
+    public bool IsGlobal => Assigner is null;
+
+    /// <summary>Parses a window spec; errors name the spec.</summary>
+    public static WindowSpec Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var parts = spec.Split(':');
+        TimeSpan D(int i, string what) => Durations.Parse(parts[i], $"--window {spec}: {what}");
+        try
+        {
+            return parts switch
+            {
+                ["tumbling", _] => new(TumblingEventTimeWindows.Of(D(1, "size"))),
+                ["tumbling", _, _] => new(TumblingEventTimeWindows.Of(D(1, "size"), D(2, "offset"))),
+                ["sliding", _, _] => new(SlidingEventTimeWindows.Of(D(1, "size"), D(2, "slide"))),
+                ["sliding", _, _, _] => new(SlidingEventTimeWindows.Of(D(1, "size"), D(2, "slide"), D(3, "offset"))),
+                ["session", _] => new(EventTimeSessionWindows.WithGap(D(1, "gap"))),
+                ["global"] => new((WindowAssigner<TimeWindow>?)null),
+                _ => throw new ArgumentException($"--window '{spec}' is not tumbling:SIZE[:OFFSET], sliding:SIZE:SLIDE[:OFFSET], session:GAP or global."),
+            };
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"--window {spec}: {e.Message}", e);
+        }
+    }
+}
