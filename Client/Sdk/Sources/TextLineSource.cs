@@ -71,7 +71,7 @@ public sealed class TextLineSource<T> : ISource<T>
             }
             else
             {
-                Position = splitStart == 0 ? 0 : FirstLineStartAtOrAfter(splitStart);
+                Position = splitStart == 0 ? ByteOrderMarkLength(_stream) : FirstLineStartAtOrAfter(splitStart);
             }
 
             _bufferFileOffset = Position;
@@ -165,6 +165,15 @@ public sealed class TextLineSource<T> : ISource<T>
             var read = await _stream.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken).ConfigureAwait(false);
             _bufferEnd += read;
             _eof = read == 0;
+        }
+
+        /// <summary>3 when the file starts with a UTF-8 byte-order mark (which is not part of the first line), else 0.</summary>
+        private static long ByteOrderMarkLength(FileStream stream)
+        {
+            Span<byte> head = stackalloc byte[3];
+            var read = stream.Read(head);
+            stream.Position = 0;
+            return read == 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
         }
 
         private long FirstLineStartAtOrAfter(long offset)

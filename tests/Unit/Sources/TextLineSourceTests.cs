@@ -66,6 +66,24 @@ public sealed class TextLineSourceTests : IDisposable
         Assert.Equal(["one", "two", ""], lines);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task ReadBatchAsync_WhenFileStartsWithAByteOrderMark_LeavesItOutOfTheFirstLine(int parallelism)
+    {
+        var path = _dir.File("bom.txt");
+        await File.WriteAllTextAsync(path, "1,a\n2,b\n3,c\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var source = new TextLineSource<string>(path, line => line);
+
+        var all = new List<string>();
+        for (var subtask = 0; subtask < parallelism; subtask++)
+        {
+            all.AddRange(await ReadAllAsync(source, subtask, parallelism));
+        }
+
+        Assert.Equal(["1,a", "2,b", "3,c"], all);
+    }
+
     [Fact]
     public async Task ReadBatchAsync_WhenFileIsEmpty_ReturnsFalseWithNoRecords()
     {
