@@ -29,7 +29,7 @@ internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> write
     {
         try
         {
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken);
         }
         catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
         {
@@ -41,7 +41,7 @@ internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> write
     {
         try
         {
-            await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
+            await writer.FinishAsync(cancellationToken);
         }
         catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
         {

@@ -25,7 +25,7 @@ internal sealed class SourceDriver<T>(string operatorName, ISourceReader<T> read
         bool more;
         try
         {
-            more = await reader.ReadBatchAsync(_buffer, maxRecords, cancellationToken).ConfigureAwait(false);
+            more = await reader.ReadBatchAsync(_buffer, maxRecords, cancellationToken);
         }
         catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
         {

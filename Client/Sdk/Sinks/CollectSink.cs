@@ -29,7 +29,7 @@ public sealed class CollectSink<T> : ISink<T>
 
             var batch = _pending.ToArray();
             _pending.Clear();
-            await deliver(batch, cancellationToken).ConfigureAwait(false);
+            await deliver(batch, cancellationToken);
         }
 
         public ValueTask FinishAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);

@@ -1,6 +1,9 @@
 namespace OrleansFlow.Sinks;
 
-/// <summary>A destination for records. Each parallel subtask writes through its own writer.</summary>
+/// <summary>
+/// A destination for records. Each parallel subtask writes through its own writer. Writers run inside the runtime's
+/// grains: do not use <c>ConfigureAwait(false)</c> in them (continuations must stay on the grain's scheduler).
+/// </summary>
 /// <typeparam name="T">Record type.</typeparam>
 public interface ISink<T>
 {

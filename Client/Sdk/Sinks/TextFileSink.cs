@@ -29,7 +29,7 @@ public sealed class TextFileSink<T>(string path, Func<T, string>? format = null)
     {
         public void Write(T record) => writer.WriteLine(format(record));
 
-        public async ValueTask FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        public async ValueTask FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
 
         public ValueTask FinishAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 

@@ -2,7 +2,8 @@ namespace OrleansFlow.Sources;
 
 /// <summary>
 /// A source of records. Each parallel subtask gets its own reader; a reader reports a position from which a new
-/// reader can resume, so the source can be rewound after a failure.
+/// reader can resume, so the source can be rewound after a failure. Readers run inside the runtime's grains: do not
+/// use <c>ConfigureAwait(false)</c> in them (continuations must stay on the grain's scheduler).
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
 public interface ISource<T>

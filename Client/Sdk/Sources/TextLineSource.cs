@@ -93,7 +93,7 @@ public sealed class TextLineSource<T> : ISource<T>
                 var newline = Array.IndexOf(_buffer, (byte)'\n', _bufferStart, _bufferEnd - _bufferStart);
                 if (newline < 0 && !_eof)
                 {
-                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    await FillAsync(cancellationToken);
                     continue;
                 }
 
@@ -162,7 +162,7 @@ public sealed class TextLineSource<T> : ISource<T>
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken).ConfigureAwait(false);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken);
             _bufferEnd += read;
             _eof = read == 0;
         }
