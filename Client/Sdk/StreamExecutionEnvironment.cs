@@ -62,6 +62,13 @@ public sealed class StreamExecutionEnvironment : IAsyncDisposable
     public DataStream<long> FromSequence(long from, long to) =>
         FromSource(new GeneratorSource<long>(i => from + i, to - from + 1), "Sequence Source");
 
+    /// <summary>
+    /// A stream from any <see cref="ISource{T}"/> with timestamps and watermarks from <paramref name="watermarks"/>,
+    /// generated per source subtask (the assigner is chained to the source, as Flink's fromSource with a strategy).
+    /// </summary>
+    public DataStream<T> FromSource<T>(ISource<T> source, string name, Watermarks.WatermarkStrategy<T> watermarks, double? ratePerSecond = null) =>
+        FromSource(source, name, ratePerSecond).AssignTimestampsAndWatermarks(watermarks);
+
     /// <summary>A stream from any <see cref="ISource{T}"/>; <paramref name="ratePerSecond"/> throttles each subtask's share.</summary>
     public DataStream<T> FromSource<T>(ISource<T> source, string name, double? ratePerSecond = null)
     {
