@@ -27,30 +27,15 @@ public abstract class MergingWindowAssigner<TWindow> : WindowAssigner<TWindow>
 /// <summary>Non-overlapping windows of a fixed size, aligned to the epoch plus an offset.</summary>
 public sealed class TumblingEventTimeWindows : WindowAssigner<TimeWindow>
 {
-    private readonly long _size;
-    private readonly long _offset;
+    private readonly TumblingWindows _windows;
 
-    private TumblingEventTimeWindows(long size, long offset)
-    {
-        WindowChecks.Size(size);
-        if (Math.Abs(offset) >= size)
-        {
-            throw new ArgumentException($"A tumbling window's offset must be smaller than its size in absolute value (size {size} ms, offset {offset} ms).");
-        }
-
-        _size = size;
-        _offset = offset;
-    }
+    private TumblingEventTimeWindows(long size, long offset) => _windows = new TumblingWindows(size, offset);
 
     /// <summary>Windows of <paramref name="size"/>, shifted by <paramref name="offset"/> (e.g. a time zone).</summary>
     public static TumblingEventTimeWindows Of(TimeSpan size, TimeSpan offset = default) => new(WindowChecks.Ms(size), WindowChecks.Ms(offset));
 
     /// <inheritdoc />
-    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime)
-    {
-        var start = TimeWindow.WindowStart(timestamp, _offset, _size);
-        return [new TimeWindow(start, start + _size)];
-    }
+    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime) => _windows.Assign(timestamp);
 
     /// <inheritdoc />
     public override Trigger<TimeWindow> DefaultTrigger => EventTimeTrigger.Create();
@@ -107,29 +92,15 @@ public sealed class EventTimeSessionWindows : MergingWindowAssigner<TimeWindow>
 /// <summary>Tumbling windows on the wall clock of the operator.</summary>
 public sealed class TumblingProcessingTimeWindows : WindowAssigner<TimeWindow>
 {
-    private readonly long _size;
-    private readonly long _offset;
+    private readonly TumblingWindows _windows;
 
-    private TumblingProcessingTimeWindows(long size, long offset)
-    {
-        _size = WindowChecks.Size(size);
-        if (Math.Abs(offset) >= size)
-        {
-            throw new ArgumentException($"A tumbling window's offset must be smaller than its size in absolute value (size {size} ms, offset {offset} ms).");
-        }
-
-        _offset = offset;
-    }
+    private TumblingProcessingTimeWindows(long size, long offset) => _windows = new TumblingWindows(size, offset);
 
     /// <summary>Windows of <paramref name="size"/> on the wall clock.</summary>
     public static TumblingProcessingTimeWindows Of(TimeSpan size, TimeSpan offset = default) => new(WindowChecks.Ms(size), WindowChecks.Ms(offset));
 
     /// <inheritdoc />
-    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime)
-    {
-        var start = TimeWindow.WindowStart(currentProcessingTime, _offset, _size);
-        return [new TimeWindow(start, start + _size)];
-    }
+    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime) => _windows.Assign(currentProcessingTime);
 
     /// <inheritdoc />
     public override Trigger<TimeWindow> DefaultTrigger => ProcessingTimeTrigger.Create();
@@ -205,6 +176,32 @@ public sealed class GlobalWindows : WindowAssigner<GlobalWindow>
 
     /// <inheritdoc />
     public override bool IsEventTime => false;
+}
+
+/// <summary>The window arithmetic tumbling assigners share.</summary>
+internal sealed class TumblingWindows
+{
+    private readonly long _size;
+    private readonly long _offset;
+
+    public TumblingWindows(long size, long offset)
+    {
+        WindowChecks.Size(size);
+        if (Math.Abs(offset) >= size)
+        {
+            throw new ArgumentException($"A tumbling window's offset must be smaller than its size in absolute value (size {size} ms, offset {offset} ms).");
+        }
+
+        _size = size;
+        _offset = offset;
+    }
+
+    /// <summary>The one window [start, start + size) with start = offset + k * size that holds the time.</summary>
+    public IReadOnlyList<TimeWindow> Assign(long time)
+    {
+        var start = TimeWindow.WindowStart(time, _offset, _size);
+        return [new TimeWindow(start, start + _size)];
+    }
 }
 
 /// <summary>The window arithmetic sliding assigners share.</summary>
