@@ -264,8 +264,10 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
                 timers.Add(time, windows);
             }
 
-            windows.Add(window);
-            keyTimers.Register(time, domain);
+            if (windows.Add(window) && windows.Count == 1)
+            {
+                keyTimers.Register(time, domain); // the key's timer at this time is new (later windows share it)
+            }
         }
 
         public void Delete(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
