@@ -21,6 +21,10 @@ public interface IOperatorGrain : IGrainWithStringKey
     [Alias("GrantCredits"), AlwaysInterleave]
     Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, CancellationToken cancellationToken);
 
+    /// <summary>The job ended: the task no longer needs to stay active.</summary>
+    [Alias("Release"), AlwaysInterleave]
+    Task ReleaseAsync(CancellationToken cancellationToken);
+
     /// <summary>Stops the task: a source stops producing, any task drops further input.</summary>
     [Alias("Cancel"), AlwaysInterleave]
     Task CancelAsync(CancellationToken cancellationToken);

@@ -100,6 +100,7 @@ internal sealed class JobManagerGrain(ILogger<JobManagerGrain> logger) : Grain, 
             && _finished.Count == _submission!.Plan.TaskCount)
         {
             SetStatus(JobStatus.Finished);
+            return Task.WhenAll(AllTasks().Select(t => t.Grain.ReleaseAsync(cancellationToken)));
         }
 
         return Task.CompletedTask;

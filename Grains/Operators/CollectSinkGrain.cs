@@ -1,8 +1,11 @@
 namespace OrleansFlow.Operators;
 
-/// <summary>Holds a collect sink's batches in arrival order for clients to page through.</summary>
+/// <summary>
+/// Holds a collect sink's batches in arrival order for clients to page through. Kept active (like the job manager),
+/// so results survive quiet periods; collect sinks are meant for tests and small results.
+/// </summary>
 [GrainType("flow.collect")]
-[CollectionAgeLimit(Hours = 1)]
+[CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class CollectSinkGrain : Grain, ICollectSinkGrain
 {
     private readonly List<object> _batches = [];

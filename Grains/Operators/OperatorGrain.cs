@@ -20,6 +20,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private TaskRuntime? _runtime;
     private bool _failed;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+    private IGrainTimer? _keepAlive;
     private IGrainTimer? _processingTimer;
     private long? _processingTimerDue;
     private IGrainTimer? _lingerTimer;
@@ -46,6 +48,10 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     public async Task DeployAsync(CancellationToken cancellationToken)
     {
         var runtime = await EnsureRuntimeAsync(cancellationToken);
+
+        // A task may go a long time without calls (a source chained to its sink gets none; a sparse stream's consumer
+        // waits): keep it active for the job's life, or Orleans would collect it and lose its channel state.
+        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
         if (runtime.HasPeriodicEmitters)
         {
             this.RegisterGrainTimer(EmitPeriodicWatermarksAsync, new GrainTimerCreationOptions(runtime.AutoWatermarkInterval, runtime.AutoWatermarkInterval) { KeepAlive = true });
@@ -71,6 +77,14 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     {
         _runtime?.Cancel();
         _processingTimer?.Dispose();
+        _keepAlive?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        _keepAlive?.Dispose();
+        _keepAlive = null;
         return Task.CompletedTask;
     }
 
@@ -245,6 +259,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
 
         _failed = true;
+        _keepAlive?.Dispose();
         Log.TaskFailed(logger, exception, this.GetPrimaryKeyString());
         _runtime?.Cancel();
         var failure = _runtime?.DescribeFailure(exception)
