@@ -27,7 +27,7 @@ public static class SiloBuilderExtensions
         builder.Services.AddSingleton<JobGraphCache>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMemoryGrainStorage(FlowNames.PubSubStorage);
-        builder.AddMemoryStreams(FlowNames.ChannelStreamProvider, streams =>
+        Action<ISiloMemoryStreamConfigurator> configure = streams =>
         {
             streams.ConfigurePartitioning(channels.QueuePartitions);
             streams.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = channels.PollPeriod));
@@ -38,7 +38,16 @@ public static class SiloBuilderExtensions
                 e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
                 e.MetadataMinTimeInCache = TimeSpan.FromSeconds(30);
             }));
-        });
+        };
+        if (channels.InProcess)
+        {
+            builder.AddMemoryStreams<Streaming.InProcessMessageBodySerializer>(FlowNames.ChannelStreamProvider, configure);
+        }
+        else
+        {
+            builder.AddMemoryStreams(FlowNames.ChannelStreamProvider, configure);
+        }
+
         return builder;
     }
 }

@@ -99,6 +99,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         {
             var runtime = await EnsureRuntimeAsync(CancellationToken.None);
             var returnCredit = await runtime.OnBatchAsync(batch);
+            Streaming.InProcessMessageBodySerializer.Release(batch);
             ScheduleProcessingTimer(runtime);
             ScheduleLingerFlush(runtime);
             if (returnCredit)

@@ -11,4 +11,10 @@ public sealed class ChannelOptions
 
     /// <summary>Batches a pulling agent takes per poll (default 256).</summary>
     public int MaxBatchesPerPoll { get; set; } = 256;
+
+    /// <summary>
+    /// Pass channel batches through the stream queues by reference instead of serializing them (default false).
+    /// Only valid when every silo of the cluster runs in this process, as with the embedded environment.
+    /// </summary>
+    public bool InProcess { get; set; }
 }
