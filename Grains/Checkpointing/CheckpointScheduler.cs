@@ -8,6 +8,10 @@ namespace OrleansFlow.Checkpointing;
 /// interval shorter than the minimum pause is raised to it, as in Flink. It only decides: the caller reports
 /// triggers and ends, and owns the timers.
 /// </summary>
+/// <remarks>
+/// Flink's CheckpointCoordinator restarts the pause only when a checkpoint completes; issue 4 counts it from the end
+/// of a completed or aborted one, so the caller reports both through <see cref="OnCheckpointEnded"/>.
+/// </remarks>
 internal sealed class CheckpointScheduler
 {
     private readonly TimeProvider _time;
