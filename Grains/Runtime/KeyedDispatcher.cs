@@ -21,6 +21,8 @@ internal sealed class KeyedDispatcher(
     TimeProvider time)
 {
     private long _forwardedWatermark = long.MinValue;
+    private const int MaxCachedGrains = 100_000;
+    private readonly Dictionary<string, IKeyedStateGrain> _grainsByKey = new(StringComparer.Ordinal);
     private readonly TimerIndex _eventTimers = new();
     private readonly TimerIndex _processingTimers = new();
 
@@ -177,6 +179,20 @@ internal sealed class KeyedDispatcher(
         }
     }
 
-    private IKeyedStateGrain Grain(string keyText) =>
-        grains.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(address.JobId, operatorId, keyText));
+    /// <summary>The per-key grain of a key; references are cached (bounded) since the same keys recur in every flush.</summary>
+    private IKeyedStateGrain Grain(string keyText)
+    {
+        if (!_grainsByKey.TryGetValue(keyText, out var grain))
+        {
+            if (_grainsByKey.Count >= MaxCachedGrains)
+            {
+                _grainsByKey.Clear();
+            }
+
+            grain = grains.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(address.JobId, operatorId, keyText));
+            _grainsByKey[keyText] = grain;
+        }
+
+        return grain;
+    }
 }
