@@ -13,6 +13,7 @@ namespace OrleansFlow.Bench;
 /// <param name="Gen2">Gen 2 collections during the phase.</param>
 /// <param name="GcPauseSeconds">Time the runtime was paused for GC during the phase.</param>
 /// <param name="Notes">Extra figures (setup time, breakdowns), one per line.</param>
+/// <param name="JobSeconds">For the engine: the job's own time, from submission returning (silo started, tasks deployed) to finished.</param>
 internal sealed record PhaseResult(
     string Name,
     long Events,
@@ -25,7 +26,10 @@ internal sealed record PhaseResult(
     int Gen1,
     int Gen2,
     double GcPauseSeconds,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    double? JobSeconds = null)
 {
     public double EventsPerSecond => Events / Seconds;
+
+    public double? JobEventsPerSecond => JobSeconds is { } seconds ? Events / seconds : null;
 }
