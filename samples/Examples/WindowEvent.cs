@@ -20,26 +20,36 @@ public readonly record struct WindowEvent(
     public static WindowEvent Parse(string line, bool punctuated, bool keepLine)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var parts = line.Split(',');
-        if (punctuated && parts.Length == 2 && parts[0] == "WM")
+        var text = line.AsSpan();
+        var first = text.IndexOf(',');
+        if (first < 0)
         {
-            return new WindowEvent(Long(parts[1], "watermark timestamp"), string.Empty, 0, IsWatermark: true, null);
+            throw new FormatException("expected 3 fields timestamp,key,value but found 1");
         }
 
-        if (parts.Length != 3)
+        var rest = text[(first + 1)..];
+        var second = rest.IndexOf(',');
+        if (punctuated && second < 0 && text[..first].SequenceEqual("WM"))
         {
-            throw new FormatException($"expected 3 fields timestamp,key,value but found {parts.Length}");
+            return new WindowEvent(Long(rest, "watermark timestamp"), string.Empty, 0, IsWatermark: true, null);
         }
 
-        if (parts[1].Length == 0)
+        if (second < 0 || rest[(second + 1)..].Contains(','))
+        {
+            throw new FormatException($"expected 3 fields timestamp,key,value but found {text.Count(',') + 1}");
+        }
+
+        if (second == 0)
         {
             throw new FormatException("field 2 (key) is empty");
         }
 
-        return new WindowEvent(Long(parts[0], "field 1 (timestamp)"), parts[1], Long(parts[2], "field 3 (value)"), IsWatermark: false, keepLine ? line : null);
+        var timestamp = Long(text[..first], "field 1 (timestamp)");
+        var value = Long(rest[(second + 1)..], "field 3 (value)");
+        return new WindowEvent(timestamp, rest[..second].ToString(), value, IsWatermark: false, keepLine ? line : null);
     }
 
-    private static long Long(string text, string field) =>
+    private static long Long(ReadOnlySpan<char> text, string field) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"{field} '{text}' is not a 64-bit integer");
