@@ -78,6 +78,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         _runtime?.Cancel();
         _processingTimer?.Dispose();
         _keepAlive?.Dispose();
+        graphs.Evict(_address.JobId);
         return Task.CompletedTask;
     }
 
@@ -85,6 +86,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     {
         _keepAlive?.Dispose();
         _keepAlive = null;
+        graphs.Evict(_address.JobId); // the job has ended: this silo no longer needs its rebuilt graph
         return Task.CompletedTask;
     }
 

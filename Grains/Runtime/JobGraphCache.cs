@@ -24,6 +24,7 @@ internal sealed class JobGraphCache(IGrainFactory grains)
         return task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Drops a job's graph once the job has ended (per-key grains keep the operator they already resolved).</summary>
     public void Evict(string jobId) => _graphs.TryRemove(jobId, out _);
 
     private async Task<JobGraph> BuildAsync(string jobId)
