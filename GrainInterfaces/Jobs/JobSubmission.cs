@@ -6,10 +6,16 @@ namespace OrleansFlow.Jobs;
 /// <param name="Source">Where the job's code comes from.</param>
 /// <param name="Plan">The physical plan.</param>
 /// <param name="Settings">Runtime settings.</param>
+/// <param name="Checkpointing">Checkpointing settings (disabled unless the job enables it).</param>
+/// <param name="Restart">Restart strategy; null means Flink's default (fixed delay, unlimited, 1 s, when checkpointing is on; none otherwise).</param>
+/// <param name="RestoreFrom">A savepoint or retained checkpoint to start from (its id or path), or null.</param>
 [GenerateSerializer, Immutable, Alias("flow.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string JobId,
     [property: Id(1)] string JobName,
     [property: Id(2)] JobSource Source,
     [property: Id(3)] JobPlan Plan,
-    [property: Id(4)] ExecutionSettings Settings);
+    [property: Id(4)] ExecutionSettings Settings,
+    [property: Id(5)] CheckpointSettings? Checkpointing = null,
+    [property: Id(6)] RestartStrategySettings? Restart = null,
+    [property: Id(7)] string? RestoreFrom = null);

@@ -53,6 +53,15 @@ public sealed class SinkContext
     /// <summary>Number of sink subtasks.</summary>
     public int Parallelism { get; }
 
+    /// <summary>
+    /// When the job was restored from a checkpoint: the checkpoint and what this subtask's writer sealed for it
+    /// (see <see cref="ICommittingSinkWriter{T}"/>); null on a fresh start.
+    /// </summary>
+    public SinkRestore? Restore { get; init; }
+
+    /// <summary>Whether the job takes checkpoints in exactly-once mode (two-phase-commit writers then hold output until commit).</summary>
+    public bool ExactlyOnce { get; init; }
+
     /// <summary>Where collect sinks deliver batches (set by the runtime).</summary>
     internal Func<object, CancellationToken, Task>? CollectedResults { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OrleansFlow.Checkpointing;
+using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Tests.Unit.Checkpointing;
 
