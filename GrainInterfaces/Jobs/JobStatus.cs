@@ -20,6 +20,9 @@ public enum JobStatus
 
     /// <summary>Cancelled by a user.</summary>
     Canceled = 5,
+
+    /// <summary>A task failed or a silo died; the job restarts from its latest completed checkpoint.</summary>
+    Restarting = 6,
 }
 
 /// <summary>Helpers over <see cref="JobStatus"/>.</summary>

@@ -7,6 +7,8 @@ namespace OrleansFlow.Jobs;
 /// <param name="Failure">The first failure, if the job failed.</param>
 /// <param name="FinishedTasks">Subtasks that have finished.</param>
 /// <param name="TotalTasks">All subtasks of the job.</param>
+/// <param name="Attempt">The current execution attempt (restarts so far).</param>
+/// <param name="LastFailure">The latest failure that caused a restart, if any.</param>
 [GenerateSerializer, Immutable, Alias("flow.JobStatusInfo")]
 public sealed record JobStatusInfo(
     [property: Id(0)] string JobId,
@@ -14,4 +16,6 @@ public sealed record JobStatusInfo(
     [property: Id(2)] JobStatus Status,
     [property: Id(3)] JobFailure? Failure,
     [property: Id(4)] int FinishedTasks,
-    [property: Id(5)] int TotalTasks);
+    [property: Id(5)] int TotalTasks,
+    [property: Id(6)] int Attempt = 0,
+    [property: Id(7)] JobFailure? LastFailure = null);

@@ -11,11 +11,23 @@ public interface IKeyedStateGrain : IGrainWithStringKey
 {
     /// <summary>Runs the keyed operator over records of this key; returns what it emitted.</summary>
     [Alias("Process")]
-    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>Fires due timers of this key; returns what the timer callbacks emitted.</summary>
     [Alias("FireTimers")]
-    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, KeyedAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Barrier <paramref name="checkpointId"/>: copies this key's state as of now (every earlier record of the key has
+    /// been processed) and starts writing it through grain persistence without waiting, so records after the barrier
+    /// can be processed at once. <paramref name="lastCompletedId"/> lets the grain drop versions no restore can need.
+    /// </summary>
+    [Alias("BeginSnapshot")]
+    ValueTask BeginSnapshotAsync(long checkpointId, long lastCompletedId, KeyedAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>Waits until the write started by <see cref="BeginSnapshotAsync"/> is durable; returns its size in bytes. Throws if it failed.</summary>
+    [Alias("AwaitSnapshot"), AlwaysInterleave]
+    Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken);
 
     /// <summary>The names of the states this key holds.</summary>
     [Alias("GetStateNames"), ReadOnly]

@@ -32,4 +32,25 @@ internal static partial class Log
 
     [LoggerMessage(OrleansFlowEventIds.JobFailed, LogLevel.Warning, "Job {JobId} failed in {OperatorName}[{Subtask}]: {Message}")]
     public static partial void JobFailed(ILogger logger, string jobId, string operatorName, int subtask, string message);
+
+    [LoggerMessage(OrleansFlowEventIds.JobRestarting, LogLevel.Warning, "Job {JobId} attempt {Attempt} failed in {OperatorName}[{Subtask}]: {Message}; restarting in {DelayMs} ms")]
+    public static partial void JobRestarting(ILogger logger, string jobId, int attempt, string operatorName, int subtask, string message, long delayMs);
+
+    [LoggerMessage(OrleansFlowEventIds.JobRestarted, LogLevel.Information, "Job {JobId} restarted as attempt {Attempt} from checkpoint {CheckpointId}")]
+    public static partial void JobRestarted(ILogger logger, string jobId, int attempt, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointTriggered, LogLevel.Debug, "Job {JobId}: checkpoint {CheckpointId} triggered")]
+    public static partial void CheckpointTriggered(ILogger logger, string jobId, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointCompleted, LogLevel.Information, "Job {JobId}: checkpoint {CheckpointId} completed in {DurationMs} ms ({Bytes} bytes)")]
+    public static partial void CheckpointCompleted(ILogger logger, string jobId, long checkpointId, long durationMs, long bytes);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointFailed, LogLevel.Warning, "Job {JobId}: checkpoint {CheckpointId} failed: {Reason}")]
+    public static partial void CheckpointFailed(ILogger logger, string jobId, long checkpointId, string reason);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointSkipped, LogLevel.Debug, "Job {JobId}: checkpoint not triggered: {Reason}")]
+    public static partial void CheckpointSkipped(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointNotifyFailed, LogLevel.Warning, "Job {JobId}: telling tasks that checkpoint {CheckpointId} completed failed")]
+    public static partial void CheckpointNotifyFailed(ILogger logger, Exception exception, string jobId, long checkpointId);
 }

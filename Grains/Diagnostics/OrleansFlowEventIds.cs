@@ -15,4 +15,13 @@ internal static class OrleansFlowEventIds
     public const int JobStatusChanged = 4001;
     public const int JobDeployFailed = 4002;
     public const int JobFailed = 4003;
+    public const int JobRestarting = 4004;
+    public const int JobRestarted = 4005;
+
+    // 5xxx: checkpoints
+    public const int CheckpointTriggered = 5000;
+    public const int CheckpointCompleted = 5001;
+    public const int CheckpointFailed = 5002;
+    public const int CheckpointSkipped = 5003;
+    public const int CheckpointNotifyFailed = 5004;
 }

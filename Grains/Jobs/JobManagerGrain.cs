@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
 using OrleansFlow.Operators;
@@ -6,54 +8,93 @@ using OrleansFlow.Operators;
 namespace OrleansFlow.Jobs;
 
 /// <summary>
-/// Deploys a job's tasks, tracks its status and the first failure, and cancels it. Kept active so job status
-/// stays readable after the job ends.
+/// Deploys a job's tasks, tracks its status, restarts it after failures and cancels it. Its state goes through grain
+/// persistence, so after its silo dies it comes back elsewhere (woken by the checkpoint coordinator's reminder, a
+/// task or a client) and restarts the job. A failure (a task reports one, or a silo of the cluster dies) is handed to
+/// the restart strategy: either the job is Failed with the reason, or, after the strategy's delay, every task of the
+/// attempt is cancelled and a new attempt starts from the latest completed checkpoint with fresh task grains.
+/// Kept active so job status stays readable after the job ends.
 /// </summary>
 [GrainType("flow.jobmanager")]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class JobManagerGrain(ILogger<JobManagerGrain> logger) : Grain, IJobManagerGrain
+internal sealed class JobManagerGrain(
+    [PersistentState("job", FlowNames.CheckpointStorage)] IPersistentState<JobManagerState> state,
+    IClusterMembershipService membership,
+    TimeProvider time,
+    ILogger<JobManagerGrain> logger) : Grain, IJobManagerGrain
 {
     private readonly HashSet<(int Vertex, int Subtask)> _finished = [];
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private JobSubmission? _submission;
-    private JobStatus _status = JobStatus.Created;
-    private JobFailure? _failure;
-    // Restarts (a later attempt with fresh task grains) come with checkpointing; until then every job runs attempt 0.
-    private const int Attempt = 0;
+    private RestartPolicy? _restarts;
+    private IGrainTimer? _restartTimer;
+    private bool _finishing;
+
+    private JobManagerState Job => state.State;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Job.Submission is not { } submission)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (Job.Status.IsTerminal())
+        {
+            _terminal.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        // The previous activation was lost with its silo while the job ran: its attempt's tasks are gone or orphaned.
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
+        this.RegisterGrainTimer(
+            static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
+            this,
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        _ = WatchMembershipAsync();
+        return Task.CompletedTask;
+    }
 
     public async Task<JobStatusInfo> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (_submission is not null)
+        if (Job.Submission is not null)
         {
             throw new InvalidOperationException($"Job {submission.JobId} was already submitted.");
         }
 
-        if (submission.JobId != this.GetPrimaryKeyString())
+        if (submission.JobId != JobId)
         {
-            throw new ArgumentException($"Submission for job {submission.JobId} sent to the manager of job {this.GetPrimaryKeyString()}.", nameof(submission));
+            throw new ArgumentException($"Submission for job {submission.JobId} sent to the manager of job {JobId}.", nameof(submission));
         }
 
-        _submission = submission;
+        if (submission.RestoreFrom is { } restoreFrom)
+        {
+            throw new NotSupportedException($"Cannot start job {submission.JobId} from '{restoreFrom}': savepoints are not implemented yet.");
+        }
+
+        Job.Submission = submission;
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         Log.JobSubmitted(logger, submission.JobId, submission.JobName, submission.Plan.TaskCount);
+        await PersistAsync();
+        _ = WatchMembershipAsync();
         try
         {
-            var tasks = AllTasks().ToList();
-            await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(cancellationToken)));
-            SetStatus(JobStatus.Running);
-            await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
+            await DeployAttemptAsync(cancellationToken);
         }
         catch (Exception e)
         {
             Log.JobDeployFailed(logger, e, submission.JobId);
             Fail(new JobFailure("(deployment)", 0, e.Message, e.GetType().Name));
+            await PersistAsync();
         }
 
         return Status();
     }
 
     public Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_submission ?? throw new InvalidOperationException($"Job {this.GetPrimaryKeyString()} does not exist."));
+        Task.FromResult(Job.Submission ?? throw new InvalidOperationException($"Job {JobId} does not exist."));
 
     public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken)
     {
@@ -64,7 +105,7 @@ internal sealed class JobManagerGrain(ILogger<JobManagerGrain> logger) : Grain, 
     public async Task<JobStatusInfo> WaitForTerminalAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
         EnsureExists();
-        if (!_status.IsTerminal())
+        if (!Job.Status.IsTerminal())
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(maxWait);
@@ -83,71 +124,225 @@ internal sealed class JobManagerGrain(ILogger<JobManagerGrain> logger) : Grain, 
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken)
     {
         EnsureExists();
-        if (_status.IsTerminal())
+        if (Job.Status.IsTerminal())
         {
             return Status();
         }
 
+        _restartTimer?.Dispose();
         SetStatus(JobStatus.Canceling);
-        await CancelTasksAsync(cancellationToken);
+        var retain = Job.Submission!.Checkpointing?.RetainOnCancel == true;
+        await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: !retain);
+        await CancelTasksAsync(Job.Attempt, cancellationToken);
         SetStatus(JobStatus.Canceled);
+        await PersistAsync();
         return Status();
     }
 
     public Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken)
     {
-        if (attempt == Attempt && _status == JobStatus.Running && _finished.Add((vertexId, subtask))
-            && _finished.Count == _submission!.Plan.TaskCount)
+        if (attempt == Job.Attempt && Job.Status == JobStatus.Running && !_finishing && _finished.Add((vertexId, subtask))
+            && _finished.Count == Job.Submission!.Plan.TaskCount)
         {
-            SetStatus(JobStatus.Finished);
-            return Task.WhenAll(AllTasks().Select(t => t.Grain.ReleaseAsync(cancellationToken)));
+            // The last task reports from inside its own turn: finish in a turn of our own, or telling it to commit would wait for it.
+            _finishing = true;
+            this.RegisterGrainTimer(static (self, _) => self.FinishAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken)
+    /// <summary>Every task finished: sinks commit what they sealed at end of input, then the job is Finished.</summary>
+    private async Task FinishAsync()
     {
-        if (attempt != Attempt || _status.IsTerminal())
+        var attempt = Job.Attempt;
+        await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
+        var tasks = AllTasks(attempt).ToList();
+        try
+        {
+            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, CancellationToken.None)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _finishing = false;
+            await HandleFailureAsync(attempt, new JobFailure("(final commit)", 0, $"sinks could not commit their final output: {e.Message}", e.GetType().Name));
+            return;
+        }
+
+        SetStatus(JobStatus.Finished);
+        await PersistAsync();
+        await Task.WhenAll(tasks.Select(t => t.Grain.ReleaseAsync(CancellationToken.None)));
+    }
+
+    public Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken) => HandleFailureAsync(attempt, failure);
+
+    /// <summary>Hands a failure of the current attempt to the restart strategy.</summary>
+    private async Task HandleFailureAsync(int attempt, JobFailure failure)
+    {
+        if (attempt != Job.Attempt || Job.Status.IsTerminal() || Job.Status == JobStatus.Restarting || _finishing)
         {
             return;
         }
 
-        Fail(failure);
-        await CancelTasksAsync(cancellationToken);
+        var decision = (_restarts ??= new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission!), time)).OnFailure();
+        if (!decision.ShouldRestart)
+        {
+            var final = _restarts.Settings.Kind == RestartStrategyKind.None
+                ? failure
+                : failure with { Message = $"{failure.Message} (not restarted: {decision.Reason})" };
+            Fail(final);
+            await PersistAsync();
+            await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
+            await CancelTasksAsync(attempt, CancellationToken.None);
+            return;
+        }
+
+        Job.LastFailure = failure;
+        Log.JobRestarting(logger, JobId, attempt, failure.OperatorName, failure.Subtask, failure.Message, (long)decision.Delay.TotalMilliseconds);
+        SetStatus(JobStatus.Restarting);
+        await PersistAsync();
+        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false);
+        await CancelTasksAsync(attempt, CancellationToken.None);
+        _restartTimer?.Dispose();
+        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.RestartAsync(), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>A new attempt from the latest completed checkpoint, with fresh task grains.</summary>
+    private async Task RestartAsync()
+    {
+        if (Job.Status != JobStatus.Restarting)
+        {
+            return;
+        }
+
+        long restoreId;
+        try
+        {
+            restoreId = await Coordinator.GetLatestCompletedAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage or the coordinator is unavailable: try again after the strategy's delay.
+            SetStatus(JobStatus.Running);
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(checkpoint coordinator)", 0, $"the latest checkpoint could not be read: {e.Message}", e.GetType().Name));
+            return;
+        }
+
+        Job.Attempt++;
+        Job.RestorePoints.Add(restoreId);
+        _finished.Clear();
+        Log.JobRestarted(logger, JobId, Job.Attempt, restoreId);
+        try
+        {
+            await DeployAttemptAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobDeployFailed(logger, e, JobId);
+            SetStatus(JobStatus.Running);
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(deployment)", 0, e.Message, e.GetType().Name));
+        }
+    }
+
+    /// <summary>Deploys every task of the current attempt, starts checkpointing, then starts the sources.</summary>
+    private async Task DeployAttemptAsync(CancellationToken cancellationToken)
+    {
+        var attempt = Job.Attempt;
+        var restorePoints = Job.RestorePoints.ToArray();
+        var tasks = AllTasks(attempt).ToList();
+        await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(restorePoints, cancellationToken)));
+        SetStatus(JobStatus.Running);
+        await PersistAsync();
+        await Coordinator.StartAsync(attempt, cancellationToken);
+        await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
+    }
+
+    /// <summary>
+    /// A silo that leaves the cluster dead takes tasks and per-key state with it: the attempt has failed. The watch
+    /// ends with the job (at the next membership change after it).
+    /// </summary>
+    private async Task WatchMembershipAsync()
+    {
+        var dead = new HashSet<SiloAddress>();
+        var first = true;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates)
+            {
+                foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
+                {
+                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running)
+                    {
+                        await HandleFailureAsync(Job.Attempt, new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure"));
+                    }
+                }
+
+                first = false;
+                if (Job.Status.IsTerminal())
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The silo is shutting down.
+        }
+    }
+
+    private ICheckpointCoordinatorGrain Coordinator => GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(JobId);
+
+    private async Task StopCoordinatorAsync(bool jobEnded, bool discardCheckpoints)
+    {
+        try
+        {
+            await Coordinator.StopAsync(jobEnded, discardCheckpoints, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobDeployFailed(logger, e, JobId);
+        }
     }
 
     private void Fail(JobFailure failure)
     {
-        if (_status.IsTerminal())
+        if (Job.Status.IsTerminal())
         {
             return;
         }
 
-        _failure = failure;
-        Log.JobFailed(logger, _submission!.JobId, failure.OperatorName, failure.Subtask, failure.Message);
+        Job.Failure = failure;
+        Log.JobFailed(logger, JobId, failure.OperatorName, failure.Subtask, failure.Message);
         SetStatus(JobStatus.Failed);
     }
 
-    private async Task CancelTasksAsync(CancellationToken cancellationToken)
+    /// <summary>Tells every task of an attempt to stop; tasks on dead silos cannot answer, which is fine.</summary>
+    private async Task CancelTasksAsync(int attempt, CancellationToken cancellationToken)
     {
-        foreach (var chunk in AllTasks().Chunk(64))
+        foreach (var chunk in AllTasks(attempt).Chunk(64))
         {
-            await Task.WhenAll(chunk.Select(t => t.Grain.CancelAsync(cancellationToken)));
+            try
+            {
+                await Task.WhenAll(chunk.Select(t => t.Grain.CancelAsync(cancellationToken)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.JobDeployFailed(logger, e, JobId);
+            }
         }
     }
 
-    private IEnumerable<(VertexPlan Vertex, IOperatorGrain Grain)> AllTasks() =>
-        _submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
-            .Select(s => (v, GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_submission.JobId, v.Id, s, Attempt)))));
+    private IEnumerable<(VertexPlan Vertex, IOperatorGrain Grain)> AllTasks(int attempt) =>
+        Job.Submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
+            .Select(s => (v, GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt)))));
 
     private void SetStatus(JobStatus status)
     {
-        _status = status;
-        Log.JobStatusChanged(logger, _submission!.JobId, status);
+        Job.Status = status;
+        Log.JobStatusChanged(logger, JobId, status);
         if (status.IsTerminal())
         {
-            if (_submission.Source.LocalGraphId is { } local)
+            if (Job.Submission!.Source.LocalGraphId is { } local)
             {
                 LocalGraphRegistry.Remove(local);
             }
@@ -156,14 +351,27 @@ internal sealed class JobManagerGrain(ILogger<JobManagerGrain> logger) : Grain, 
         }
     }
 
+    /// <summary>Writes the job's state; a failed write is logged and the job goes on (the next transition writes again).</summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobDeployFailed(logger, e, JobId);
+        }
+    }
+
     private JobStatusInfo Status() =>
-        new(_submission!.JobId, _submission.JobName, _status, _failure, _finished.Count, _submission.Plan.TaskCount);
+        new(JobId, Job.Submission!.JobName, Job.Status, Job.Failure, _finished.Count, Job.Submission.Plan.TaskCount, Job.Attempt, Job.LastFailure);
 
     private void EnsureExists()
     {
-        if (_submission is null)
+        if (Job.Submission is null)
         {
-            throw new KeyNotFoundException($"There is no job {this.GetPrimaryKeyString()}.");
+            throw new KeyNotFoundException($"There is no job {JobId}.");
         }
     }
 }

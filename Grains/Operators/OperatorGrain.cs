@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
+using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
 using OrleansFlow.Runtime;
 
@@ -18,6 +20,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
+    private KeyedAttempt _attempt = KeyedAttempt.First;
+    private TaskSnapshot? _restored;
     private bool _failed;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
@@ -45,8 +49,19 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task DeployAsync(CancellationToken cancellationToken)
+    public async Task DeployAsync(long[] restorePoints, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(restorePoints);
+        if (_runtime is null)
+        {
+            _attempt = new KeyedAttempt(_address.Attempt, restorePoints);
+            if (_attempt.RestoredCheckpointId != CheckpointIds.None)
+            {
+                _restored = await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId)
+                    .GetTaskSnapshotAsync(_attempt.RestoredCheckpointId, _address.VertexId, _address.Subtask, cancellationToken);
+            }
+        }
+
         var runtime = await EnsureRuntimeAsync(cancellationToken);
 
         // A task may go a long time without calls (a source chained to its sink gets none; a sparse stream's consumer
@@ -64,6 +79,34 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         if (runtime.IsSource)
         {
             _ = RunSourceAsync(runtime);
+        }
+    }
+
+    public async Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken)
+    {
+        if (_runtime is { } runtime && !_failed && runtime.RequestCheckpoint(checkpointId))
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId).DeclineAsync(
+            checkpointId, _address.VertexId, _address.Subtask, _address.Attempt, "the source subtask is not running (finished, failed or not deployed)", cancellationToken);
+    }
+
+    public async Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken)
+    {
+        if (_runtime is not { } runtime || _failed)
+        {
+            return;
+        }
+
+        try
+        {
+            await runtime.CommitAsync(checkpointId);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
         }
     }
 
@@ -100,19 +143,24 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         try
         {
             var runtime = await EnsureRuntimeAsync(CancellationToken.None);
-            var returnCredit = await runtime.OnBatchAsync(batch);
-            Streaming.InProcessMessageBodySerializer.Release(batch);
+            await runtime.OnBatchAsync(batch);
             ScheduleProcessingTimer(runtime);
             ScheduleLingerFlush(runtime);
-            if (returnCredit)
-            {
-                var sender = GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_address.JobId, batch.SenderVertex, batch.SenderSubtask, _address.Attempt));
-                await sender.GrantCreditsAsync(_address.VertexId, _address.Subtask, 1, CancellationToken.None);
-            }
         }
         catch (Exception e)
         {
             await FailAsync(e);
+        }
+    }
+
+    /// <summary>A batch has been processed (held input later than it arrived): free it and give its sender the credit back.</summary>
+    private async Task OnBatchDoneAsync(ChannelBatch batch, bool returnCredit)
+    {
+        Streaming.InProcessMessageBodySerializer.Release(batch);
+        if (returnCredit)
+        {
+            var sender = GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_address.JobId, batch.SenderVertex, batch.SenderSubtask, _address.Attempt));
+            await sender.GrantCreditsAsync(_address.VertexId, _address.Subtask, 1, CancellationToken.None);
         }
     }
 
@@ -139,7 +187,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
 
         var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
-        _runtime ??= new TaskRuntime(GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, FailAsync);
+        _runtime ??= new TaskRuntime(
+            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, FailAsync, OnBatchDoneAsync);
         Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
         return _runtime;
     }

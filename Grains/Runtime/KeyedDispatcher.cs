@@ -1,3 +1,4 @@
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
 
@@ -7,7 +8,8 @@ namespace OrleansFlow.Runtime;
 /// Runs a keyed operator for one subtask: gathers input records by key (across many input batches, up to the
 /// keyed buffer size), calls every key's per-key grain once with all its gathered records (in channel order, each
 /// with the watermark in effect when it arrived), and pushes what the grains emit into the rest of the chain.
-/// It keeps the subtask's timer index and fires due timers of keys that got no records.
+/// It keeps the subtask's timer index and fires due timers of keys that got no records. For checkpoints it tracks
+/// the keys called since the last barrier: only they write a new version of their state (incremental snapshots).
 /// </summary>
 internal sealed class KeyedDispatcher(
     IGrainFactory grains,
@@ -18,8 +20,12 @@ internal sealed class KeyedDispatcher(
     IBatchPusher output,
     IReadOnlyDictionary<string, IBatchPusher> sideOutputs,
     object downstream,
-    TimeProvider time)
+    TimeProvider time,
+    KeyedAttempt attempt,
+    bool trackChangedKeys)
 {
+    private readonly Dictionary<string, object> _changedKeys = new(StringComparer.Ordinal);
+    private readonly List<(long CheckpointId, KeyValuePair<string, object>[] Keys)> _unconfirmed = [];
     private long _forwardedWatermark = long.MinValue;
     private const int MaxCachedGrains = 100_000;
     private readonly Dictionary<string, IKeyedStateGrain> _grainsByKey = new(StringComparer.Ordinal);
@@ -70,8 +76,13 @@ internal sealed class KeyedDispatcher(
             {
                 var slice = slices[i];
                 var watermarks = slice.Watermarks ?? (slice.Watermark == watermark ? null : Filled(((Array)slice.Records).Length, slice.Watermark));
+                if (trackChangedKeys)
+                {
+                    _changedKeys.TryAdd(slice.KeyText, slice.Key);
+                }
+
                 calls[i] = Grain(slice.KeyText)
-                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, watermarks), address.Attempt, cancellationToken)
+                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, watermarks), attempt, cancellationToken)
                     .AsTask();
             }
 
@@ -102,6 +113,67 @@ internal sealed class KeyedDispatcher(
     public Task FireProcessingTimersAsync(CancellationToken cancellationToken) =>
         FireAsync(_processingTimers, TimeDomain.ProcessingTime, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
 
+    /// <summary>
+    /// Barrier <paramref name="checkpointId"/> (every record before it has been sent and processed): each key changed
+    /// since the previous barrier copies its state and starts writing it. Returns once the copies are taken, with a
+    /// task that completes when every write is durable (bytes written, keys written) and fails if any write failed.
+    /// </summary>
+    /// <remarks>
+    /// Keys written for a checkpoint that has not completed yet are written again at the next barrier: if that
+    /// checkpoint fails (a write failed, another task declined) their changes would otherwise be in no completed one.
+    /// </remarks>
+    public async Task<Task<(long Bytes, int Keys)>> BeginSnapshotAsync(long checkpointId, long lastCompletedId, CancellationToken cancellationToken)
+    {
+        foreach (var (_, earlier) in _unconfirmed)
+        {
+            foreach (var (keyText, key) in earlier)
+            {
+                _changedKeys.TryAdd(keyText, key);
+            }
+        }
+
+        var changed = _changedKeys.ToArray();
+        _changedKeys.Clear();
+        _unconfirmed.Add((checkpointId, changed));
+        var keys = Array.ConvertAll(changed, k => k.Key);
+        foreach (var chunk in keys.Chunk(4096))
+        {
+            await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, attempt, cancellationToken).AsTask()));
+        }
+
+        return AwaitWritesAsync(keys, checkpointId, cancellationToken);
+    }
+
+    /// <summary>A checkpoint completed: keys written for it (or earlier) need not be written again.</summary>
+    public void OnCheckpointCompleted(long checkpointId) => _unconfirmed.RemoveAll(u => u.CheckpointId <= checkpointId);
+
+    /// <summary>The subtask's timer index, for its checkpoint record.</summary>
+    public List<TimerEntry> ExportTimers() =>
+    [
+        .. _eventTimers.Entries.Select(t => new TimerEntry(t.Time, TimeDomain.EventTime, t.KeyText, t.Key)),
+        .. _processingTimers.Entries.Select(t => new TimerEntry(t.Time, TimeDomain.ProcessingTime, t.KeyText, t.Key)),
+    ];
+
+    /// <summary>Puts back the timer index recorded by the restored checkpoint.</summary>
+    public void RestoreTimers(IEnumerable<TimerEntry> timers)
+    {
+        foreach (var timer in timers)
+        {
+            (timer.Domain == TimeDomain.EventTime ? _eventTimers : _processingTimers).Add(timer.Time, timer.KeyText, timer.Key);
+        }
+    }
+
+    private async Task<(long Bytes, int Keys)> AwaitWritesAsync(string[] keys, long checkpointId, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        foreach (var chunk in keys.Chunk(4096))
+        {
+            bytes += (await Task.WhenAll(chunk.Select(k => Grain(k).AwaitSnapshotAsync(checkpointId, cancellationToken)))).Sum();
+        }
+
+        return (bytes, keys.Length);
+    }
+
     private static long[] Filled(int length, long value)
     {
         var array = new long[length];
@@ -120,8 +192,13 @@ internal sealed class KeyedDispatcher(
             }
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var d in due.Where(_ => trackChangedKeys))
+            {
+                _changedKeys.TryAdd(d.KeyText, d.Key);
+            }
+
             var calls = due.Select(d => Grain(d.KeyText)
-                .FireTimersAsync(new KeyedTimerInput(d.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now), address.Attempt, cancellationToken).AsTask()).ToArray();
+                .FireTimersAsync(new KeyedTimerInput(d.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now), attempt, cancellationToken).AsTask()).ToArray();
             var results = await AwaitAllAsync(calls);
             for (var i = 0; i < due.Count; i++)
             {

@@ -19,8 +19,12 @@ internal sealed class TaskChain
         List<(EdgePlan, IChannelOutput)> outputs,
         List<ISinkCollector> sinks,
         Dictionary<string, IBatchPusher> sideOutputs,
-        List<IPeriodicEmitter> periodic)
+        List<IPeriodicEmitter> periodic,
+        Dictionary<int, ISinkCollector> sinksById,
+        Dictionary<int, IWatermarkAssigner> assigners)
     {
+        SinksById = sinksById;
+        Assigners = assigners;
         Head = head;
         Collector = collector;
         Context = context;
@@ -43,6 +47,12 @@ internal sealed class TaskChain
 
     public IReadOnlyList<ISinkCollector> Sinks { get; }
 
+    /// <summary>The chain's sinks by operator id (checkpoints record each sink's sealed state under its id).</summary>
+    public IReadOnlyDictionary<int, ISinkCollector> SinksById { get; }
+
+    /// <summary>The chain's timestamp and watermark assigners by operator id (checkpoints record their watermark).</summary>
+    public IReadOnlyDictionary<int, IWatermarkAssigner> Assigners { get; }
+
     /// <summary>Pushers into the channel outputs of each side-output tag.</summary>
     public IReadOnlyDictionary<string, IBatchPusher> SideOutputs { get; }
 
@@ -59,6 +69,8 @@ internal sealed class TaskChain
         var sinks = new List<ISinkCollector>();
         var periodic = new List<IPeriodicEmitter>();
         var sideOutputs = new Dictionary<string, IBatchPusher>(StringComparer.Ordinal);
+        var sinksById = new Dictionary<int, ISinkCollector>();
+        var assigners = new Dictionary<int, IWatermarkAssigner>();
 
         IChannelOutput NewOutput(EdgePlan edge, Transformation carried)
         {
@@ -90,6 +102,7 @@ internal sealed class TaskChain
             {
                 var (collector, writer) = sink.CreateWriter(sinkContext(new SinkTransformationInfo(op.Id, op.Name, vertex.Parallelism)));
                 sinks.Add(writer);
+                sinksById[op.Id] = writer;
                 current = collector;
             }
             else if (op is IOneInputTransformation oneInput)
@@ -99,6 +112,11 @@ internal sealed class TaskChain
                 {
                     periodic.Add(emitter);
                 }
+
+                if (current is IWatermarkAssigner assigner)
+                {
+                    assigners[op.Id] = assigner;
+                }
             }
             else
             {
@@ -106,7 +124,7 @@ internal sealed class TaskChain
             }
         }
 
-        return new TaskChain(operators[0], current!, context, outputs, sinks, sideOutputs, periodic);
+        return new TaskChain(operators[0], current!, context, outputs, sinks, sideOutputs, periodic, sinksById, assigners);
     }
 }
 

@@ -1,7 +1,10 @@
 using Orleans.Streams;
+using OrleansFlow.Checkpointing;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
+using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
 using OrleansFlow.Operators;
 using OrleansFlow.Sinks;
@@ -14,6 +17,15 @@ namespace OrleansFlow.Runtime;
 /// head, the dispatcher to per-key grains. Control markers take effect exactly between the records around them.
 /// Every input batch is processed (or, for a keyed head, gathered) before its credit goes back to the sender, which
 /// is what propagates back-pressure upstream. Output flushes never overlap, so each channel's sends stay in sequence.
+/// <para>
+/// Checkpoints: a source injects barrier n between two batches, after recording its position. A task with inputs
+/// aligns barrier n (exactly-once: input behind an early barrier is held, with its credit, until every open input
+/// delivered the barrier), then snapshots: it sends its gathered keyed input to the per-key grains, has the changed
+/// keys copy their state, seals its sinks' pending output, forwards the barrier, and acknowledges to the coordinator
+/// once the per-key writes are durable, while it already processes the input after the barrier. Everything that
+/// touches the chain runs one turn at a time (<see cref="_turn"/>), so a snapshot sees exactly the records before
+/// its barrier.
+/// </para>
 /// </summary>
 internal sealed class TaskRuntime : IAsyncDisposable
 {
@@ -30,18 +42,47 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly Func<Exception, Task> _onBackgroundFailure;
+    private readonly Func<ChannelBatch, bool, Task> _onBatchDone;
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly CheckpointSettings _checkpointing;
+    private readonly long _restoredCheckpointId;
+    private readonly TaskSnapshot? _restored;
+    private readonly BarrierAligner? _aligner;
+    private readonly Dictionary<(int Vertex, int Subtask), LinkedList<HeldInput>> _held = [];
+    private ISourceDriver? _sourceDriver;
+    private long _requestedBarrier;
+    private long _lastCompleted;
     private Task _inflight = Task.CompletedTask;
     private long _lastPeriodicEmit;
     private bool _idle;
     private bool _finished;
 
-    /// <summary>Builds the subtask; <paramref name="onBackgroundFailure"/> hears of a failed background flush.</summary>
-    public TaskRuntime(IGrainFactory grains, IStreamProvider streams, TimeProvider time, JobGraph graph, TaskAddress address, Func<Exception, Task> onBackgroundFailure)
+    /// <summary>
+    /// Builds the subtask of a job attempt, restored from <paramref name="restored"/> (its record of the checkpoint
+    /// the attempt resumes from, if any). <paramref name="onBackgroundFailure"/>
+    /// hears of a failed background flush; <paramref name="onBatchDone"/> is called once an input batch has been fully
+    /// processed (with whether its sender gets the credit back).
+    /// </summary>
+    public TaskRuntime(
+        IGrainFactory grains,
+        IStreamProvider streams,
+        TimeProvider time,
+        JobGraph graph,
+        TaskAddress address,
+        KeyedAttempt attempt,
+        TaskSnapshot? restored,
+        Func<Exception, Task> onBackgroundFailure,
+        Func<ChannelBatch, bool, Task> onBatchDone)
     {
         _grains = grains;
         _time = time;
         _graph = graph;
         _onBackgroundFailure = onBackgroundFailure;
+        _onBatchDone = onBatchDone;
+        _restoredCheckpointId = attempt.RestoredCheckpointId;
+        _restored = restored;
+        _lastCompleted = attempt.RestoredCheckpointId;
+        _checkpointing = graph.Submission.Checkpointing ?? CheckpointSettings.Disabled;
         Address = address;
         _vertex = graph.Plan.Vertex(address.VertexId);
         var settings = graph.Submission.Settings;
@@ -53,13 +94,28 @@ internal sealed class TaskRuntime : IAsyncDisposable
         {
             _keyed = new KeyedDispatcher(
                 grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
-                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time);
+                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time,
+                attempt, trackChangedKeys: _checkpointing.IsEnabled);
+            _keyed.RestoreTimers(restored?.Timers ?? []);
         }
         else if (_chain.Head is not ISourceTransformation)
         {
             foreach (var edge in graph.Plan.InputsOf(address.VertexId))
             {
                 _pushers[OutputGate.InputIndexOf(graph.Plan, edge)] = graph.Operator(edge.SourceOperatorId).CreatePusher(_chain.Collector, _chain.Context);
+            }
+        }
+
+        if (_chain.Head is not ISourceTransformation && _checkpointing.IsEnabled && _inputs.Channels.Any())
+        {
+            _aligner = new BarrierAligner(_inputs.Channels, _checkpointing.Mode, time);
+        }
+
+        foreach (var (operatorId, watermark) in restored?.Watermarks ?? [])
+        {
+            if (_chain.Assigners.TryGetValue(operatorId, out var assigner))
+            {
+                assigner.RestoreWatermark(watermark);
             }
         }
 
@@ -89,58 +145,91 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// <summary>Whether a keyed head holds gathered records not yet sent to its per-key grains.</summary>
     public bool HasBufferedInput => _keyed is { Buffered: > 0 } && !_finished && !IsCancelled;
 
-    /// <summary>Handles one input batch. Returns true when the sender should get its credit back.</summary>
-    public async Task<bool> OnBatchAsync(ChannelBatch batch)
+    /// <summary>
+    /// Handles one input batch; <c>onBatchDone</c> hears when it has been processed, which for input held behind a
+    /// barrier is later.
+    /// </summary>
+    public async Task OnBatchAsync(ChannelBatch batch)
     {
         if (IsCancelled || _finished)
+        {
+            await _onBatchDone(batch, false);
+            return;
+        }
+
+        await _turn.WaitAsync();
+        try
+        {
+            _inputs.Accept(batch);
+            var channel = (batch.SenderVertex, batch.SenderSubtask);
+            var input = new HeldInput(batch, 0, 0);
+            if (IsHeld(channel))
+            {
+                Held(channel).AddLast(input);
+                return;
+            }
+
+            var unblocked = new Queue<(int Vertex, int Subtask)>();
+            var remainder = await ProcessAsync(channel, input, unblocked);
+            if (remainder is { } rest)
+            {
+                Held(channel).AddFirst(rest);
+            }
+
+            await DrainUnblockedAsync(unblocked);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Asks a source to inject the barrier of a checkpoint before its next batch. False if it cannot (it finished).</summary>
+    public bool RequestCheckpoint(long checkpointId)
+    {
+        if (!IsSource || _finished || IsCancelled)
         {
             return false;
         }
 
-        _inputs.Accept(batch);
-        var ct = _cancellation.Token;
-        var channel = (batch.SenderVertex, batch.SenderSubtask);
-        var position = 0;
-        var endedAll = false;
-        var endsChannel = false;
-        foreach (var marker in batch.Markers ?? [])
+        _requestedBarrier = Math.Max(_requestedBarrier, checkpointId);
+        return true;
+    }
+
+    /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
+    public async Task CommitAsync(long checkpointId)
+    {
+        if (IsCancelled)
         {
-            Push(batch, position, marker.Position);
-            position = marker.Position;
-            switch (marker.Kind)
+            return;
+        }
+
+        await _turn.WaitAsync();
+        try
+        {
+            if (checkpointId != CheckpointIds.EndOfInput)
             {
-                case MarkerKind.Watermark:
-                    Forward(_valve.OnWatermark(channel, marker.Value));
-                    break;
-                case MarkerKind.WatermarkStatus:
-                    Forward(_valve.OnIdleChanged(channel, marker.Value != 0));
-                    ForwardIdle(_valve.AllIdle);
-                    break;
-                case MarkerKind.EndOfInput:
-                    endsChannel = true;
-                    endedAll = _inputs.End(batch.SenderVertex, batch.SenderSubtask);
-                    Forward(_valve.OnEnded(channel));
-                    break;
+                _lastCompleted = Math.Max(_lastCompleted, checkpointId);
+                _keyed?.OnCheckpointCompleted(checkpointId);
+            }
+
+            await _flushLock.WaitAsync();
+            try
+            {
+                foreach (var sink in _chain.Sinks)
+                {
+                    await sink.CommitAsync(checkpointId, _cancellation.Token);
+                }
+            }
+            finally
+            {
+                _flushLock.Release();
             }
         }
-
-        Push(batch, position, batch.Count);
-        EmitPeriodicIfDue();
-        if (_keyed is null)
+        finally
         {
-            await FlushAsync(ct);
+            _turn.Release();
         }
-        else if (_keyed.Buffered >= _graph.Submission.Settings.KeyedBufferSize)
-        {
-            await StartBackgroundFlushAsync(ct);
-        }
-
-        if (endedAll)
-        {
-            await FinishAsync();
-        }
-
-        return !endsChannel;
     }
 
     /// <summary>Runs a source subtask until its input ends or it is cancelled.</summary>
@@ -149,13 +238,26 @@ internal sealed class TaskRuntime : IAsyncDisposable
         var source = (ISourceTransformation)_chain.Head;
         var settings = _graph.Submission.Settings;
         var ct = _cancellation.Token;
-        using var driver = source.CreateDriver(_chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: null), _chain.Context);
+        using var driver = source.CreateDriver(_chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: _restored?.SourcePosition), _chain.Context);
+        _sourceDriver = driver;
         var limiter = source.RatePerSecond is { } rate ? new RateLimiter(rate, settings, _time) : null;
         while (!ct.IsCancellationRequested)
         {
-            var (count, more) = await driver.RunBatchAsync(limiter?.BatchSize ?? settings.BatchSize, ct);
-            EmitPeriodicIfDue();
-            await FlushOutputsAsync(ct);
+            int count;
+            bool more;
+            await _turn.WaitAsync(ct);
+            try
+            {
+                await InjectRequestedBarrierAsync(ct);
+                (count, more) = await driver.RunBatchAsync(limiter?.BatchSize ?? settings.BatchSize, ct);
+                EmitPeriodicIfDue();
+                await FlushOutputsAsync(ct);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+
             if (!more)
             {
                 break;
@@ -172,7 +274,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         if (!ct.IsCancellationRequested)
         {
-            await FinishAsync();
+            await _turn.WaitAsync(ct);
+            try
+            {
+                await InjectRequestedBarrierAsync(ct); // a barrier requested before the end still precedes it
+                await FinishAsync();
+            }
+            finally
+            {
+                _turn.Release();
+            }
         }
     }
 
@@ -184,8 +295,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
             return;
         }
 
-        EmitPeriodicIfDue(force: true);
-        await FlushOutputsAsync(_cancellation.Token);
+        await _turn.WaitAsync();
+        try
+        {
+            EmitPeriodicIfDue(force: true);
+            await FlushOutputsAsync(_cancellation.Token);
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
 
     /// <summary>Fires due processing-time timers of a keyed head and sends what they emit.</summary>
@@ -196,13 +315,35 @@ internal sealed class TaskRuntime : IAsyncDisposable
             return;
         }
 
-        await _inflight;
-        await _keyed.FireProcessingTimersAsync(_cancellation.Token);
-        await FlushOutputsAsync(_cancellation.Token);
+        await _turn.WaitAsync();
+        try
+        {
+            await _inflight;
+            await _keyed.FireProcessingTimersAsync(_cancellation.Token);
+            await FlushOutputsAsync(_cancellation.Token);
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
 
     /// <summary>Sends gathered keyed input now (the input went quiet before the buffer filled).</summary>
-    public Task FlushBufferedInputAsync() => HasBufferedInput ? FlushAsync(_cancellation.Token) : Task.CompletedTask;
+    public async Task FlushBufferedInputAsync()
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            if (HasBufferedInput)
+            {
+                await FlushAsync(_cancellation.Token);
+            }
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
 
     public void Grant(int targetVertex, int targetSubtask, int credits) => _outputs.Grant(targetVertex, targetSubtask, credits);
 
@@ -221,6 +362,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         _cancellation.Dispose();
         _flushLock.Dispose();
+        _turn.Dispose();
     }
 
     /// <summary>Turns an exception into the job failure it reports.</summary>
@@ -287,6 +429,227 @@ internal sealed class TaskRuntime : IAsyncDisposable
             emitter.EmitPeriodic();
         }
     }
+
+    /// <summary>
+    /// Processes a batch from <paramref name="input"/>'s marker onwards. Returns the rest of the batch when a barrier
+    /// blocked its channel (it waits, without its credit, until alignment ends); channels the markers unblocked are
+    /// added to <paramref name="unblocked"/>.
+    /// </summary>
+    private async Task<HeldInput?> ProcessAsync((int Vertex, int Subtask) channel, HeldInput input, Queue<(int Vertex, int Subtask)> unblocked)
+    {
+        var batch = input.Batch;
+        var ct = _cancellation.Token;
+        var markers = batch.Markers ?? [];
+        var position = input.Position;
+        var endedAll = false;
+        var endsChannel = false;
+        for (var m = input.MarkerIndex; m < markers.Length; m++)
+        {
+            var marker = markers[m];
+            Push(batch, position, marker.Position);
+            position = marker.Position;
+            switch (marker.Kind)
+            {
+                case MarkerKind.Watermark:
+                    Forward(_valve.OnWatermark(channel, marker.Value));
+                    break;
+                case MarkerKind.WatermarkStatus:
+                    Forward(_valve.OnIdleChanged(channel, marker.Value != 0));
+                    ForwardIdle(_valve.AllIdle);
+                    break;
+                case MarkerKind.EndOfInput:
+                    endsChannel = true;
+                    endedAll = _inputs.End(batch.SenderVertex, batch.SenderSubtask);
+                    Forward(_valve.OnEnded(channel));
+                    if (_aligner is not null)
+                    {
+                        await ApplyAsync(_aligner.OnEndOfInput(channel), unblocked);
+                    }
+
+                    break;
+                case MarkerKind.CheckpointBarrier when _aligner is not null:
+                    var decision = _aligner.OnBarrier(channel, marker.Value);
+                    await ApplyAsync(decision, unblocked);
+                    if (decision.BlockedChannel == channel)
+                    {
+                        return new HeldInput(batch, m + 1, position);
+                    }
+
+                    break;
+            }
+        }
+
+        Push(batch, position, batch.Count);
+        EmitPeriodicIfDue();
+        if (_keyed is null)
+        {
+            await FlushAsync(ct);
+        }
+        else if (_keyed.Buffered >= _graph.Submission.Settings.KeyedBufferSize)
+        {
+            await StartBackgroundFlushAsync(ct);
+        }
+
+        if (endedAll)
+        {
+            await FinishAsync();
+        }
+
+        await _onBatchDone(batch, !endsChannel);
+        return null;
+    }
+
+    /// <summary>Processes held input of channels that alignment released, each channel in order, until none is left or all block again.</summary>
+    private async Task DrainUnblockedAsync(Queue<(int Vertex, int Subtask)> unblocked)
+    {
+        while (unblocked.TryDequeue(out var channel))
+        {
+            var held = Held(channel);
+            while (held.First is { } first && _aligner?.IsBlocked(channel) != true && !IsCancelled)
+            {
+                held.RemoveFirst();
+                if (await ProcessAsync(channel, first.Value, unblocked) is { } rest)
+                {
+                    held.AddFirst(rest);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Carries out an aligner decision: declines aborted checkpoints, snapshots a completed alignment, notes released channels.</summary>
+    private async Task ApplyAsync(BarrierDecision decision, Queue<(int Vertex, int Subtask)> unblocked)
+    {
+        foreach (var aborted in decision.Aborted)
+        {
+            _ = DeclineAsync(aborted.CheckpointId, $"aborted at {_vertex.Name} subtask {Address.Subtask}: {aborted.Reason}");
+        }
+
+        if (decision.SnapshotCheckpointId is { } checkpointId)
+        {
+            await SnapshotAsync(checkpointId, sourcePosition: null);
+        }
+
+        foreach (var channel in decision.UnblockedChannels)
+        {
+            unblocked.Enqueue(channel);
+        }
+    }
+
+    private bool IsHeld((int Vertex, int Subtask) channel) =>
+        _aligner?.IsBlocked(channel) == true || (_held.TryGetValue(channel, out var held) && held.Count > 0);
+
+    private LinkedList<HeldInput> Held((int Vertex, int Subtask) channel)
+    {
+        if (!_held.TryGetValue(channel, out var held))
+        {
+            held = new LinkedList<HeldInput>();
+            _held[channel] = held;
+        }
+
+        return held;
+    }
+
+    /// <summary>A source injects the latest requested barrier (called between batches, inside the turn).</summary>
+    private async Task InjectRequestedBarrierAsync(CancellationToken ct)
+    {
+        if (_requestedBarrier == 0)
+        {
+            return;
+        }
+
+        var checkpointId = _requestedBarrier;
+        _requestedBarrier = 0;
+        ct.ThrowIfCancellationRequested();
+        await SnapshotAsync(checkpointId, _sourceDriver!.Position);
+    }
+
+    /// <summary>
+    /// Takes this subtask's part of a checkpoint, with every record before the barrier processed: per-key copies of
+    /// changed keys, the timer index, watermarks, sealed sink output; then forwards the barrier and acknowledges in
+    /// the background once per-key writes are durable.
+    /// </summary>
+    private async Task SnapshotAsync(long checkpointId, long? sourcePosition)
+    {
+        var ct = _cancellation.Token;
+        await _inflight;
+        await FlushCoreAsync(ct);
+        var keyedWrites = _keyed is null
+            ? Task.FromResult((Bytes: 0L, Keys: 0))
+            : await _keyed.BeginSnapshotAsync(checkpointId, _lastCompleted, ct);
+        var timers = _keyed?.ExportTimers() ?? [];
+        var sinkStates = new Dictionary<int, byte[]>();
+        await _flushLock.WaitAsync(ct);
+        try
+        {
+            foreach (var (operatorId, sink) in _chain.SinksById)
+            {
+                if (await sink.PrepareCommitAsync(checkpointId, ct) is { } state)
+                {
+                    sinkStates[operatorId] = state;
+                }
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+
+        var watermarks = _chain.Assigners.ToDictionary(a => a.Key, a => a.Value.CurrentWatermark);
+        await _outputs.BroadcastMarkerAsync(MarkerKind.CheckpointBarrier, checkpointId, ct);
+        _ = AcknowledgeAsync(checkpointId, keyedWrites, sourcePosition, watermarks, sinkStates, timers);
+    }
+
+    private async Task AcknowledgeAsync(
+        long checkpointId,
+        Task<(long Bytes, int Keys)> keyedWrites,
+        long? sourcePosition,
+        Dictionary<int, long> watermarks,
+        Dictionary<int, byte[]> sinkStates,
+        List<TimerEntry> timers)
+    {
+        (long Bytes, int Keys) written;
+        try
+        {
+            written = await keyedWrites;
+        }
+        catch (Exception e)
+        {
+            await DeclineAsync(checkpointId, $"per-key state of {_vertex.Name} subtask {Address.Subtask} could not be written: {e.Message}");
+            return;
+        }
+
+        try
+        {
+            var snapshot = new TaskSnapshot(sourcePosition, watermarks, sinkStates, timers, written.Bytes, written.Keys);
+            await Coordinator.AcknowledgeAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, snapshot, CancellationToken.None);
+        }
+        catch (Exception) when (IsCancelled)
+        {
+        }
+        catch (Exception e)
+        {
+            await DeclineAsync(checkpointId, $"{_vertex.Name} subtask {Address.Subtask} could not acknowledge: {e.Message}");
+        }
+    }
+
+    /// <summary>Tells the coordinator this subtask cannot complete a checkpoint (best effort: a lost decline ends as a timeout).</summary>
+    public async Task DeclineAsync(long checkpointId, string reason)
+    {
+        try
+        {
+            await Coordinator.DeclineAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, reason, CancellationToken.None);
+        }
+        catch (Exception) when (!IsCancelled)
+        {
+            // The coordinator's silo may be gone; the checkpoint then times out.
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    private ICheckpointCoordinatorGrain Coordinator => _grains.GetGrain<ICheckpointCoordinatorGrain>(Address.JobId);
 
     private string DescribeInput(ChannelBatch batch, int index) =>
         $"record {index} of batch {batch.Sequence} from '{_graph.Plan.Vertex(batch.SenderVertex).Name}' subtask {batch.SenderSubtask}";
@@ -380,6 +743,13 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private SinkContext SinkContextFor(SinkTransformationInfo sink) =>
         new(Address.JobId, sink.OperatorId, sink.Name, Address.Subtask, sink.Parallelism)
         {
+            Restore = _restoredCheckpointId == CheckpointIds.None
+                ? null
+                : new SinkRestore(_restoredCheckpointId, _restored?.SinkStates.GetValueOrDefault(sink.OperatorId) ?? []),
+            ExactlyOnce = _checkpointing.IsEnabled && _checkpointing.Mode == CheckpointingMode.ExactlyOnce,
             CollectedResults = (records, ct) => _grains.GetGrain<ICollectSinkGrain>(GrainKeys.Collector(Address.JobId, sink.OperatorId)).AppendAsync(Address.Subtask, records, ct),
         };
 }
+
+/// <summary>A batch, or the rest of one from a marker on, waiting behind a barrier.</summary>
+internal readonly record struct HeldInput(ChannelBatch Batch, int MarkerIndex, int Position);

@@ -21,6 +21,9 @@ internal sealed class TimerIndex
 
     public void Remove(long time, string keyText) => _timers.Remove((time, keyText));
 
+    /// <summary>Every timer with its key, for a checkpoint.</summary>
+    public IEnumerable<(long Time, string KeyText, object Key)> Entries => _timers.Select(t => (t.Time, t.Key, _keys[t.Key]));
+
     /// <summary>Removes and returns the timers at or before <paramref name="time"/>, grouped by key in order of each key's earliest timer.</summary>
     public List<(string KeyText, object Key, long[] Times)> TakeDue(long time)
     {

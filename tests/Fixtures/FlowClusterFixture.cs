@@ -18,7 +18,7 @@ public sealed class FlowClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow());
+        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().AddMemoryGrainStorage(FlowNames.CheckpointStorage).UseInMemoryReminderService());
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
         _cluster = builder.Build();
         await _cluster.DeployAsync();

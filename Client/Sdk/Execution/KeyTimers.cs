@@ -64,5 +64,24 @@ internal sealed class KeyTimers
         return changes;
     }
 
+    /// <summary>Writes the pending timers and the watermark into a checkpoint image.</summary>
+    public void ExportTo(State.KeyStateImage image)
+    {
+        image.EventTimers = [.. _eventTime];
+        image.ProcessingTimers = [.. _processingTime];
+        image.Watermark = Watermark;
+    }
+
+    /// <summary>Replaces the pending timers and the watermark with a checkpoint image's (no changes are reported).</summary>
+    public void ImportFrom(State.KeyStateImage image)
+    {
+        _eventTime.Clear();
+        _eventTime.UnionWith(image.EventTimers);
+        _processingTime.Clear();
+        _processingTime.UnionWith(image.ProcessingTimers);
+        Watermark = image.Watermark;
+        _changes = null;
+    }
+
     private SortedSet<long> Set(TimeDomain domain) => domain == TimeDomain.EventTime ? _eventTime : _processingTime;
 }

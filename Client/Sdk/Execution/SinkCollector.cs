@@ -9,6 +9,12 @@ internal interface ISinkCollector : IAsyncDisposable
     ValueTask FlushAsync(CancellationToken cancellationToken);
 
     ValueTask FinishAsync(CancellationToken cancellationToken);
+
+    /// <summary>Barrier of a checkpoint: a two-phase-commit writer seals its pending output; others flush. Returns the state to store.</summary>
+    ValueTask<byte[]?> PrepareCommitAsync(long checkpointId, CancellationToken cancellationToken);
+
+    /// <summary>A checkpoint completed: a two-phase-commit writer makes what it sealed visible.</summary>
+    ValueTask CommitAsync(long checkpointId, CancellationToken cancellationToken);
 }
 
 internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector, IChainElement
@@ -42,6 +48,39 @@ internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> write
         try
         {
             await writer.FinishAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(operatorName, e);
+        }
+    }
+
+    public async ValueTask<byte[]?> PrepareCommitAsync(long checkpointId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (writer is ICommittingSinkWriter<T> committing)
+            {
+                return await committing.PrepareCommitAsync(checkpointId, cancellationToken);
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(operatorName, e);
+        }
+    }
+
+    public async ValueTask CommitAsync(long checkpointId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (writer is ICommittingSinkWriter<T> committing)
+            {
+                await committing.CommitAsync(checkpointId, cancellationToken);
+            }
         }
         catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
         {

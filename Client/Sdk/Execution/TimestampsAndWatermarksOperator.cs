@@ -10,7 +10,7 @@ namespace OrleansFlow.Execution;
 /// Periodic watermarks come from <see cref="EmitPeriodic"/>, which the runtime calls every auto-watermark interval;
 /// with an idle timeout, the input is marked idle after that long without records.
 /// </summary>
-internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChainElement, IPeriodicEmitter, IWatermarkOutput
+internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChainElement, IPeriodicEmitter, IWatermarkOutput, IWatermarkAssigner
 {
     private readonly string _name;
     private readonly WatermarkStrategy<T> _strategy;
@@ -30,6 +30,12 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
         _context = context;
         _lastRecordTime = context.Time.GetTimestamp();
     }
+
+    /// <inheritdoc />
+    public long CurrentWatermark => _emitted;
+
+    /// <inheritdoc />
+    public void RestoreWatermark(long watermark) => EmitWatermark(watermark);
 
     public void Collect(T record)
     {
@@ -109,6 +115,20 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
             ChainElements.ForwardIdle(_next, false);
         }
     }
+}
+
+/// <summary>
+/// An operator that generates watermarks. A checkpoint records the last watermark it emitted; a restored one emits
+/// it again before any record, and never less, so a record replayed after a restore is judged late or on time exactly
+/// as in a failure-free run (the generator's own state restarts).
+/// </summary>
+internal interface IWatermarkAssigner
+{
+    /// <summary>The last watermark emitted (long.MinValue before any).</summary>
+    long CurrentWatermark { get; }
+
+    /// <summary>Emits a restored watermark, which later watermarks never go below.</summary>
+    void RestoreWatermark(long watermark);
 }
 
 /// <summary>An operator that wants to be called every auto-watermark interval.</summary>

@@ -114,7 +114,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         }
     }
 
-    private void Act(TriggerResult result, TWindow window, WindowState state, KeyContext<TKey> context, ICollector<TOut> output)
+    private void Act(TriggerResult result, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
     {
         if (!state.Panes.TryGetValue(window, out var pane))
         {
@@ -138,7 +138,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     }
 
     /// <summary>Adds a new session window, merging every pane it overlaps or touches; returns the window it ended up in.</summary>
-    private TWindow AddAndMerge(MergingWindowAssigner<TWindow> merging, TWindow window, WindowState state, KeyContext<TKey> context, ICollector<TOut> output)
+    private TWindow AddAndMerge(MergingWindowAssigner<TWindow> merging, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
     {
         var result = window;
         foreach (var (cover, group) in merging.MergeWindows(state.Panes.Keys.Append(window).ToArray()))
@@ -154,7 +154,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
                 continue; // the new window lies inside an existing one
             }
 
-            var mergedPane = new Pane();
+            var mergedPane = new WindowPane<TAcc>();
             var mergedTriggerStates = new List<Dictionary<string, object?>>();
             foreach (var old in existing)
             {
@@ -181,7 +181,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         return result;
     }
 
-    private void ClearAll(TWindow window, WindowState state, KeyContext<TKey> context)
+    private void ClearAll(TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context)
     {
         if (state.Panes.TryGetValue(window, out var pane))
         {
@@ -203,7 +203,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             ? (window.MaxTimestamp > long.MaxValue - allowedLateness ? long.MaxValue : window.MaxTimestamp + allowedLateness)
             : window.MaxTimestamp;
 
-    private void RegisterCleanupTimer(TWindow window, WindowState state, KeyContext<TKey> context)
+    private void RegisterCleanupTimer(TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context)
     {
         var time = CleanupTime(window);
         if (time != long.MaxValue)
@@ -212,7 +212,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         }
     }
 
-    private void DeleteCleanupTimer(TWindow window, WindowState state, KeyContext<TKey> context)
+    private void DeleteCleanupTimer(TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context)
     {
         var time = CleanupTime(window);
         if (time != long.MaxValue)
@@ -221,71 +221,13 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         }
     }
 
-    private static WindowState State() => KeyedStateStore.Current.GetOrAdd(StateName, static () => new WindowState());
-
-    /// <summary>The contents of one window of the key.</summary>
-    private sealed class Pane
-    {
-        public bool HasContent { get; set; }
-
-        public TAcc Accumulator { get; set; } = default!;
-
-        public Dictionary<string, object?> TriggerState { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>All windows of the key, and which windows each timer belongs to.</summary>
-    private sealed class WindowState
-    {
-        public Dictionary<TWindow, Pane> Panes { get; } = [];
-
-        public SortedDictionary<long, HashSet<TWindow>> EventTimers { get; } = [];
-
-        public SortedDictionary<long, HashSet<TWindow>> ProcessingTimers { get; } = [];
-
-        public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers;
-
-        public Pane Pane(TWindow window)
-        {
-            if (!Panes.TryGetValue(window, out var pane))
-            {
-                pane = new Pane();
-                Panes.Add(window, pane);
-            }
-
-            return pane;
-        }
-
-        public void Register(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
-        {
-            var timers = Timers(domain);
-            if (!timers.TryGetValue(time, out var windows))
-            {
-                windows = [];
-                timers.Add(time, windows);
-            }
-
-            if (windows.Add(window) && windows.Count == 1)
-            {
-                keyTimers.Register(time, domain); // the key's timer at this time is new (later windows share it)
-            }
-        }
-
-        public void Delete(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
-        {
-            var timers = Timers(domain);
-            if (timers.TryGetValue(time, out var windows) && windows.Remove(window) && windows.Count == 0)
-            {
-                timers.Remove(time);
-                keyTimers.Delete(time, domain);
-            }
-        }
-    }
+    private static WindowPanes<TWindow, TAcc> State() => KeyedStateStore.Current.GetOrAdd(StateName, static () => new WindowPanes<TWindow, TAcc>());
 
     /// <summary>Timers and per-window state for triggers, scoped to one window of the key.</summary>
-    private sealed class TriggerContext(WindowState state, TWindow window, KeyContext<TKey> context)
+    private sealed class TriggerContext(WindowPanes<TWindow, TAcc> state, TWindow window, KeyContext<TKey> context)
         : IOnMergeContext
     {
-        public Pane? Pane { get; init; } = state.Panes.GetValueOrDefault(window);
+        public WindowPane<TAcc>? Pane { get; init; } = state.Panes.GetValueOrDefault(window);
 
         public List<Dictionary<string, object?>>? MergedStates { get; init; }
 
@@ -315,7 +257,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     }
 
     /// <summary>A trigger's value state, kept in its window's pane.</summary>
-    private sealed class PaneValueState<T>(Pane pane, string name) : IValueState<T>
+    private sealed class PaneValueState<T>(WindowPane<TAcc> pane, string name) : IValueState<T>
     {
         public bool HasValue => pane.TriggerState.ContainsKey(name);
 

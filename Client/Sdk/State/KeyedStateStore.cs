@@ -53,6 +53,27 @@ internal sealed class KeyedStateStore
 
     public void Remove(string name) => _entries.Remove(name);
 
+    /// <summary>The image a checkpoint stores: these entries (shared, so serialize it before the next call changes them) and the key's timers.</summary>
+    public KeyStateImage Export(Execution.KeyTimers timers)
+    {
+        var image = new KeyStateImage { Entries = _entries };
+        timers.ExportTo(image);
+        return image;
+    }
+
+    /// <summary>Builds a store (and fills <paramref name="timers"/>) from a deserialized image; the image is taken over.</summary>
+    public static KeyedStateStore Import(KeyStateImage image, Execution.KeyTimers timers)
+    {
+        var store = new KeyedStateStore();
+        foreach (var (name, value) in image.Entries)
+        {
+            store._entries[name] = value;
+        }
+
+        timers.ImportFrom(image);
+        return store;
+    }
+
     /// <summary>Restores the previously current store.</summary>
     public readonly struct Scope(KeyedStateStore? previous) : IDisposable
     {

@@ -37,9 +37,11 @@ internal sealed class ValueStateHandle<T>(string name) : IValueState<T>
     public void Clear() => KeyedStateStore.Current.Remove(name);
 }
 
-/// <summary>The stored form of a value state.</summary>
+/// <summary>The stored form of a value state (serializable, so checkpoints can copy it).</summary>
+[GenerateSerializer]
 internal sealed class ValueHolder<T>(T value) : IValueHolder
 {
+    [Id(0)]
     public T Value { get; set; } = value;
 
     object? IValueHolder.BoxedValue => Value;

@@ -1,0 +1,44 @@
+using Orleans.Concurrency;
+
+namespace OrleansFlow.Checkpoints;
+
+/// <summary>
+/// One per job (key: job id). Triggers periodic checkpoints at the sources, collects the subtasks'
+/// acknowledgements, completes or aborts checkpoints, keeps the completed ones it retains (through grain persistence)
+/// and tells subtasks when a checkpoint completed. An Orleans reminder is its durable wake-up: after a silo crash it
+/// comes back elsewhere and makes sure the job goes on.
+/// </summary>
+[Alias("flow.ICheckpointCoordinatorGrain")]
+public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>Starts periodic checkpoints for an attempt of the job (its tasks are deployed and sources started).</summary>
+    [Alias("Start")]
+    Task StartAsync(int attempt, CancellationToken cancellationToken);
+
+    /// <summary>Stops triggering and aborts checkpoints in progress (the attempt ended or is being replaced).</summary>
+    /// <param name="jobEnded">Whether the job reached a terminal state (its reminder is then removed).</param>
+    /// <param name="discardCheckpoints">Whether completed checkpoints are dropped (a cancelled job that does not retain them).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Alias("Stop")]
+    Task StopAsync(bool jobEnded, bool discardCheckpoints, CancellationToken cancellationToken);
+
+    /// <summary>A subtask snapshotted its state for a checkpoint.</summary>
+    [Alias("Acknowledge")]
+    Task AcknowledgeAsync(long checkpointId, int vertexId, int subtask, int attempt, TaskSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>A subtask could not snapshot (its state write failed, it had finished, ...): the checkpoint is aborted.</summary>
+    [Alias("Decline")]
+    Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The latest completed checkpoint, which a restart restores (0 when there is none).</summary>
+    [Alias("GetLatestCompleted"), AlwaysInterleave]
+    Task<long> GetLatestCompletedAsync(CancellationToken cancellationToken);
+
+    /// <summary>What a subtask recorded for a completed checkpoint (null if it recorded nothing).</summary>
+    [Alias("GetTaskSnapshot"), AlwaysInterleave]
+    Task<TaskSnapshot?> GetTaskSnapshotAsync(long checkpointId, int vertexId, int subtask, CancellationToken cancellationToken);
+
+    /// <summary>Counts and recent history of the job's checkpoints.</summary>
+    [Alias("GetOverview"), AlwaysInterleave]
+    Task<CheckpointOverview> GetOverviewAsync(CancellationToken cancellationToken);
+}

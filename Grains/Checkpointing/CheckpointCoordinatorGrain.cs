@@ -1,0 +1,395 @@
+using Microsoft.Extensions.Logging;
+using OrleansFlow.Checkpoints;
+using OrleansFlow.Diagnostics;
+using OrleansFlow.Jobs;
+using OrleansFlow.Operators;
+
+namespace OrleansFlow.Checkpointing;
+
+/// <summary>
+/// Flink's CheckpointCoordinator for one job. A grain timer checks every few milliseconds whether a checkpoint is due
+/// (<see cref="CheckpointScheduler"/>: interval, concurrency, minimum pause) and whether one in progress has passed its
+/// deadline. A checkpoint gets the next id (persisted first, so ids never repeat across failovers), its barrier is
+/// injected at every source subtask, and it completes when every subtask acknowledged: then it is persisted as the
+/// latest completed checkpoint (a failed write fails the checkpoint and leaves the previous one intact), older
+/// ones in progress are subsumed, and subtasks are told so that two-phase-commit sinks commit. A reminder, registered
+/// while the job runs, brings the coordinator back on another silo after a crash and wakes the job manager.
+/// Checkpoints are taken only while every subtask of the attempt is running (Flink before 1.14): once a source has
+/// finished, its position can no longer be part of a consistent snapshot.
+/// </summary>
+[GrainType("flow.checkpoints")]
+internal sealed class CheckpointCoordinatorGrain(
+    [PersistentState("coordinator", FlowNames.CheckpointStorage)] IPersistentState<CoordinatorState> state,
+    TimeProvider time,
+    ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain, IRemindable
+{
+    private const string WatchdogReminder = "flow-job-watchdog";
+    private const int HistoryLength = 50;
+    private readonly Dictionary<long, InFlight> _pending = [];
+    private JobSubmission? _submission;
+    private CheckpointSettings _settings = CheckpointSettings.Disabled;
+    private CheckpointScheduler? _scheduler;
+    private CheckpointFailureManager? _failures;
+    private CheckpointIdCounter _ids = new();
+    private IGrainTimer? _timer;
+    private bool _triggering;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _ids = new CheckpointIdCounter(state.State.LastId);
+        if (state.State.Retained.Count > 0)
+        {
+            _ids.Observe(state.State.Retained[^1].CheckpointId);
+        }
+
+        if (state.State.Attempt >= 0 && !state.State.JobEnded)
+        {
+            // Back after a failover: the job manager restarts the job, which starts us again. Make sure it knows.
+            RegisterTimer(static (self, _) => self.WakeJobManagerAsync(), TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StartAsync(int attempt, CancellationToken cancellationToken)
+    {
+        _submission ??= await JobManager.GetSubmissionAsync(cancellationToken);
+        _settings = _submission.Checkpointing ?? CheckpointSettings.Disabled;
+        if (!_settings.IsEnabled)
+        {
+            return;
+        }
+
+        AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
+        state.State.Attempt = attempt;
+        state.State.JobEnded = false;
+        await state.WriteStateAsync(cancellationToken);
+        await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
+        _scheduler = new CheckpointScheduler(TimeSpan.FromMilliseconds(_settings.IntervalMs), TimeSpan.FromMilliseconds(_settings.MinPauseMs), _settings.MaxConcurrent, time);
+        _failures ??= new CheckpointFailureManager(_settings.TolerableFailures);
+        _timer?.Dispose();
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(_settings.IntervalMs / 10, 5, 200));
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(tick, tick) { KeepAlive = true });
+    }
+
+    public async Task StopAsync(bool jobEnded, bool discardCheckpoints, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        _timer = null;
+        AbortAll(jobEnded ? CheckpointFailureReason.CoordinatorShutdown : CheckpointFailureReason.JobFailing, jobEnded ? "the job ended" : "the job is restarting");
+        state.State.Attempt = jobEnded ? -1 : state.State.Attempt;
+        state.State.JobEnded = jobEnded;
+        if (discardCheckpoints)
+        {
+            state.State.Retained.Clear();
+        }
+
+        await state.WriteStateAsync(cancellationToken);
+        if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder, cancellationToken);
+        }
+    }
+
+    public async Task AcknowledgeAsync(long checkpointId, int vertexId, int subtask, int attempt, TaskSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        {
+            return; // late, of an aborted checkpoint or an older attempt
+        }
+
+        if (inFlight.Pending.Acknowledge((vertexId, subtask), snapshot.ApproximateSize) != AcknowledgeResult.Success)
+        {
+            return;
+        }
+
+        inFlight.Tasks[RetainedCheckpoint.TaskKey(vertexId, subtask)] = snapshot;
+        if (inFlight.Pending.IsFullyAcknowledged)
+        {
+            await CompleteAsync(inFlight);
+        }
+    }
+
+    public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken)
+    {
+        if (attempt == state.State.Attempt && _pending.TryGetValue(checkpointId, out var inFlight)
+            && inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, reason))
+        {
+            await OnAbortedAsync(inFlight);
+        }
+    }
+
+    public Task<long> GetLatestCompletedAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(state.State.Retained.Count == 0 ? CheckpointIds.None : state.State.Retained[^1].CheckpointId);
+
+    public Task<TaskSnapshot?> GetTaskSnapshotAsync(long checkpointId, int vertexId, int subtask, CancellationToken cancellationToken)
+    {
+        var checkpoint = state.State.Retained.Find(c => c.CheckpointId == checkpointId)
+            ?? throw new KeyNotFoundException($"Job {JobId} has no retained checkpoint {checkpointId}.");
+        return Task.FromResult(checkpoint.Tasks.GetValueOrDefault(RetainedCheckpoint.TaskKey(vertexId, subtask)));
+    }
+
+    public async Task<CheckpointOverview> GetOverviewAsync(CancellationToken cancellationToken)
+    {
+        var status = await JobManager.GetStatusAsync(cancellationToken);
+        var latest = state.State.Retained.Count == 0 ? CheckpointIds.None : state.State.Retained[^1].CheckpointId;
+        return new CheckpointOverview(state.State.CompletedCount, state.State.FailedCount, latest, status.Attempt, [.. state.State.History]);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.JobEnded)
+        {
+            if (await this.GetReminder(reminderName, CancellationToken.None) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder, CancellationToken.None);
+            }
+
+            return;
+        }
+
+        await WakeJobManagerAsync();
+    }
+
+    private IJobManagerGrain JobManager => GrainFactory.GetGrain<IJobManagerGrain>(JobId);
+
+    private async Task WakeJobManagerAsync()
+    {
+        try
+        {
+            await JobManager.GetStatusAsync(CancellationToken.None); // activating it lets it notice a lost attempt
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointSkipped(logger, JobId, $"the job manager did not answer: {e.Message}");
+        }
+    }
+
+    private void RegisterTimer(Func<CheckpointCoordinatorGrain, CancellationToken, Task> callback, TimeSpan due) =>
+        this.RegisterGrainTimer(callback, this, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        foreach (var inFlight in _pending.Values.ToList())
+        {
+            if (inFlight.Pending.AbortIfExpired())
+            {
+                await OnAbortedAsync(inFlight);
+            }
+        }
+
+        if (_scheduler is null || _triggering || !_scheduler.Decide(_pending.Count).CanTrigger)
+        {
+            return;
+        }
+
+        _triggering = true;
+        try
+        {
+            await TriggerAsync(cancellationToken);
+        }
+        finally
+        {
+            _triggering = false;
+        }
+    }
+
+    private async Task TriggerAsync(CancellationToken cancellationToken)
+    {
+        var attempt = state.State.Attempt;
+        var status = await JobManager.GetStatusAsync(cancellationToken);
+        if (status.Status != JobStatus.Running || status.Attempt != attempt || status.FinishedTasks > 0)
+        {
+            Log.CheckpointSkipped(logger, JobId, status.FinishedTasks > 0 ? "some tasks have finished" : $"the job is {status.Status}");
+            _scheduler!.OnTriggered(); // ask again one interval later
+            return;
+        }
+
+        var plan = _submission!.Plan;
+        var tasks = plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => (v.Id, s))).ToList();
+        var checkpointId = _ids.Next();
+        state.State.LastId = _ids.LastId;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RecordFailure(checkpointId, time.GetUtcNow(), 0, $"storage failure: {e.Message}");
+            _scheduler!.OnTriggered();
+            _scheduler.OnCheckpointEnded();
+            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            return;
+        }
+
+        var pending = new PendingCheckpoint(checkpointId, tasks, TimeSpan.FromMilliseconds(_settings.TimeoutMs), time);
+        var inFlight = new InFlight(pending, attempt);
+        _pending[checkpointId] = inFlight;
+        _scheduler!.OnTriggered();
+        state.State.History.Insert(0, new CheckpointStats(checkpointId, attempt, pending.TriggerTime, null, 0, CheckpointStatus.InProgress, null));
+        TrimHistory();
+        Log.CheckpointTriggered(logger, JobId, checkpointId);
+        var sources = plan.Vertices.Where(v => v.IsSource)
+            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
+        try
+        {
+            await Task.WhenAll(sources.Select(s => s.TriggerCheckpointAsync(checkpointId, cancellationToken)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (pending.Abort(CheckpointFailureReason.TaskNotReady, $"a source could not be triggered: {e.Message}"))
+            {
+                await OnAbortedAsync(inFlight);
+            }
+        }
+    }
+
+    private async Task CompleteAsync(InFlight inFlight)
+    {
+        var completed = inFlight.Pending.Complete();
+        _pending.Remove(completed.CheckpointId);
+        var retained = new RetainedCheckpoint(completed.CheckpointId, completed.CompletionTime, inFlight.Tasks);
+        var previous = state.State.Retained.ToList();
+        state.State.Retained.Add(retained);
+        while (state.State.Retained.Count > Math.Max(1, _settings.Retained))
+        {
+            state.State.Retained.RemoveAt(0);
+        }
+
+        state.State.CompletedCount++;
+        UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Completed, null);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The previous completed checkpoint stays the one to restore; this one failed.
+            state.State.Retained = previous;
+            state.State.CompletedCount--;
+            state.State.FailedCount++;
+            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, $"storage failure: {e.Message}");
+            Log.CheckpointFailed(logger, JobId, completed.CheckpointId, e.Message);
+            _scheduler?.OnCheckpointEnded();
+            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            return;
+        }
+
+        Log.CheckpointCompleted(logger, JobId, completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize);
+        foreach (var older in _pending.Values.Where(p => p.Pending.CheckpointId < completed.CheckpointId).ToList())
+        {
+            if (older.Pending.Abort(CheckpointFailureReason.Subsumed, $"checkpoint {completed.CheckpointId} completed first"))
+            {
+                await OnAbortedAsync(older);
+            }
+        }
+
+        _scheduler?.OnCheckpointEnded();
+        _failures?.OnSuccess(completed.CheckpointId);
+        _ = NotifyCompletedAsync(completed.CheckpointId, inFlight.Attempt); // tasks commit in their own turns; we go on
+    }
+
+    /// <summary>Tells every subtask of the attempt; sinks commit. A task that cannot be told commits on its restore.</summary>
+    private async Task NotifyCompletedAsync(long checkpointId, int attempt)
+    {
+        var tasks = _submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
+            .Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
+        try
+        {
+            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointNotifyFailed(logger, e, JobId, checkpointId);
+        }
+    }
+
+    private async Task OnAbortedAsync(InFlight inFlight)
+    {
+        var pending = inFlight.Pending;
+        _pending.Remove(pending.CheckpointId);
+        var reason = pending.FailureMessage is { } message ? $"{pending.FailureReason}: {message}" : $"{pending.FailureReason}";
+        RecordFailure(pending.CheckpointId, pending.TriggerTime, pending.TotalStateSize, reason);
+        _scheduler?.OnCheckpointEnded();
+        await CountFailureAsync(pending.CheckpointId, pending.FailureReason ?? CheckpointFailureReason.Declined, reason);
+    }
+
+    private void RecordFailure(long checkpointId, DateTimeOffset triggerTime, long size, string reason)
+    {
+        state.State.FailedCount++;
+        var duration = (long)(time.GetUtcNow() - triggerTime).TotalMilliseconds;
+        if (!UpdateHistory(checkpointId, duration, size, CheckpointStatus.Failed, reason))
+        {
+            state.State.History.Insert(0, new CheckpointStats(checkpointId, state.State.Attempt, triggerTime, duration, size, CheckpointStatus.Failed, reason));
+            TrimHistory();
+        }
+
+        Log.CheckpointFailed(logger, JobId, checkpointId, reason);
+    }
+
+    /// <summary>Counts a failure against the tolerance; past it, the attempt fails (and the restart strategy decides).</summary>
+    private async Task CountFailureAsync(long checkpointId, CheckpointFailureReason reason, string message)
+    {
+        if (_failures?.OnFailure(checkpointId, reason) == true)
+        {
+            var failure = new JobFailure("(checkpoint coordinator)", 0,
+                $"Exceeded checkpoint tolerable failure threshold ({_settings.TolerableFailures}): checkpoint {checkpointId} failed: {message}", "CheckpointException");
+            // Not awaited: the job manager stops us while it handles the failure.
+            _ = ReportJobFailureAsync(state.State.Attempt, failure);
+        }
+    }
+
+    private async Task ReportJobFailureAsync(int attempt, JobFailure failure)
+    {
+        try
+        {
+            await JobManager.ReportFailureAsync(attempt, failure, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointSkipped(logger, JobId, $"the job manager could not be told of a failure: {e.Message}");
+        }
+    }
+
+    private bool UpdateHistory(long checkpointId, long durationMs, long size, CheckpointStatus status, string? reason)
+    {
+        var index = state.State.History.FindIndex(h => h.CheckpointId == checkpointId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        state.State.History[index] = state.State.History[index] with { DurationMs = durationMs, StateSize = size, Status = status, FailureReason = reason };
+        return true;
+    }
+
+    private void TrimHistory()
+    {
+        if (state.State.History.Count > HistoryLength)
+        {
+            state.State.History.RemoveRange(HistoryLength, state.State.History.Count - HistoryLength);
+        }
+    }
+
+    private void AbortAll(CheckpointFailureReason reason, string message)
+    {
+        foreach (var inFlight in _pending.Values)
+        {
+            if (inFlight.Pending.Abort(reason, message))
+            {
+                RecordFailure(inFlight.Pending.CheckpointId, inFlight.Pending.TriggerTime, inFlight.Pending.TotalStateSize, $"{reason}: {message}");
+            }
+        }
+
+        _pending.Clear();
+    }
+
+    /// <summary>A checkpoint in progress with the subtask records received so far.</summary>
+    private sealed record InFlight(PendingCheckpoint Pending, int Attempt)
+    {
+        public Dictionary<string, TaskSnapshot> Tasks { get; } = new(StringComparer.Ordinal);
+    }
+}

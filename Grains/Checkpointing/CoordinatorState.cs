@@ -1,0 +1,47 @@
+using OrleansFlow.Checkpoints;
+
+namespace OrleansFlow.Checkpointing;
+
+/// <summary>What the checkpoint coordinator persists: the id high-water mark, the retained checkpoints and the history.</summary>
+[GenerateSerializer, Alias("flow.CoordinatorState")]
+internal sealed class CoordinatorState
+{
+    /// <summary>The largest id handed out (persisted before its barrier is sent, so ids never repeat).</summary>
+    [Id(0)]
+    public long LastId { get; set; }
+
+    /// <summary>The attempt being checkpointed, or -1 when stopped.</summary>
+    [Id(1)]
+    public int Attempt { get; set; } = -1;
+
+    /// <summary>Retained completed checkpoints, oldest first.</summary>
+    [Id(2)]
+    public List<RetainedCheckpoint> Retained { get; set; } = [];
+
+    /// <summary>Recent checkpoints, newest first.</summary>
+    [Id(3)]
+    public List<CheckpointStats> History { get; set; } = [];
+
+    [Id(4)]
+    public int CompletedCount { get; set; }
+
+    [Id(5)]
+    public int FailedCount { get; set; }
+
+    /// <summary>Whether the job has ended (the reminder is gone and nothing restarts it).</summary>
+    [Id(6)]
+    public bool JobEnded { get; set; }
+}
+
+/// <summary>A completed checkpoint kept to restore from: every subtask's record of it.</summary>
+/// <param name="CheckpointId">The id.</param>
+/// <param name="CompletionTime">When it completed.</param>
+/// <param name="Tasks">Each subtask's record, by "vertex/subtask".</param>
+[GenerateSerializer, Immutable, Alias("flow.RetainedCheckpoint")]
+internal sealed record RetainedCheckpoint(
+    [property: Id(0)] long CheckpointId,
+    [property: Id(1)] DateTimeOffset CompletionTime,
+    [property: Id(2)] Dictionary<string, TaskSnapshot> Tasks)
+{
+    public static string TaskKey(int vertexId, int subtask) => FormattableString.Invariant($"{vertexId}/{subtask}");
+}

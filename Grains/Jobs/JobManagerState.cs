@@ -1,0 +1,28 @@
+namespace OrleansFlow.Jobs;
+
+/// <summary>What a job manager persists, so that a job outlives the silo its manager runs on.</summary>
+[GenerateSerializer, Alias("flow.JobManagerState")]
+internal sealed class JobManagerState
+{
+    [Id(0)]
+    public JobSubmission? Submission { get; set; }
+
+    [Id(1)]
+    public JobStatus Status { get; set; } = JobStatus.Created;
+
+    /// <summary>The failure that ended the job, if it failed.</summary>
+    [Id(2)]
+    public JobFailure? Failure { get; set; }
+
+    /// <summary>The latest failure that caused a restart.</summary>
+    [Id(3)]
+    public JobFailure? LastFailure { get; set; }
+
+    /// <summary>The current execution attempt.</summary>
+    [Id(4)]
+    public int Attempt { get; set; }
+
+    /// <summary>For each attempt so far, the checkpoint it started from (0 for none).</summary>
+    [Id(5)]
+    public List<long> RestorePoints { get; set; } = [0];
+}
