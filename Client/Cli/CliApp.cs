@@ -84,11 +84,7 @@ internal static class CliApp
             {
                 LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
             });
-        if (options.Parallelism is { } parallelism)
-        {
-            env.SetParallelism(parallelism);
-        }
-
+        options.ApplyTo(env);
         var job = await env.ExecuteJobAsync(jobType, options.JobArguments, options.JobName, cancellationToken);
         try
         {
@@ -117,6 +113,11 @@ internal static class CliApp
     private static int Help(TextWriter stdout)
     {
         stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT] [--verbose]");
+        foreach (var line in FaultToleranceOptions.Usage)
+        {
+            stdout.WriteLine($"                     {line}");
+        }
+
         stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID]");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");

@@ -13,6 +13,9 @@ internal sealed class RunOptions
 
     public bool Verbose { get; init; }
 
+    /// <summary>Checkpointing, restart strategy and the savepoint to start from.</summary>
+    public FaultToleranceOptions FaultTolerance { get; init; } = new();
+
     public required IReadOnlyList<string> JobArguments { get; init; }
 
     public static RunOptions Parse(IReadOnlyList<string> args)
@@ -25,6 +28,7 @@ internal sealed class RunOptions
         int? parallelism = null;
         string? cluster = null;
         var verbose = false;
+        var faultTolerance = new FaultToleranceOptions();
         var jobArgs = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
@@ -42,6 +46,9 @@ internal sealed class RunOptions
                 case "--verbose":
                     verbose = true;
                     break;
+                case var flag when FaultToleranceOptions.Handles(flag):
+                    faultTolerance.Read(flag, Value(args, ref i));
+                    break;
                 default:
                     if (!args[i].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -55,7 +62,27 @@ internal sealed class RunOptions
             }
         }
 
-        return new RunOptions { JobName = args[0], Parallelism = parallelism, Cluster = cluster, Verbose = verbose, JobArguments = jobArgs };
+        faultTolerance.Validate();
+        return new RunOptions
+        {
+            JobName = args[0],
+            Parallelism = parallelism,
+            Cluster = cluster,
+            Verbose = verbose,
+            FaultTolerance = faultTolerance,
+            JobArguments = jobArgs,
+        };
+    }
+
+    /// <summary>Sets the engine options (parallelism, checkpointing, restarts, restore) on <paramref name="env"/>.</summary>
+    public void ApplyTo(StreamExecutionEnvironment env)
+    {
+        if (Parallelism is { } parallelism)
+        {
+            env.SetParallelism(parallelism);
+        }
+
+        FaultTolerance.ApplyTo(env);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

@@ -9,7 +9,7 @@ namespace OrleansFlow;
 /// sources and transformations only describe the graph; <see cref="ExecuteAsync"/> submits it.
 /// Get one with <see cref="ForCluster"/> (a running cluster) or <c>LocalStreamEnvironment.Create()</c> (embedded).
 /// </summary>
-public sealed class StreamExecutionEnvironment : IAsyncDisposable
+public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
 {
     private readonly List<Transformation> _transformations = [];
     private readonly IJobExecutor? _executor;
@@ -101,11 +101,12 @@ public sealed class StreamExecutionEnvironment : IAsyncDisposable
                 "Put the job in an IStreamJob type and submit it with ExecuteJobAsync.");
         }
 
-        var plan = JobPlanner.Plan(_transformations, Parallelism);
         var jobId = NewJobId();
-        LocalGraphRegistry.Register(jobId, _transformations.ToArray());
+        var graph = _transformations.ToArray();
         var source = new JobSource(JobTypeName: null, Arguments: [], LocalGraphId: jobId);
-        return await SubmitAsync(executor, new JobSubmission(jobId, jobName, source, plan, Config.ToSettings()), cancellationToken).ConfigureAwait(false);
+        var submission = JobSubmissions.Create(jobId, jobName, source, new JobGraphBuilder.BuiltGraph(graph, this));
+        LocalGraphRegistry.Register(jobId, graph);
+        return await SubmitAsync(executor, submission, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -116,12 +117,7 @@ public sealed class StreamExecutionEnvironment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(jobType);
         var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs; it cannot execute them.");
-        args ??= [];
-        var source = new JobSource(jobType.AssemblyQualifiedName, args, LocalGraphId: null);
-        var built = JobGraphBuilder.Build(source, this);
-        var plan = JobPlanner.Plan(built.Transformations, built.Parallelism);
-        var submission = new JobSubmission(NewJobId(), jobName ?? jobType.Name, source, plan, built.Config.ToSettings());
-        return await SubmitAsync(executor, submission, cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(executor, PrepareJobSubmission(jobType, args, jobName), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds and submits a job type; see <see cref="ExecuteJobAsync(Type, IReadOnlyList{string}?, string?, CancellationToken)"/>.</summary>
@@ -141,6 +137,13 @@ public sealed class StreamExecutionEnvironment : IAsyncDisposable
     public ValueTask DisposeAsync() => _executor?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     internal int NextId => _transformations.Count;
+
+    /// <summary>Builds the job type and checks its settings: the submission <see cref="ExecuteJobAsync(Type, IReadOnlyList{string}?, string?, CancellationToken)"/> sends.</summary>
+    internal JobSubmission PrepareJobSubmission(Type jobType, IReadOnlyList<string>? args, string? jobName)
+    {
+        var source = new JobSource(jobType.AssemblyQualifiedName, args ?? [], LocalGraphId: null);
+        return JobSubmissions.Create(NewJobId(), jobName ?? jobType.Name, source, JobGraphBuilder.Build(source, this));
+    }
 
     internal T Add<T>(T transformation)
         where T : Transformation

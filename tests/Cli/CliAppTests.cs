@@ -55,6 +55,25 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(expected, File.ReadAllLines(output).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task RunWordCount_WithCheckpointRestartAndRateFlags_RunsAndWritesTheSameCounts()
+    {
+        var input = Path.Combine(_dir, "in.txt");
+        var output = Path.Combine(_dir, "out.txt");
+        await File.WriteAllTextAsync(input, "To be, or not to be!\nBE quick.\n");
+
+        var exit = await CliApp.RunAsync(
+            ["run", "wordcount", "--input", input, "--output", output, "--rate", "1000", "--checkpoint-interval", "100ms", "--checkpoint-mode", "at-least-once",
+             "--min-pause", "50ms", "--retained-checkpoints", "2", "--restart-attempts", "2", "--restart-delay", "10ms"],
+            _stdout,
+            _stderr);
+
+        Assert.Equal(CliApp.Ok, exit);
+        Assert.Equal(string.Empty, _stderr.ToString());
+        string[] expected = ["be,1", "be,2", "be,3", "not,1", "or,1", "quick,1", "to,1", "to,2"];
+        Assert.Equal(expected, File.ReadAllLines(output).Order(StringComparer.Ordinal));
+    }
+
     public void Dispose()
     {
         _stdout.Dispose();

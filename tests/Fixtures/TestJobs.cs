@@ -177,3 +177,15 @@ public sealed class ProcessingTimerJob : IStreamJob
             output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey} {_registeredAt.Value} {context.TimerService.CurrentProcessingTime} {context.TimeDomain}"));
     }
 }
+
+/// <summary>A job that sets checkpointing and its restart strategy in its own Build, as a Flink job does in main.</summary>
+public sealed class SelfCheckpointingJob : IStreamJob
+{
+    public void Build(StreamExecutionEnvironment env, IReadOnlyList<string> args)
+    {
+        env.EnableCheckpointing(TimeSpan.FromSeconds(30), Jobs.CheckpointingMode.AtLeastOnce);
+        env.CheckpointConfig.RetainedCheckpoints = 3;
+        env.SetRestartStrategy(RestartStrategy.FailureRate(2, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5)));
+        env.FromSequence(0, 9).Collect("out");
+    }
+}

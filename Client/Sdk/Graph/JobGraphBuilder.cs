@@ -5,14 +5,21 @@ namespace OrleansFlow.Graph;
 /// <summary>Builds a job's logical graph from its <see cref="JobSource"/>, on the client or on a silo.</summary>
 internal static class JobGraphBuilder
 {
-    /// <summary>The built graph with the settings the job's build left on its environment.</summary>
-    public sealed record BuiltGraph(IReadOnlyList<Transformation> Transformations, int Parallelism, ExecutionConfig Config);
+    /// <summary>The built graph with the environment whose settings (parallelism, config, checkpointing) the build left.</summary>
+    public sealed record BuiltGraph(IReadOnlyList<Transformation> Transformations, StreamExecutionEnvironment Environment)
+    {
+        /// <summary>The default parallelism.</summary>
+        public int Parallelism => Environment.Parallelism;
+
+        /// <summary>The runtime settings.</summary>
+        public ExecutionConfig Config => Environment.Config;
+    }
 
     public static BuiltGraph Build(JobSource source, StreamExecutionEnvironment? template = null)
     {
         if (source.LocalGraphId is { } local)
         {
-            return new BuiltGraph(LocalGraphRegistry.Get(local), template?.Parallelism ?? 1, template?.Config ?? new ExecutionConfig());
+            return new BuiltGraph(LocalGraphRegistry.Get(local), template ?? new StreamExecutionEnvironment(executor: null).SetParallelism(1));
         }
 
         var typeName = source.JobTypeName ?? throw new ArgumentException("The job source names neither a job type nor a local graph.", nameof(source));
@@ -28,11 +35,10 @@ internal static class JobGraphBuilder
         var env = new StreamExecutionEnvironment(executor: null);
         if (template is not null)
         {
-            env.SetParallelism(template.Parallelism);
-            env.Config.CopyFrom(template.Config);
+            env.CopySettingsFrom(template);
         }
 
         job.Build(env, source.Arguments);
-        return new BuiltGraph(env.Transformations, env.Parallelism, env.Config);
+        return new BuiltGraph(env.Transformations, env);
     }
 }
