@@ -15,4 +15,10 @@ internal static class OrleansFlowEventIds
     public const int JobStatusChanged = 4001;
     public const int JobDeployFailed = 4002;
     public const int JobFailed = 4003;
+
+    // 5xxx: storage
+    public const int LocalStorageInitialized = 5000;
+    public const int LocalStorageReadFailed = 5001;
+    public const int LocalStorageWriteFailed = 5002;
+    public const int LocalStorageETagConflict = 5003;
 }
