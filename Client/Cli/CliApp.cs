@@ -117,7 +117,7 @@ internal static class CliApp
     private static int Help(TextWriter stdout)
     {
         stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT] [--verbose]");
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID] [--checkpoint-dir DIR]");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

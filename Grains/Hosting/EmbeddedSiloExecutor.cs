@@ -57,7 +57,8 @@ internal sealed class EmbeddedSiloExecutor(LocalEnvironmentOptions options) : IJ
             .UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "orleansflow-local", clusterId: "local-" + Guid.NewGuid().ToString("N")[..8])
                 .Configure<EndpointOptions>(e => e.GatewayPort = 0)
-                .AddOrleansFlow(channels => channels.InProcess = true))
+                .AddOrleansFlow(channels => channels.InProcess = true)
+                .UseLocalPersistence(options.CheckpointDirectory))
             .Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         return host;
