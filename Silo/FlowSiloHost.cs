@@ -18,6 +18,7 @@ public static class FlowSiloHost
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--advertised-address"] = "Silo:AdvertisedAddress",
         ["--cluster-id"] = "Silo:ClusterId",
+        ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
     };
 
     /// <summary>Builds the host; invalid settings fail at start with a message naming the setting.</summary>
@@ -40,10 +41,12 @@ public static class FlowSiloHost
             if (string.IsNullOrWhiteSpace(options.Redis))
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "orleansflow", clusterId: options.ClusterId);
+                silo.UseLocalPersistence(options.CheckpointDirectory);
             }
             else
             {
                 silo.UseRedisClustering(options.Redis);
+                silo.UseRedisPersistence(options.Redis);
                 silo.Configure<ClusterOptions>(c =>
                 {
                     c.ClusterId = options.ClusterId;

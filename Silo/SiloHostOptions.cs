@@ -1,3 +1,5 @@
+using OrleansFlow.Hosting;
+
 namespace OrleansFlow.Silo;
 
 /// <summary>Settings of a silo host (section "Silo" of appsettings.json, environment variables Silo__*, or flags).</summary>
@@ -6,7 +8,10 @@ public sealed class SiloHostOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Silo";
 
-    /// <summary>Redis "host:port" holding cluster membership; null for a single localhost silo.</summary>
+    /// <summary>
+    /// Redis "host:port" holding cluster membership, checkpoints and reminders; null for a single localhost silo,
+    /// which keeps checkpoints in <see cref="CheckpointDirectory"/> and reminders in memory.
+    /// </summary>
     public string? Redis { get; set; }
 
     /// <summary>Port for silo-to-silo traffic.</summary>
@@ -20,4 +25,7 @@ public sealed class SiloHostOptions
 
     /// <summary>Silos and clients with the same cluster id form one cluster.</summary>
     public string ClusterId { get; set; } = "orleansflow";
+
+    /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
+    public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;
 }

@@ -118,7 +118,7 @@ internal static class CliApp
             stdout.WriteLine($"                     {line}");
         }
 
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID] [--checkpoint-dir DIR]");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

@@ -53,4 +53,16 @@ internal static partial class Log
 
     [LoggerMessage(OrleansFlowEventIds.CheckpointNotifyFailed, LogLevel.Warning, "Job {JobId}: telling tasks that checkpoint {CheckpointId} completed failed")]
     public static partial void CheckpointNotifyFailed(ILogger logger, Exception exception, string jobId, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.LocalStorageInitialized, LogLevel.Information, "Grain storage {ProviderName} keeps states in {Directory}")]
+    public static partial void LocalStorageInitialized(ILogger logger, string providerName, string directory);
+
+    [LoggerMessage(OrleansFlowEventIds.LocalStorageReadFailed, LogLevel.Error, "Grain storage {ProviderName} could not read state {StateName} of {GrainId} from {Path}")]
+    public static partial void LocalStorageReadFailed(ILogger logger, Exception exception, string providerName, string stateName, GrainId grainId, string path);
+
+    [LoggerMessage(OrleansFlowEventIds.LocalStorageWriteFailed, LogLevel.Error, "Grain storage {ProviderName} could not {Operation} state {StateName} of {GrainId} at {Path}")]
+    public static partial void LocalStorageWriteFailed(ILogger logger, Exception exception, string providerName, string operation, string stateName, GrainId grainId, string path);
+
+    [LoggerMessage(OrleansFlowEventIds.LocalStorageETagConflict, LogLevel.Debug, "Grain storage {ProviderName} refused to {Operation} state {StateName} of {GrainId}: stored ETag {StoredETag}, given {CurrentETag}")]
+    public static partial void LocalStorageETagConflict(ILogger logger, string providerName, string operation, string stateName, GrainId grainId, string? storedETag, string? currentETag);
 }

@@ -18,10 +18,16 @@ internal static class OrleansFlowEventIds
     public const int JobRestarting = 4004;
     public const int JobRestarted = 4005;
 
-    // 5xxx: checkpoints
-    public const int CheckpointTriggered = 5000;
-    public const int CheckpointCompleted = 5001;
-    public const int CheckpointFailed = 5002;
-    public const int CheckpointSkipped = 5003;
-    public const int CheckpointNotifyFailed = 5004;
+    // 6xxx: checkpoints
+    public const int CheckpointTriggered = 6000;
+    public const int CheckpointCompleted = 6001;
+    public const int CheckpointFailed = 6002;
+    public const int CheckpointSkipped = 6003;
+    public const int CheckpointNotifyFailed = 6004;
+
+    // 5xxx: storage
+    public const int LocalStorageInitialized = 5000;
+    public const int LocalStorageReadFailed = 5001;
+    public const int LocalStorageWriteFailed = 5002;
+    public const int LocalStorageETagConflict = 5003;
 }

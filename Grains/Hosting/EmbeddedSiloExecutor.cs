@@ -58,8 +58,7 @@ internal sealed class EmbeddedSiloExecutor(LocalEnvironmentOptions options) : IJ
                 .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "orleansflow-local", clusterId: "local-" + Guid.NewGuid().ToString("N")[..8])
                 .Configure<EndpointOptions>(e => e.GatewayPort = 0)
                 .AddOrleansFlow(channels => channels.InProcess = true)
-                .AddMemoryGrainStorage(FlowNames.CheckpointStorage)
-                .UseInMemoryReminderService())
+                .UseLocalPersistence(options.CheckpointDirectory))
             .Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         return host;

@@ -10,8 +10,11 @@ namespace OrleansFlow.Hosting;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Registers OrleansFlow's streams, services and options. The silo still needs clustering and, for
-    /// <see cref="FlowNames.PubSubStorage"/>, a grain storage provider (memory storage is added when none is).
+    /// Registers OrleansFlow's streams, services and options, and memory storage for
+    /// <see cref="FlowNames.PubSubStorage"/>. The silo still needs clustering, and for checkpoints a grain storage
+    /// provider named <see cref="FlowNames.CheckpointStorage"/> plus a reminder service:
+    /// <see cref="PersistenceSiloBuilderExtensions.UseLocalPersistence"/>,
+    /// <see cref="PersistenceSiloBuilderExtensions.UseRedisPersistence"/>, or any provider registered under that name.
     /// </summary>
     public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null)
     {

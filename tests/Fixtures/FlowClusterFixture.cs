@@ -4,9 +4,13 @@ using OrleansFlow.Hosting;
 
 namespace OrleansFlow.Tests.Fixtures;
 
-/// <summary>A two-silo in-process cluster running the OrleansFlow runtime, shared by the cluster tests.</summary>
+/// <summary>
+/// A two-silo in-process cluster running the OrleansFlow runtime, shared by the cluster tests. Checkpoints go to a
+/// temporary directory (which survives a killed silo, unlike memory storage).
+/// </summary>
 public sealed class FlowClusterFixture : IAsyncLifetime
 {
+    private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), "orleansflow-tests-" + Guid.NewGuid().ToString("N"));
     private InProcessTestCluster? _cluster;
 
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
@@ -18,7 +22,7 @@ public sealed class FlowClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().AddMemoryGrainStorage(FlowNames.CheckpointStorage).UseInMemoryReminderService());
+        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().UseLocalPersistence(_checkpoints));
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -29,6 +33,11 @@ public sealed class FlowClusterFixture : IAsyncLifetime
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync();
+        }
+
+        if (Directory.Exists(_checkpoints))
+        {
+            Directory.Delete(_checkpoints, recursive: true);
         }
     }
 }

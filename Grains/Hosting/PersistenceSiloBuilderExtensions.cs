@@ -1,0 +1,43 @@
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace OrleansFlow.Hosting;
+
+/// <summary>
+/// Chooses where a silo keeps what must outlive a grain activation: the grain storage provider named
+/// <see cref="FlowNames.CheckpointStorage"/> and the reminder service. Grain code only names the provider; a
+/// deployment may instead register any other provider (Azure Storage, ADO.NET, ...) under that name.
+/// </summary>
+public static class PersistenceSiloBuilderExtensions
+{
+    /// <summary>
+    /// For a single silo process (the embedded default): checkpoints as files under <paramref name="directory"/>
+    /// (relative paths resolve against the current directory at start) and in-memory reminders, which live as long
+    /// as the process.
+    /// </summary>
+    public static ISiloBuilder UseLocalPersistence(this ISiloBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddLocalDirectoryGrainStorage(FlowNames.CheckpointStorage, options => options.Directory = directory);
+        builder.UseInMemoryReminderService();
+        return builder;
+    }
+
+    /// <summary>
+    /// For a cluster: checkpoints and reminders in the Redis at <paramref name="redisConfiguration"/>
+    /// (a StackExchange.Redis configuration string such as <c>host:port</c>). Keys start with the cluster's
+    /// <see cref="ClusterOptions.ServiceId"/>; clearing a state deletes its key.
+    /// </summary>
+    public static ISiloBuilder UseRedisPersistence(this ISiloBuilder builder, string redisConfiguration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration);
+        builder.AddRedisGrainStorage(FlowNames.CheckpointStorage, options =>
+        {
+            options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration);
+            options.DeleteStateOnClear = true;
+        });
+        builder.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Persistence;
+using Orleans.Storage;
+using OrleansFlow.Silo;
+using OrleansFlow.Storage;
+using OrleansFlow.Tests.Fixtures;
+
+namespace OrleansFlow.Tests.Unit.Hosting;
+
+[Trait("Category", "Unit")]
+public sealed class SiloPersistenceWiringTests
+{
+    [Fact]
+    public void Build_WithRedis_RegistersTheCheckpointStorageAndRemindersOnRedis()
+    {
+        using var host = FlowSiloHost.Build(["--redis", "127.0.0.1:1", "--silo-port", "11311", "--gateway-port", "30311"]);
+
+        Assert.IsType<RedisGrainStorage>(host.Services.GetRequiredKeyedService<IGrainStorage>(FlowNames.CheckpointStorage));
+        Assert.Equal("RedisReminderTable", host.Services.GetRequiredService<IReminderTable>().GetType().Name);
+    }
+
+    [Fact]
+    public void Build_WithoutRedis_KeepsCheckpointsInTheConfiguredDirectoryAndRemindersInMemory()
+    {
+        using var dir = new TempDirectory();
+        using var host = FlowSiloHost.Build(["--checkpoint-dir", dir.File("checkpoints"), "--silo-port", "11312", "--gateway-port", "30312"]);
+
+        var storage = Assert.IsType<LocalDirectoryGrainStorage>(host.Services.GetRequiredKeyedService<IGrainStorage>(FlowNames.CheckpointStorage));
+        Assert.Equal(dir.File("checkpoints"), storage.Directory);
+        Assert.Equal("InMemoryReminderTable", host.Services.GetRequiredService<IReminderTable>().GetType().Name);
+    }
+}
