@@ -37,7 +37,7 @@ public sealed class TextFileSinkRecoveryTests : IDisposable
 
         Assert.Equal(Lines(0, 3), afterRestore);
         Assert.Equal(Lines(0, 9), ReadLines(_file));
-        Assert.Equal(["commit.log"], PendingFiles());
+        Assert.Equal(["commit.lock", "commit.log"], PendingFiles());
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class TextFileSinkRecoveryTests : IDisposable
         await using var restored = _sink.CreateWriter(Context(exactlyOnce: true, new SinkRestore(1, state1)));
 
         Assert.Equal(Lines(0, 3), ReadLines(_file));
-        Assert.Equal(["commit.log"], PendingFiles());
+        Assert.Equal(["commit.lock", "commit.log"], PendingFiles());
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class TextFileSinkRecoveryTests : IDisposable
         await using var restored = _sink.CreateWriter(Context(exactlyOnce: true, new SinkRestore(1, state1)));
 
         Assert.Equal(Lines(0, 3), ReadLines(_file));
-        Assert.Equal(["commit.log"], PendingFiles());
+        Assert.Equal(["commit.lock", "commit.log"], PendingFiles());
     }
 
     [Fact]
@@ -126,7 +126,25 @@ public sealed class TextFileSinkRecoveryTests : IDisposable
         await RunToEndAsync(last, from: 5, to: 8, checkpoint: 5);
 
         Assert.Equal(Lines(0, 8), ReadLines(_file));
-        Assert.Equal(["commit.log"], PendingFiles());
+        Assert.Equal(["commit.lock", "commit.log"], PendingFiles());
+    }
+
+    [Fact]
+    public async Task CommitAsync_WhenAnOlderAttemptCommitsLate_NeitherCutsNorRepeatsItsSuccessorsOutput()
+    {
+        var zombie = _sink.CreateWriter(Context(exactlyOnce: true));
+        WriteAll(zombie, 0, 3);
+        await zombie.PrepareCommitAsync(1, None);
+        WriteAll(zombie, 3, 5);
+        var state2 = await zombie.PrepareCommitAsync(2, None);
+        await using var restored = _sink.CreateWriter(Context(exactlyOnce: true, new SinkRestore(2, state2)));
+        WriteAll(restored, 5, 7);
+        await restored.PrepareCommitAsync(3, None);
+        await restored.CommitAsync(3, None);
+
+        await zombie.CommitAsync(2, None); // a completion notice that reached the old attempt late
+
+        Assert.Equal(Lines(0, 7), ReadLines(_file));
     }
 
     [Fact]

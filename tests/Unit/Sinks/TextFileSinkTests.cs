@@ -98,7 +98,7 @@ public sealed class TextFileSinkTests : IDisposable
 
         Assert.Empty(afterFinish);
         Assert.Equal(Lines(0, 5), ReadLines(file));
-        Assert.Equal(["commit.log"], Directory.GetFiles(PendingDirectory(file)).Select(f => Path.GetFileName(f)));
+        Assert.Equal(["commit.lock", "commit.log"], Directory.GetFiles(PendingDirectory(file)).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,38 +1,36 @@
 namespace OrleansFlow.Sinks.Files;
 
 /// <summary>
-/// Appends sealed parts to an output file exactly once. A commit cuts the output back to the length in the commit
-/// log (dropping a torn append), appends the part, forces the output to disk, replaces the log atomically and only
-/// then deletes the part; a part whose checkpoint the log already holds is only deleted. A crash at any point
-/// therefore leaves either the old log (the append is redone) or the new one (the append is done).
-/// File operations are synchronous: the runtime calls a writer from one grain turn at a time.
+/// Appends sealed parts to an output file exactly once. A commit takes the <see cref="CommitLock"/>, reads the commit
+/// log, cuts the output back to the logged length (dropping a torn append), appends the part, forces the output to
+/// disk, replaces the log atomically and only then deletes the part; a part whose checkpoint the log already holds is
+/// only deleted. A crash at any point therefore leaves either the old log (the append is redone) or the new one (the
+/// append is done). The log is read from disk every time, so a writer with an outdated view (an older attempt) can
+/// never cut what its successor committed. File operations are synchronous: the runtime calls a writer from one
+/// grain turn at a time, and restores happen in <c>CreateWriter</c>.
 /// </summary>
-internal sealed class TextFileCommitter
+internal sealed class TextFileCommitter(PendingFileLayout layout)
 {
-    private readonly PendingFileLayout _layout;
-    private CommitLog _log;
-
-    private TextFileCommitter(PendingFileLayout layout, CommitLog log)
-    {
-        _layout = layout;
-        _log = log;
-    }
-
-    /// <summary>The last checkpoint whose part is in the output (0 for none).</summary>
-    public long LastCommitted => _log.LastCommitted;
-
     /// <summary>A fresh start: forgets every pending file, empties the output and starts a new commit log.</summary>
     public static TextFileCommitter StartFresh(PendingFileLayout layout)
     {
         Directory.CreateDirectory(layout.Directory);
-        DeleteAll(layout);
-        using (new FileStream(layout.OutputFile, FileMode.Create, FileAccess.Write, FileShare.Read))
+        using (CommitLock.Acquire(layout))
         {
+            foreach (var file in layout.List())
+            {
+                File.Delete(file.Path);
+            }
+
+            File.Delete(layout.CommitLogTempPath);
+            using (new FileStream(layout.OutputFile, FileMode.Create, FileAccess.Write, FileShare.Read))
+            {
+            }
+
+            new CommitLog(0, 0).Write(layout.CommitLogPath, layout.CommitLogTempPath);
         }
 
-        var log = new CommitLog(0, 0);
-        log.Write(layout.CommitLogPath, layout.CommitLogTempPath);
-        return new TextFileCommitter(layout, log);
+        return new TextFileCommitter(layout);
     }
 
     /// <summary>
@@ -42,51 +40,67 @@ internal sealed class TextFileCommitter
     /// </summary>
     public static TextFileCommitter Recover(PendingFileLayout layout, long checkpointId, string writer)
     {
-        var log = CommitLog.Read(layout.CommitLogPath) ?? throw new InvalidOperationException(
-            $"Cannot restore '{layout.OutputFile}' from checkpoint {checkpointId}: its commit log '{layout.CommitLogPath}' is missing " +
-            "(the pending directory was deleted, or the file was not written by an exactly-once TextFileSink).");
-        if (log.LastCommitted > checkpointId)
+        if (!Directory.Exists(layout.Directory))
         {
-            throw new InvalidOperationException(
-                $"Cannot restore '{layout.OutputFile}' from checkpoint {checkpointId}: it already holds the output of the later " +
-                $"checkpoint {log.LastCommitted}, which would appear twice. Restore from checkpoint {log.LastCommitted} or later.");
+            throw MissingLog(layout, checkpointId);
         }
 
-        var committer = new TextFileCommitter(layout, log);
-        committer.CutTornAppend();
-        var toCommit = new List<PendingFile>();
-        foreach (var file in layout.List())
+        using (CommitLock.Acquire(layout))
         {
-            if (file.Writer == writer && file.CheckpointId is { } id && id <= checkpointId)
+            var log = ReadLog(layout, checkpointId);
+            if (log.LastCommitted > checkpointId)
             {
-                toCommit.Add(file);
+                throw new InvalidOperationException(
+                    $"Cannot restore '{layout.OutputFile}' from checkpoint {checkpointId}: it already holds the output of the later " +
+                    $"checkpoint {log.LastCommitted}, which would appear twice. Restore from checkpoint {log.LastCommitted} or later.");
             }
-            else
+
+            using (OpenOutputAt(layout, log))
             {
-                File.Delete(file.Path);
+            }
+
+            var toCommit = new List<PendingFile>();
+            foreach (var file in layout.List())
+            {
+                if (file.Writer == writer && file.CheckpointId is { } id && id <= checkpointId)
+                {
+                    toCommit.Add(file);
+                }
+                else
+                {
+                    File.Delete(file.Path);
+                }
+            }
+
+            File.Delete(layout.CommitLogTempPath);
+            foreach (var part in toCommit.OrderBy(p => p.CheckpointId))
+            {
+                log = Append(layout, log, part.CheckpointId!.Value, part.Path);
             }
         }
 
-        File.Delete(layout.CommitLogTempPath);
-        foreach (var part in toCommit.OrderBy(p => p.CheckpointId))
-        {
-            committer.Commit(part.CheckpointId!.Value, part.Path);
-        }
-
-        return committer;
+        return new TextFileCommitter(layout);
     }
 
     /// <summary>Appends the part sealed for <paramref name="checkpointId"/> unless the log already holds it, then deletes it.</summary>
     public void Commit(long checkpointId, string partPath)
     {
-        if (checkpointId <= _log.LastCommitted)
+        using (CommitLock.Acquire(layout))
+        {
+            Append(layout, ReadLog(layout, checkpointId), checkpointId, partPath);
+        }
+    }
+
+    private static CommitLog Append(PendingFileLayout layout, CommitLog log, long checkpointId, string partPath)
+    {
+        if (checkpointId <= log.LastCommitted)
         {
             File.Delete(partPath);
-            return;
+            return log;
         }
 
         long length;
-        using (var output = OpenOutputAtCommittedLength())
+        using (var output = OpenOutputAt(layout, log))
         {
             using (var part = new FileStream(partPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             {
@@ -97,33 +111,39 @@ internal sealed class TextFileCommitter
             output.Flush(flushToDisk: true);
         }
 
-        var log = new CommitLog(checkpointId, length);
-        log.Write(_layout.CommitLogPath, _layout.CommitLogTempPath);
-        _log = log;
+        var appended = new CommitLog(checkpointId, length);
+        appended.Write(layout.CommitLogPath, layout.CommitLogTempPath);
         File.Delete(partPath);
+        return appended;
     }
 
-    private void CutTornAppend()
-    {
-        using var output = OpenOutputAtCommittedLength();
-        output.Flush(flushToDisk: true);
-    }
+    private static CommitLog ReadLog(PendingFileLayout layout, long checkpointId) =>
+        CommitLog.Read(layout.CommitLogPath) ?? throw MissingLog(layout, checkpointId);
 
-    /// <summary>Opens the output positioned at the committed length, cutting whatever follows it.</summary>
-    private FileStream OpenOutputAtCommittedLength()
+    private static InvalidOperationException MissingLog(PendingFileLayout layout, long checkpointId) => new(
+        $"Cannot restore or commit '{layout.OutputFile}' at checkpoint {checkpointId}: its commit log '{layout.CommitLogPath}' is missing " +
+        "(the pending directory was deleted, or the file was not written by an exactly-once TextFileSink).");
+
+    /// <summary>Opens the output positioned at the logged length, cutting whatever follows it (a torn append).</summary>
+    private static FileStream OpenOutputAt(PendingFileLayout layout, CommitLog log)
     {
-        var output = new FileStream(_layout.OutputFile, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
+        var output = new FileStream(layout.OutputFile, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
         try
         {
-            if (output.Length < _log.Length)
+            if (output.Length < log.Length)
             {
                 throw new InvalidOperationException(
-                    $"'{_layout.OutputFile}' has {output.Length} bytes but its commit log says {_log.Length} were committed: " +
+                    $"'{layout.OutputFile}' has {output.Length} bytes but its commit log says {log.Length} were committed: " +
                     "the file was changed outside the job, so exactly-once output cannot be continued.");
             }
 
-            output.SetLength(_log.Length);
-            output.Position = _log.Length;
+            if (output.Length > log.Length)
+            {
+                output.SetLength(log.Length);
+                output.Flush(flushToDisk: true);
+            }
+
+            output.Position = log.Length;
             return output;
         }
         catch
@@ -131,15 +151,5 @@ internal sealed class TextFileCommitter
             output.Dispose();
             throw;
         }
-    }
-
-    private static void DeleteAll(PendingFileLayout layout)
-    {
-        foreach (var file in layout.List())
-        {
-            File.Delete(file.Path);
-        }
-
-        File.Delete(layout.CommitLogTempPath);
     }
 }
