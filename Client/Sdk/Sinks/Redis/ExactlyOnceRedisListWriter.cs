@@ -25,6 +25,7 @@ internal sealed class ExactlyOnceRedisListWriter<T> : ICommittingSinkWriter<T>
     private bool _openExists;
     private long _lastSealed;
     private bool _finished;
+    private bool _disposed;
 
     public ExactlyOnceRedisListWriter(string connectionString, string target, Func<T, string> format, SinkContext context)
     {
@@ -122,10 +123,13 @@ internal sealed class ExactlyOnceRedisListWriter<T> : ICommittingSinkWriter<T>
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is null)
+        if (_disposed || _connection is null)
         {
+            _disposed = true;
             return;
         }
+
+        _disposed = true;
 
         if (_openExists && _database is not null)
         {
@@ -142,6 +146,7 @@ internal sealed class ExactlyOnceRedisListWriter<T> : ICommittingSinkWriter<T>
     private async ValueTask<IDatabase> StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_database is not null)
         {
             return _database;
