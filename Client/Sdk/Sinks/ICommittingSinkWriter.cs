@@ -8,6 +8,12 @@ namespace OrleansFlow.Sinks;
 /// restarted job finds what it sealed before in <see cref="SinkContext.Restore"/>: it commits what belongs to the
 /// restored checkpoint (or earlier) and discards the rest. Commits must be idempotent: a commit can be repeated
 /// after a crash.
+/// <para>
+/// End of input: <see cref="ISinkWriter{T}.FinishAsync"/> seals the records after the last barrier as a final part
+/// with checkpoint id <see cref="long.MaxValue"/>; <c>CommitAsync(long.MaxValue)</c>, called once the whole job has
+/// finished and before the writer is disposed, makes it visible. <c>PrepareCommitAsync(long.MaxValue)</c> after
+/// <c>FinishAsync</c> seals nothing and returns the state naming the final part (a writer restored with it commits it).
+/// </para>
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
 public interface ICommittingSinkWriter<in T> : ISinkWriter<T>

@@ -1,18 +1,32 @@
 using System.Globalization;
-using System.Text;
+using OrleansFlow.Sinks.Files;
 
 namespace OrleansFlow.Sinks;
 
 /// <summary>
 /// Writes each record's text as a line. With parallelism 1 the path is the file; with more, the path is a
 /// directory holding one file per subtask (<c>part-N</c>), as Flink's writeAsText.
+/// <para>
+/// Without checkpoints, and with at-least-once checkpoints, lines go straight to the file. At-least-once: a barrier
+/// forces the lines before it to disk; after a restart the writer appends (cutting a torn last line), so the records
+/// replayed since the restored checkpoint appear twice.
+/// </para>
+/// <para>
+/// With exactly-once checkpoints (<see cref="SinkContext.ExactlyOnce"/>) the writer is a two-phase commit: lines are
+/// held in pending part files in a hidden directory next to the output file (<c>.{file name}.pending/</c>), one part
+/// per checkpoint, and appended to the file only when their checkpoint completes (at end of input, when the whole
+/// job has finished). After any sequence of failures and restores the file equals that of a failure-free run: no
+/// duplicates, no gaps, no partial lines. The hidden directory keeps a small commit log after the job finishes;
+/// it may be deleted then. The file must not be changed by anyone else while the job runs.
+/// </para>
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
 public sealed class TextFileSink<T>(string path, Func<T, string>? format = null) : ISink<T>
 {
-    /// <inheritdoc />
-    public ISinkWriter<T> CreateWriter(SinkContext context)
+    /// <summary>Creates the writer of one subtask (a two-phase-commit writer when the job checkpoints exactly-once).</summary>
+    public ICommittingSinkWriter<T> CreateWriter(SinkContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var file = context.Parallelism == 1
             ? path
             : Path.Combine(path, string.Create(CultureInfo.InvariantCulture, $"part-{context.Subtask}"));
@@ -22,17 +36,12 @@ public sealed class TextFileSink<T>(string path, Func<T, string>? format = null)
             Directory.CreateDirectory(directory);
         }
 
-        return new Writer(new StreamWriter(file, append: false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" }, format ?? (r => r?.ToString() ?? "null"));
+        var toText = format ?? (r => r?.ToString() ?? "null");
+        return context.ExactlyOnce
+            ? new ExactlyOnceTextFileWriter<T>(file, toText, context.Restore)
+            : DirectTextFileWriter<T>.Open(file, toText, context.Restore);
     }
 
-    private sealed class Writer(StreamWriter writer, Func<T, string> format) : ISinkWriter<T>
-    {
-        public void Write(T record) => writer.WriteLine(format(record));
-
-        public async ValueTask FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
-
-        public ValueTask FinishAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => writer.DisposeAsync();
-    }
+    /// <inheritdoc />
+    ISinkWriter<T> ISink<T>.CreateWriter(SinkContext context) => CreateWriter(context);
 }

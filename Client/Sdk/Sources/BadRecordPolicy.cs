@@ -1,6 +1,6 @@
 namespace OrleansFlow.Sources;
 
-/// <summary>What a line source does with a line its parse function rejects. Nothing is ever dropped silently.</summary>
+/// <summary>What a source does with input its parse function rejects (a line, a stream entry). Nothing is ever dropped silently.</summary>
 public sealed record BadRecordPolicy
 {
     private BadRecordPolicy(string? errorFile) => ErrorFile = errorFile;
