@@ -29,7 +29,8 @@ public sealed class JobClient
     private IJobManagerGrain Manager => _client.GetGrain<IJobManagerGrain>(JobId);
 
     /// <summary>The current status.</summary>
-    public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) => Manager.GetStatusAsync(cancellationToken);
+    public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        ClusterCallRetry.RunAsync(() => Manager.GetStatusAsync(cancellationToken), cancellationToken);
 
     /// <summary>
     /// Waits until the job is Finished, Failed or Canceled and returns its status. Throws
@@ -39,7 +40,7 @@ public sealed class JobClient
     {
         while (true)
         {
-            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            var status = await ClusterCallRetry.RunAsync(() => Manager.WaitForTerminalAsync(PollInterval, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (status.Status == JobStatus.Failed)
             {
                 throw new JobExecutionException(JobId, status.Failure ?? new JobFailure("?", 0, "unknown failure", "?"));
@@ -55,10 +56,10 @@ public sealed class JobClient
     /// <summary>Cancels the job and waits until it is Canceled (or already terminal).</summary>
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
-        await Manager.CancelAsync(cancellationToken).ConfigureAwait(false);
+        await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            var status = await ClusterCallRetry.RunAsync(() => Manager.WaitForTerminalAsync(PollInterval, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (status.Status.IsTerminal())
             {
                 return status;

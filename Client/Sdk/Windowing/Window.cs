@@ -1,6 +1,7 @@
 namespace OrleansFlow.Windowing;
 
 /// <summary>A group of elements a window function sees at once.</summary>
+[GenerateSerializer, Alias("flow.Window")]
 public abstract record Window
 {
     /// <summary>The largest timestamp that still belongs to the window; event-time windows fire when the watermark reaches it.</summary>

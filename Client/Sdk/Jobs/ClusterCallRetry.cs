@@ -1,0 +1,35 @@
+using Orleans.Runtime;
+
+namespace OrleansFlow.Jobs;
+
+/// <summary>
+/// Retries a client call that failed because a silo (or the gateway the client used) went away: while the cluster
+/// notices and the grain comes back on another silo, such calls fail for a second or two. Other errors pass through.
+/// </summary>
+internal static class ClusterCallRetry
+{
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
+
+    public static async Task<T> RunAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started < GiveUpAfter && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Pause, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Errors of a lost silo or connection, as opposed to errors the grain itself raised.</summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            || exception.GetType().Name == "ConnectionFailedException"
+            || (exception.InnerException is { } inner && IsTransient(inner));
+}
