@@ -5,12 +5,16 @@ namespace OrleansFlow.Keyed;
 /// <param name="Timestamps">Timestamps of the output records, or null.</param>
 /// <param name="Timers">Timers registered or deleted, or null.</param>
 /// <param name="SideOutputs">Records emitted to side outputs (late data, tagged outputs), or null.</param>
+/// <param name="FreshActivation">Whether this was the first call the grain's activation handled in its attempt (its
+/// state was just put back from the attempt's checkpoint). For a key the subtask already called in the attempt, that
+/// means the key's live state was lost with a silo, and the attempt must restart.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedOutput")]
 public sealed record KeyedOutput(
     [property: Id(0)] object? Records,
     [property: Id(1)] long[]? Timestamps,
     [property: Id(2)] TimerChange[]? Timers,
-    [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null)
+    [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null,
+    [property: Id(4)] bool FreshActivation = false)
 {
     /// <summary>Nothing emitted, no timers changed.</summary>
     public static KeyedOutput Empty { get; } = new(null, null, null);

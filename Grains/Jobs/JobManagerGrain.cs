@@ -200,8 +200,8 @@ internal sealed class JobManagerGrain(
         Job.LastFailure = failure;
         Log.JobRestarting(logger, JobId, attempt, failure.OperatorName, failure.Subtask, failure.Message, (long)decision.Delay.TotalMilliseconds);
         SetStatus(JobStatus.Restarting);
+        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false); // first: no checkpoint of the failed attempt may complete now
         await PersistAsync();
-        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false);
         await CancelTasksAsync(attempt, CancellationToken.None);
         _restartTimer?.Dispose();
         _restartTimer = this.RegisterGrainTimer(static (self, _) => self.RestartAsync(), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
@@ -234,6 +234,9 @@ internal sealed class JobManagerGrain(
         Log.JobRestarted(logger, JobId, Job.Attempt, restoreId);
         try
         {
+            // The new attempt number is durable before any of its tasks exists: a manager that fails over during the
+            // deployment must never hand the same attempt number (and so the same task grains) out again.
+            await state.WriteStateAsync();
             await DeployAttemptAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -269,11 +272,18 @@ internal sealed class JobManagerGrain(
         {
             await foreach (var snapshot in membership.MembershipUpdates)
             {
+                // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
                 foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                 {
                     if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running)
                     {
-                        await HandleFailureAsync(Job.Attempt, new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure"));
+                        // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
+                        var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");
+                        var attempt = Job.Attempt;
+                        this.RegisterGrainTimer(
+                            static (state, _) => state.Self.HandleFailureAsync(state.Attempt, state.Failure),
+                            (Self: this, Attempt: attempt, Failure: failure),
+                            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
                     }
                 }
 

