@@ -17,6 +17,7 @@ internal static class OrleansFlowEventIds
     public const int JobFailed = 4003;
     public const int JobRestarting = 4004;
     public const int JobRestarted = 4005;
+    public const int JobManagerSuperseded = 4006;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

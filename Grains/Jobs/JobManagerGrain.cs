@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Storage;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
@@ -237,6 +238,18 @@ internal sealed class JobManagerGrain(
             // The new attempt number is durable before any of its tasks exists: a manager that fails over during the
             // deployment must never hand the same attempt number (and so the same task grains) out again.
             await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation of this job manager has written since we read: we are a stale copy (our silo is
+            // going away). Step aside without touching the job.
+            Log.JobManagerSuperseded(logger, JobId, Job.Attempt);
+            DeactivateOnIdle();
+            return;
+        }
+
+        try
+        {
             await DeployAttemptAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
