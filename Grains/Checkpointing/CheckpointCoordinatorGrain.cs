@@ -65,7 +65,7 @@ internal sealed class CheckpointCoordinatorGrain(
         AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
         state.State.Attempt = attempt;
         state.State.JobEnded = false;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOwnedStateAsync(cancellationToken);
         await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         _scheduler = new CheckpointScheduler(TimeSpan.FromMilliseconds(_settings.IntervalMs), TimeSpan.FromMilliseconds(_settings.MinPauseMs), _settings.MaxConcurrent, time);
         _failures ??= new CheckpointFailureManager(_settings.TolerableFailures);
@@ -86,7 +86,7 @@ internal sealed class CheckpointCoordinatorGrain(
             state.State.Retained.Clear();
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOwnedStateAsync(cancellationToken);
         if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
         {
             await this.UnregisterReminder(reminder, cancellationToken);
@@ -214,7 +214,7 @@ internal sealed class CheckpointCoordinatorGrain(
         state.State.LastId = _ids.LastId;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOwnedStateAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -263,7 +263,7 @@ internal sealed class CheckpointCoordinatorGrain(
         UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Completed, null);
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOwnedStateAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
