@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
@@ -351,12 +352,15 @@ internal sealed class JobManagerGrain(
         }
     }
 
-    /// <summary>Writes the job's state; a failed write is logged and the job goes on (the next transition writes again).</summary>
+    /// <summary>
+    /// Writes the job's state; a failed write is logged and the job goes on (the next transition writes again, taking
+    /// over the stored ETag should the failed write have reached storage after all).
+    /// </summary>
     private async Task PersistAsync()
     {
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOwnedStateAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
