@@ -233,14 +233,25 @@ internal sealed class CheckpointCoordinatorGrain(
         TrimHistory();
         Log.CheckpointTriggered(logger, JobId, checkpointId);
         var sources = plan.Vertices.Where(v => v.IsSource)
-            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
+            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))))
+            .ToList();
+        _ = TriggerSourcesAsync(inFlight, sources);
+    }
+
+    /// <summary>
+    /// Asks every source subtask to inject the barrier, outside the timer's turn: a source that cannot take the
+    /// checkpoint (it has just finished) declines it by calling <see cref="DeclineAsync"/> before it returns, and that
+    /// call would wait behind a tick that waits for the source (until Orleans' 30 s response timeout).
+    /// </summary>
+    private async Task TriggerSourcesAsync(InFlight inFlight, List<IOperatorGrain> sources)
+    {
         try
         {
-            await Task.WhenAll(sources.Select(s => s.TriggerCheckpointAsync(checkpointId, cancellationToken)));
+            await Task.WhenAll(sources.Select(s => s.TriggerCheckpointAsync(inFlight.Pending.CheckpointId, CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (pending.Abort(CheckpointFailureReason.TaskNotReady, $"a source could not be triggered: {e.Message}"))
+            if (inFlight.Pending.Abort(CheckpointFailureReason.TaskNotReady, $"a source could not be triggered: {e.Message}"))
             {
                 await OnAbortedAsync(inFlight);
             }
