@@ -211,6 +211,7 @@ internal sealed class CheckpointCoordinatorGrain(
         var plan = _submission!.Plan;
         var tasks = plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => (v.Id, s))).ToList();
         var checkpointId = _ids.Next();
+        var started = time.GetUtcNow();
         state.State.LastId = _ids.LastId;
         try
         {
@@ -218,10 +219,10 @@ internal sealed class CheckpointCoordinatorGrain(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            RecordFailure(checkpointId, time.GetUtcNow(), 0, $"storage failure: {e.Message}");
+            RecordFailure(checkpointId, started, 0, StorageFailure(e));
             _scheduler!.OnTriggered();
             _scheduler.OnCheckpointEnded();
-            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
             return;
         }
 
@@ -282,10 +283,10 @@ internal sealed class CheckpointCoordinatorGrain(
             state.State.Retained = previous;
             state.State.CompletedCount--;
             state.State.FailedCount++;
-            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, $"storage failure: {e.Message}");
+            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, StorageFailure(e));
             Log.CheckpointFailed(logger, JobId, completed.CheckpointId, e.Message);
             _scheduler?.OnCheckpointEnded();
-            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
             return;
         }
 
@@ -363,6 +364,14 @@ internal sealed class CheckpointCoordinatorGrain(
         {
             Log.CheckpointSkipped(logger, JobId, $"the job manager could not be told of a failure: {e.Message}");
         }
+    }
+
+    /// <summary>A one-line failure reason for a storage exception (Orleans' messages carry the whole exception chain and stack).</summary>
+    private static string StorageFailure(Exception e)
+    {
+        var message = e.Message;
+        var lineEnd = message.IndexOfAny(['\r', '\n']);
+        return $"storage failure: {(lineEnd < 0 ? message : message[..lineEnd])} ({e.GetBaseException().GetType().Name})";
     }
 
     private bool UpdateHistory(long checkpointId, long durationMs, long size, CheckpointStatus status, string? reason)
