@@ -10,6 +10,9 @@ namespace OrleansFlow.Tests.Cluster.Checkpointing;
 /// A three-silo cluster on the test run's Redis (durable checkpoint storage and reminders) that detects a dead silo
 /// in about a second. Killing the silo of a job's checkpoint coordinator must not stop checkpointing.
 /// </summary>
+// In the shared cluster's collection although it builds its own cluster, so that it runs after, not beside, the other
+// cluster tests: its timing (1 s timeouts, fast failure detection) should not compete with them for two cores.
+[Collection(ClusterCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class CoordinatorFailoverClusterTests(ITestOutputHelper log) : IDisposable
 {

@@ -11,6 +11,9 @@ namespace OrleansFlow.Tests.Cluster.Checkpointing;
 /// Redis commands give up after 1 s here (StackExchange.Redis waits 5 s by default, which a 3 s outage would only
 /// delay), so writes during the outage fail, and some of them still reach Redis when it comes back.
 /// </summary>
+// In the shared cluster's collection although it builds its own cluster, so that it runs after, not beside, the other
+// cluster tests: its timing (1 s timeouts, fast failure detection) should not compete with them for two cores.
+[Collection(ClusterCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
 {
