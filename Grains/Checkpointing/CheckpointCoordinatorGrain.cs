@@ -113,10 +113,23 @@ internal sealed class CheckpointCoordinatorGrain(
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A source subtask declines only when it cannot inject the barrier (it has just finished, failed or is not
+    /// deployed) or could not reach us with its acknowledgement: the checkpoint could not run everywhere, which is
+    /// <see cref="CheckpointFailureReason.TaskNotReady"/> (Flink's CHECKPOINT_DECLINED_TASK_NOT_READY) and, unlike a
+    /// failed snapshot, does not count against the tolerable failures. A source that finishes while a trigger is on its
+    /// way must not fail a bounded job at its very end.
+    /// </remarks>
     public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken)
     {
-        if (attempt == state.State.Attempt && _pending.TryGetValue(checkpointId, out var inFlight)
-            && inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, reason))
+        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        {
+            return;
+        }
+
+        var failure = _submission!.Plan.Vertex(vertexId).IsSource ? CheckpointFailureReason.TaskNotReady : CheckpointFailureReason.Declined;
+        if (inFlight.Pending.Decline((vertexId, subtask), failure, reason))
         {
             await OnAbortedAsync(inFlight);
         }
