@@ -41,6 +41,13 @@ public static class CheckpointWatch
     public static IReadOnlyList<CheckpointStats> Chronological(CheckpointOverview overview) =>
         [.. overview.History.OrderBy(h => h.CheckpointId)];
 
+    /// <summary>
+    /// Whether a checkpoint failed because a source could not take it (it had just finished: a trigger on its way at
+    /// the end of a bounded job). Such failures are expected and do not count against the tolerable failures.
+    /// </summary>
+    public static bool IsNotReady(CheckpointStats stats) =>
+        stats.FailureReason?.StartsWith("TaskNotReady", StringComparison.Ordinal) == true;
+
     /// <summary>When a checkpoint ended (trigger time plus duration), or null while it is in progress.</summary>
     public static DateTimeOffset? EndTime(CheckpointStats stats) =>
         stats.DurationMs is { } ms ? stats.TriggerTime + TimeSpan.FromMilliseconds(ms) : null;

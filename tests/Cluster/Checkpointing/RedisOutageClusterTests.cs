@@ -71,7 +71,9 @@ public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
     private sealed record OutageRun(
         JobStatusInfo Status, CheckpointOverview Before, CheckpointOverview After, DateTimeOffset PausedAt, DateTimeOffset ResumedAt, string Output, string Context)
     {
-        public IReadOnlyList<CheckpointStats> Failed => [.. CheckpointWatch.Chronological(After).Where(h => h.Status == CheckpointStatus.Failed)];
+        /// <summary>Failed checkpoints, but for those a source could not take because it had just finished.</summary>
+        public IReadOnlyList<CheckpointStats> Failed =>
+            [.. CheckpointWatch.Chronological(After).Where(h => h.Status == CheckpointStatus.Failed && !CheckpointWatch.IsNotReady(h))];
 
         /// <summary>Some checkpoints failed, all during the outage; later ones completed; the output is exact.</summary>
         public void AssertRecovered()
@@ -82,7 +84,7 @@ public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
             Assert.All(Failed, h => Assert.True(h.TriggerTime < ResumedAt && CheckpointWatch.EndTime(h) > PausedAt, $"Checkpoint {h.CheckpointId} failed outside the outage. {Context}"));
             Assert.Contains(CheckpointWatch.Chronological(After), h => h.Status == CheckpointStatus.Completed && h.TriggerTime > ResumedAt);
             Assert.True(After.LatestCompletedId > Before.LatestCompletedId, Context);
-            Assert.Equal(Failed.Count, After.Failed);
+            Assert.Equal(After.History.Count(h => h.Status == CheckpointStatus.Failed), After.Failed);
         }
     }
 }
