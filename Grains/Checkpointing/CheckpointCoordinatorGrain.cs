@@ -65,7 +65,7 @@ internal sealed class CheckpointCoordinatorGrain(
         AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
         state.State.Attempt = attempt;
         state.State.JobEnded = false;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOwnedStateAsync(cancellationToken);
         await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         _scheduler = new CheckpointScheduler(TimeSpan.FromMilliseconds(_settings.IntervalMs), TimeSpan.FromMilliseconds(_settings.MinPauseMs), _settings.MaxConcurrent, time);
         _failures ??= new CheckpointFailureManager(_settings.TolerableFailures);
@@ -86,7 +86,7 @@ internal sealed class CheckpointCoordinatorGrain(
             state.State.Retained.Clear();
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOwnedStateAsync(cancellationToken);
         if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
         {
             await this.UnregisterReminder(reminder, cancellationToken);
@@ -113,10 +113,23 @@ internal sealed class CheckpointCoordinatorGrain(
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A source subtask declines only when it cannot inject the barrier (it has just finished, failed or is not
+    /// deployed) or could not reach us with its acknowledgement: the checkpoint could not run everywhere, which is
+    /// <see cref="CheckpointFailureReason.TaskNotReady"/> (Flink's CHECKPOINT_DECLINED_TASK_NOT_READY) and, unlike a
+    /// failed snapshot, does not count against the tolerable failures. A source that finishes while a trigger is on its
+    /// way must not fail a bounded job at its very end.
+    /// </remarks>
     public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken)
     {
-        if (attempt == state.State.Attempt && _pending.TryGetValue(checkpointId, out var inFlight)
-            && inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, reason))
+        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        {
+            return;
+        }
+
+        var failure = _submission!.Plan.Vertex(vertexId).IsSource ? CheckpointFailureReason.TaskNotReady : CheckpointFailureReason.Declined;
+        if (inFlight.Pending.Decline((vertexId, subtask), failure, reason))
         {
             await OnAbortedAsync(inFlight);
         }
@@ -211,17 +224,18 @@ internal sealed class CheckpointCoordinatorGrain(
         var plan = _submission!.Plan;
         var tasks = plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => (v.Id, s))).ToList();
         var checkpointId = _ids.Next();
+        var started = time.GetUtcNow();
         state.State.LastId = _ids.LastId;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOwnedStateAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            RecordFailure(checkpointId, time.GetUtcNow(), 0, $"storage failure: {e.Message}");
+            RecordFailure(checkpointId, started, 0, StorageFailure(e));
             _scheduler!.OnTriggered();
             _scheduler.OnCheckpointEnded();
-            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
             return;
         }
 
@@ -233,14 +247,25 @@ internal sealed class CheckpointCoordinatorGrain(
         TrimHistory();
         Log.CheckpointTriggered(logger, JobId, checkpointId);
         var sources = plan.Vertices.Where(v => v.IsSource)
-            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
+            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))))
+            .ToList();
+        _ = TriggerSourcesAsync(inFlight, sources);
+    }
+
+    /// <summary>
+    /// Asks every source subtask to inject the barrier, outside the timer's turn: a source that cannot take the
+    /// checkpoint (it has just finished) declines it by calling <see cref="DeclineAsync"/> before it returns, and that
+    /// call would wait behind a tick that waits for the source (until Orleans' 30 s response timeout).
+    /// </summary>
+    private async Task TriggerSourcesAsync(InFlight inFlight, List<IOperatorGrain> sources)
+    {
         try
         {
-            await Task.WhenAll(sources.Select(s => s.TriggerCheckpointAsync(checkpointId, cancellationToken)));
+            await Task.WhenAll(sources.Select(s => s.TriggerCheckpointAsync(inFlight.Pending.CheckpointId, CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (pending.Abort(CheckpointFailureReason.TaskNotReady, $"a source could not be triggered: {e.Message}"))
+            if (inFlight.Pending.Abort(CheckpointFailureReason.TaskNotReady, $"a source could not be triggered: {e.Message}"))
             {
                 await OnAbortedAsync(inFlight);
             }
@@ -263,7 +288,7 @@ internal sealed class CheckpointCoordinatorGrain(
         UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Completed, null);
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOwnedStateAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -271,10 +296,10 @@ internal sealed class CheckpointCoordinatorGrain(
             state.State.Retained = previous;
             state.State.CompletedCount--;
             state.State.FailedCount++;
-            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, $"storage failure: {e.Message}");
+            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, StorageFailure(e));
             Log.CheckpointFailed(logger, JobId, completed.CheckpointId, e.Message);
             _scheduler?.OnCheckpointEnded();
-            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, e.Message);
+            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
             return;
         }
 
@@ -352,6 +377,14 @@ internal sealed class CheckpointCoordinatorGrain(
         {
             Log.CheckpointSkipped(logger, JobId, $"the job manager could not be told of a failure: {e.Message}");
         }
+    }
+
+    /// <summary>A one-line failure reason for a storage exception (Orleans' messages carry the whole exception chain and stack).</summary>
+    private static string StorageFailure(Exception e)
+    {
+        var message = e.Message;
+        var lineEnd = message.IndexOfAny(['\r', '\n']);
+        return $"storage failure: {(lineEnd < 0 ? message : message[..lineEnd])} ({e.GetBaseException().GetType().Name})";
     }
 
     private bool UpdateHistory(long checkpointId, long durationMs, long size, CheckpointStatus status, string? reason)

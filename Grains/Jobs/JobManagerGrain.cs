@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Storage;
+using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
@@ -49,6 +50,14 @@ internal sealed class JobManagerGrain(
 
         // The previous activation was lost with its silo while the job ran: its attempt's tasks are gone or orphaned.
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
+        if (Job.Status == JobStatus.Restarting)
+        {
+            // It was lost between deciding to restart and starting the new attempt: start it now.
+            this.RegisterGrainTimer(static (self, _) => self.RestartAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            _ = WatchMembershipAsync();
+            return Task.CompletedTask;
+        }
+
         this.RegisterGrainTimer(
             static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
             this,
@@ -374,12 +383,15 @@ internal sealed class JobManagerGrain(
         }
     }
 
-    /// <summary>Writes the job's state; a failed write is logged and the job goes on (the next transition writes again).</summary>
+    /// <summary>
+    /// Writes the job's state; a failed write is logged and the job goes on (the next transition writes again, taking
+    /// over the stored ETag should the failed write have reached storage after all).
+    /// </summary>
     private async Task PersistAsync()
     {
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOwnedStateAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using Orleans.Placement;
 using Orleans.Serialization;
+using OrleansFlow.Checkpointing;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
 using OrleansFlow.Runtime;
@@ -128,7 +129,7 @@ internal sealed class KeyedStateGrain(
         }
 
         history.State.Add(version, lastCompletedId);
-        await history.WriteStateAsync();
+        await history.WriteOwnedStateAsync(CancellationToken.None); // only this key's grain writes its history
         return version.Data.Length;
     }
 

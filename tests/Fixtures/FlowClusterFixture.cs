@@ -23,7 +23,11 @@ public sealed class FlowClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().UseLocalPersistence(_checkpoints));
-        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureHost(host =>
+        {
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+            TestLogFile.AddTo(host.Logging);
+        });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace OrleansFlow.Tests.Fixtures;
+
+/// <summary>
+/// A rate-limited keyed running sum into the exactly-once text file sink, with two fault points:
+/// <c>generator (2 subtasks) → "Inject" (may throw) → keyBy(i % 8) → "Sum" → "Stall" (may block) → WriteAsText</c>.
+/// Record i is (i % 8, i). Generator subtask s produces s, s+2, s+4, ... and 8 is even, so each key's records come
+/// from one subtask in a fixed order: the output lines "key,running sum" of a failure-free run are deterministic
+/// (<see cref="ExpectedLines"/>). Arguments: run id (<see cref="FaultInjection"/>), output directory, record count,
+/// records per second per source subtask. Checkpointing and the restart strategy come from the submitting environment.
+/// </summary>
+public sealed class CheckpointedSumJob : IStreamJob
+{
+    public const int Keys = 8;
+    public const int SourceParallelism = 2;
+
+    public void Build(StreamExecutionEnvironment env, IReadOnlyList<string> args)
+    {
+        var faults = FaultInjection.Of(args[0]);
+        var output = args[1];
+        var count = long.Parse(args[2], CultureInfo.InvariantCulture);
+        var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
+        env.Generate(i => i, count, rate).SetParallelism(SourceParallelism)
+            .Map(i =>
+            {
+                faults.ThrowIfArmed(i);
+                return (Key: i % Keys, Value: i);
+            }).Name("Inject")
+            .KeyBy(e => e.Key)
+            .Sum(e => e.Value).Name("Sum")
+            .Map(e =>
+            {
+                faults.StallIfArmed();
+                return e;
+            }).Name("Stall")
+            .WriteAsText(output, e => string.Create(CultureInfo.InvariantCulture, $"{e.Key},{e.Value}"));
+    }
+
+    /// <summary>The submission arguments.</summary>
+    public static string[] Args(string run, string output, long count, double ratePerSubtask) =>
+        [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture)];
+
+    /// <summary>The output lines of a failure-free run, sorted ordinally.</summary>
+    public static string[] ExpectedLines(long count)
+    {
+        var sums = new long[Keys];
+        var lines = new List<string>((int)count);
+        for (long i = 0; i < count; i++)
+        {
+            sums[i % Keys] += i;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{i % Keys},{sums[i % Keys]}"));
+        }
+
+        return [.. lines.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Asserts that the committed output equals a failure-free run's (sorted comparison), naming the lines missing
+    /// and the lines extra (a few of each, with counts and the part file of each extra line).
+    /// </summary>
+    public static void AssertExactOutput(long count, string output, string context)
+    {
+        var expected = ExpectedLines(count);
+        var actual = ReadOutput(output);
+        if (expected.SequenceEqual(actual))
+        {
+            return;
+        }
+
+        var remaining = actual.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var line in expected)
+        {
+            if (remaining.TryGetValue(line, out var n) && n > 0)
+            {
+                remaining[line] = n - 1;
+            }
+            else
+            {
+                missing.Add(line);
+            }
+        }
+
+        var extra = remaining.Where(kv => kv.Value > 0).SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value)).ToList();
+        Assert.Fail($"The output differs from a failure-free run: {actual.Length} lines for {expected.Length}; " +
+            $"{missing.Count} missing (e.g. {string.Join(' ', missing.Take(12))}), {extra.Count} extra (e.g. {string.Join(' ', extra.Take(12))}). {context}");
+    }
+
+    /// <summary>The committed output lines (every visible part file of the sink's directory), sorted ordinally.</summary>
+    public static string[] ReadOutput(string output) =>
+        [.. Directory.GetFiles(output, "part-*").SelectMany(File.ReadAllLines).Order(StringComparer.Ordinal)];
+}
