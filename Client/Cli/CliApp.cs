@@ -58,6 +58,11 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            await stderr.WriteLineAsync($"error: the cluster did not answer: {e.Message}");
+            return JobFailed;
+        }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("error: interrupted");

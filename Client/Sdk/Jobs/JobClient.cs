@@ -37,9 +37,10 @@ public sealed class JobClient
     /// </summary>
     public async Task<JobStatusInfo> WaitForCompletionAsync(CancellationToken cancellationToken = default)
     {
+        var waiter = new JobManagerWaiter(Manager, PollInterval);
         while (true)
         {
-            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
             if (status.Status == JobStatus.Failed)
             {
                 throw new JobExecutionException(JobId, status.Failure ?? new JobFailure("?", 0, "unknown failure", "?"));
@@ -56,9 +57,10 @@ public sealed class JobClient
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
         await Manager.CancelAsync(cancellationToken).ConfigureAwait(false);
+        var waiter = new JobManagerWaiter(Manager, PollInterval);
         while (true)
         {
-            var status = await Manager.WaitForTerminalAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+            var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
             if (status.Status.IsTerminal())
             {
                 return status;
