@@ -75,6 +75,7 @@ internal sealed class JobManagerGrain(
         }
 
         Job.Submission = submission;
+        Job.RestorePoints = [CheckpointIds.None]; // the first attempt starts from no checkpoint
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         Log.JobSubmitted(logger, submission.JobId, submission.JobName, submission.Plan.TaskCount);
         await PersistAsync();
