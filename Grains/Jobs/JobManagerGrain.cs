@@ -47,6 +47,13 @@ internal sealed class JobManagerGrain(
         }
 
         // The previous activation was lost with its silo while the job ran: its attempt's tasks are gone or orphaned.
+        if (Job.Status == JobStatus.Restarting)
+        {
+            // It was lost during a restart, whose timer died with it: handle the failure again (HandleFailureAsync
+            // ignores failures while Restarting), which cancels the attempt's tasks and restarts after the delay.
+            Job.Status = JobStatus.Running;
+        }
+
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         this.RegisterGrainTimer(
             static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
