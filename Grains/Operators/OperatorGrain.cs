@@ -142,9 +142,19 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             return;
         }
 
+        if (_runtime is not { } runtime)
+        {
+            // Not deployed in this activation: its attempt was deployed in one that was lost with its silo (the implicit
+            // stream subscription activated the task again), or this is a second activation. Building the runtime here
+            // would start from no checkpoint: an exactly-once file sink would start a fresh output, truncating the file
+            // and deleting the current attempt's pending parts. The attempt is stale or being restarted anyway.
+            Log.StaleBatchDropped(logger, this.GetPrimaryKeyString(), _address.Attempt);
+            Streaming.InProcessMessageBodySerializer.Release(batch);
+            return;
+        }
+
         try
         {
-            var runtime = await EnsureRuntimeAsync(CancellationToken.None);
             await runtime.OnBatchAsync(batch);
             ScheduleProcessingTimer(runtime);
             ScheduleLingerFlush(runtime);
