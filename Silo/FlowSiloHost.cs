@@ -18,6 +18,7 @@ public static class FlowSiloHost
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--advertised-address"] = "Silo:AdvertisedAddress",
         ["--cluster-id"] = "Silo:ClusterId",
+        ["--service-id"] = "Silo:ServiceId",
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
     };
 
@@ -40,7 +41,7 @@ public static class FlowSiloHost
         {
             if (string.IsNullOrWhiteSpace(options.Redis))
             {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "orleansflow", clusterId: options.ClusterId);
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.UseLocalPersistence(options.CheckpointDirectory);
             }
             else
@@ -50,7 +51,7 @@ public static class FlowSiloHost
                 silo.Configure<ClusterOptions>(c =>
                 {
                     c.ClusterId = options.ClusterId;
-                    c.ServiceId = "orleansflow";
+                    c.ServiceId = options.ServiceId;
                 });
                 silo.Configure<EndpointOptions>(e =>
                 {

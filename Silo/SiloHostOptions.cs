@@ -26,6 +26,12 @@ public sealed class SiloHostOptions
     /// <summary>Silos and clients with the same cluster id form one cluster.</summary>
     public string ClusterId { get; set; } = "orleansflow";
 
+    /// <summary>
+    /// The service id: the prefix of every key a Redis-clustered silo writes (membership, checkpoints, reminders).
+    /// Clusters sharing a Redis keep their state apart by using different service ids.
+    /// </summary>
+    public string ServiceId { get; set; } = "orleansflow";
+
     /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
     public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;
 }

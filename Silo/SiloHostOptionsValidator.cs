@@ -34,6 +34,11 @@ public static class SiloHostOptionsValidator
             yield return "Silo:ClusterId must not be empty.";
         }
 
+        if (string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            yield return "Silo:ServiceId must not be empty.";
+        }
+
         if (string.IsNullOrWhiteSpace(options.CheckpointDirectory))
         {
             yield return "Silo:CheckpointDirectory must not be empty.";

@@ -58,6 +58,11 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            await stderr.WriteLineAsync($"error: the cluster did not answer: {e.Message}");
+            return JobFailed;
+        }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("error: interrupted");
@@ -77,7 +82,7 @@ internal static class CliApp
             }
         }
 
-        await using var connection = options.Cluster is { } redis ? await ClusterConnection.ConnectAsync(redis, "orleansflow", cancellationToken) : null;
+        await using var connection = options.Cluster is { } redis ? await ClusterConnection.ConnectAsync(redis, options.ClusterId, options.ServiceId, cancellationToken) : null;
         await using var env = connection is not null
             ? StreamExecutionEnvironment.ForCluster(connection.Client)
             : LocalStreamEnvironment.Create(new LocalEnvironmentOptions
@@ -112,13 +117,13 @@ internal static class CliApp
 
     private static int Help(TextWriter stdout)
     {
-        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT] [--verbose]");
+        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--verbose]");
         foreach (var line in FaultToleranceOptions.Usage)
         {
             stdout.WriteLine($"                     {line}");
         }
 
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID] [--checkpoint-dir DIR]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR]");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

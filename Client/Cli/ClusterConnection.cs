@@ -14,8 +14,11 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    /// <summary>Connects through the Redis at <paramref name="redis"/> (host:port) that holds the cluster's membership.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects through the Redis at <paramref name="redis"/> (host:port) that holds the membership of the silos with
+    /// <paramref name="clusterId"/> and <paramref name="serviceId"/>.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, string serviceId, CancellationToken cancellationToken)
     {
         if (!redis.Contains(':', StringComparison.Ordinal))
         {
@@ -29,7 +32,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
                 .Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = clusterId;
-                    o.ServiceId = "orleansflow";
+                    o.ServiceId = serviceId;
                 }))
             .Build();
         try

@@ -5,11 +5,20 @@ namespace OrleansFlow.Cli;
 /// <summary>The engine options of <c>flow run</c>; everything else goes to the job.</summary>
 internal sealed class RunOptions
 {
+    /// <summary>The cluster and service id silos use unless told otherwise.</summary>
+    public const string DefaultId = "orleansflow";
+
     public required string JobName { get; init; }
 
     public int? Parallelism { get; init; }
 
     public string? Cluster { get; init; }
+
+    /// <summary>The cluster id of the silos to submit to (with <see cref="Cluster"/>), as their --cluster-id.</summary>
+    public string ClusterId { get; init; } = DefaultId;
+
+    /// <summary>The service id of the silos to submit to (with <see cref="Cluster"/>), as their --service-id.</summary>
+    public string ServiceId { get; init; } = DefaultId;
 
     public bool Verbose { get; init; }
 
@@ -27,6 +36,8 @@ internal sealed class RunOptions
 
         int? parallelism = null;
         string? cluster = null;
+        string? clusterId = null;
+        string? serviceId = null;
         var verbose = false;
         var faultTolerance = new FaultToleranceOptions();
         var jobArgs = new List<string>();
@@ -42,6 +53,12 @@ internal sealed class RunOptions
                     break;
                 case "--cluster":
                     cluster = Value(args, ref i);
+                    break;
+                case "--cluster-id":
+                    clusterId = Id(args, ref i);
+                    break;
+                case "--service-id":
+                    serviceId = Id(args, ref i);
                     break;
                 case "--verbose":
                     verbose = true;
@@ -63,11 +80,18 @@ internal sealed class RunOptions
         }
 
         faultTolerance.Validate();
+        if (cluster is null && (clusterId ?? serviceId) is not null)
+        {
+            throw new UsageException($"{(clusterId is not null ? "--cluster-id" : "--service-id")} needs --cluster");
+        }
+
         return new RunOptions
         {
             JobName = args[0],
             Parallelism = parallelism,
             Cluster = cluster,
+            ClusterId = clusterId ?? DefaultId,
+            ServiceId = serviceId ?? DefaultId,
             Verbose = verbose,
             FaultTolerance = faultTolerance,
             JobArguments = jobArgs,
@@ -83,6 +107,13 @@ internal sealed class RunOptions
         }
 
         FaultTolerance.ApplyTo(env);
+    }
+
+    private static string Id(IReadOnlyList<string> args, ref int i)
+    {
+        var flag = args[i];
+        var id = Value(args, ref i);
+        return string.IsNullOrWhiteSpace(id) ? throw new UsageException($"{flag} must not be empty") : id;
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

@@ -49,14 +49,14 @@ internal sealed class JobManagerGrain(
         }
 
         // The previous activation was lost with its silo while the job ran: its attempt's tasks are gone or orphaned.
-        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         if (Job.Status == JobStatus.Restarting)
         {
-            // It was lost between deciding to restart and starting the new attempt: start it now.
-            this.RegisterGrainTimer(static (self, _) => self.RestartAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
-            _ = WatchMembershipAsync();
-            return Task.CompletedTask;
+            // It was lost during a restart, whose timer died with it: handle the failure again (HandleFailureAsync
+            // ignores failures while Restarting), which cancels the attempt's tasks and restarts after the delay.
+            Job.Status = JobStatus.Running;
         }
+
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
 
         this.RegisterGrainTimer(
             static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
@@ -85,6 +85,7 @@ internal sealed class JobManagerGrain(
         }
 
         Job.Submission = submission;
+        Job.RestorePoints = [CheckpointIds.None]; // the first attempt starts from no checkpoint
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         Log.JobSubmitted(logger, submission.JobId, submission.JobName, submission.Plan.TaskCount);
         await PersistAsync();

@@ -22,7 +22,12 @@ internal sealed class JobManagerState
     [Id(4)]
     public int Attempt { get; set; }
 
-    /// <summary>For each attempt so far, the checkpoint it started from (0 for none).</summary>
+    /// <summary>For each attempt so far, the checkpoint it started from (0 for none); [0] from submission on.</summary>
+    /// <remarks>
+    /// Empty by default, never pre-filled: the silo's JSON grain storage serializer (Newtonsoft.Json, which reuses a
+    /// collection the constructor created) appends the stored list to the default one, so a default of [0] read back
+    /// as [0, 0, ...] and shifted every restore point after a job manager failover.
+    /// </remarks>
     [Id(5)]
-    public List<long> RestorePoints { get; set; } = [0];
+    public List<long> RestorePoints { get; set; } = [];
 }

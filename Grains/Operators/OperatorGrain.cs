@@ -86,15 +86,17 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         return Task.CompletedTask;
     }
 
-    public async Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken)
+    public Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken)
     {
         if (_runtime is { } runtime && !_failed && runtime.RequestCheckpoint(checkpointId))
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId).DeclineAsync(
-            checkpointId, _address.VertexId, _address.Subtask, _address.Attempt, "the source subtask is not running (finished, failed or not deployed)", cancellationToken);
+        // Fail the call, which aborts the checkpoint, rather than decline it: the coordinator awaits this call inside
+        // its own turn, so a DeclineAsync call back would wait for that turn, and the turn for this call (a deadlock
+        // until Orleans' 30 s response timeout, during which the coordinator serves nobody).
+        return Task.FromException(new InvalidOperationException("the source subtask is not running (finished, failed or not deployed)"));
     }
 
     public async Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken)

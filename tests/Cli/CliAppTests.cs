@@ -22,6 +22,8 @@ public sealed class CliAppTests : IDisposable
     [InlineData("--parallelism", "0", "error: --parallelism expects a positive integer, got '0'")]
     [InlineData("--colour", "red", "error: Unknown option --colour. Known options: --input, --output, --rate.")]
     [InlineData("--rate", "fast", "error: Option --rate expects a positive number, got 'fast'.")]
+    [InlineData("--cluster-id", "crash-1", "error: --cluster-id needs --cluster")]
+    [InlineData("--service-id", "crash-1", "error: --service-id needs --cluster")]
     public async Task Run_WhenAnOptionIsBad_NamesItInOneLine(string option, string value, string expected)
     {
         var input = Path.Combine(_dir, "in.txt");

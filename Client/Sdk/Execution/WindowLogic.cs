@@ -37,8 +37,8 @@ internal sealed class WindowEmitContext<TWindow>(TWindow window, long watermark,
     public ISideOutputs SideOutputs { get; } = sideOutputs;
 }
 
-/// <summary>The accumulator of a reduce: the running value, once there is one (serializable, for checkpoints).</summary>
-[GenerateSerializer]
+/// <summary>The accumulator of a reduce: the running value, once there is one (serializable, so checkpoints can copy it).</summary>
+[GenerateSerializer, Alias("flow.ReduceAccumulator`1")]
 internal sealed class ReduceAccumulator<T>
 {
     [Id(0)]

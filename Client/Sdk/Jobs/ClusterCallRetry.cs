@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace OrleansFlow.Jobs;
 
@@ -29,7 +30,6 @@ internal static class ClusterCallRetry
 
     /// <summary>Errors of a lost silo or connection, as opposed to errors the grain itself raised.</summary>
     public static bool IsTransient(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-            || exception.GetType().Name == "ConnectionFailedException"
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException or GatewayTooBusyException
             || (exception.InnerException is { } inner && IsTransient(inner));
 }

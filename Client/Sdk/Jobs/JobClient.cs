@@ -38,9 +38,10 @@ public sealed class JobClient
     /// </summary>
     public async Task<JobStatusInfo> WaitForCompletionAsync(CancellationToken cancellationToken = default)
     {
+        var waiter = new JobManagerWaiter(Manager, PollInterval);
         while (true)
         {
-            var status = await ClusterCallRetry.RunAsync(() => Manager.WaitForTerminalAsync(PollInterval, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
             if (status.Status == JobStatus.Failed)
             {
                 throw new JobExecutionException(JobId, status.Failure ?? new JobFailure("?", 0, "unknown failure", "?"));
@@ -57,9 +58,10 @@ public sealed class JobClient
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
         await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        var waiter = new JobManagerWaiter(Manager, PollInterval);
         while (true)
         {
-            var status = await ClusterCallRetry.RunAsync(() => Manager.WaitForTerminalAsync(PollInterval, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
             if (status.Status.IsTerminal())
             {
                 return status;

@@ -1,6 +1,10 @@
 namespace OrleansFlow.Windowing;
 
 /// <summary>A group of elements a window function sees at once.</summary>
+/// <remarks>
+/// Serializable as a base type (Orleans needs a base codec for the derived windows' codecs), so window state
+/// holding windows can be snapshotted and sent between silos.
+/// </remarks>
 [GenerateSerializer, Alias("flow.Window")]
 public abstract record Window
 {

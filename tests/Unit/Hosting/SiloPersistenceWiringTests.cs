@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Storage;
 using OrleansFlow.Silo;
@@ -17,6 +19,15 @@ public sealed class SiloPersistenceWiringTests
 
         Assert.IsType<RedisGrainStorage>(host.Services.GetRequiredKeyedService<IGrainStorage>(FlowNames.CheckpointStorage));
         Assert.Equal("RedisReminderTable", host.Services.GetRequiredService<IReminderTable>().GetType().Name);
+    }
+
+    [Fact]
+    public void Build_WithClusterAndServiceIds_UsesThemForTheCluster()
+    {
+        using var host = FlowSiloHost.Build(["--redis", "127.0.0.1:1", "--silo-port", "11313", "--gateway-port", "30313", "--cluster-id", "c1", "--service-id", "s1"]);
+
+        var cluster = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+        Assert.Equal(("c1", "s1"), (cluster.ClusterId, cluster.ServiceId));
     }
 
     [Fact]
