@@ -23,6 +23,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private KeyedAttempt _attempt = KeyedAttempt.First;
     private TaskSnapshot? _restored;
     private bool _failed;
+    private bool _sourceStarted;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _keepAlive;
@@ -76,8 +77,11 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var runtime = await EnsureRuntimeAsync(cancellationToken);
-        if (runtime.IsSource)
+        if (runtime.IsSource && !_sourceStarted)
         {
+            // Once: a second start (a repeated call, or a second job manager activation after a silo crash deploying the
+            // same attempt) would run a second reader over the same input and emit every record twice.
+            _sourceStarted = true;
             _ = RunSourceAsync(runtime);
         }
     }
