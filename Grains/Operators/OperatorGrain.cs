@@ -79,6 +79,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         var runtime = _runtime ?? throw new InvalidOperationException($"Task {this.GetPrimaryKeyString()} was started before it was deployed (its silo may have died).");
         if (runtime.IsSource && !_sourceStarted)
         {
+            // Once: a second start (a repeated call, or a second job manager activation after a silo crash deploying the
+            // same attempt) would run a second reader over the same input and emit every record twice.
             _sourceStarted = true;
             _ = RunSourceAsync(runtime);
         }

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+
+namespace OrleansFlow.Tests.Processes;
+
+/// <summary>
+/// One <c>flow</c> command (<c>dotnet OrleansFlow.Cli.dll ...</c>) running as a child process, its output kept in
+/// memory and in a log file. Log lines carry a timestamp and fit on one line (console logger settings through the
+/// environment), so the tests can read them back.
+/// </summary>
+internal sealed class FlowProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly List<string> _lines = [];
+    private readonly Lock _gate = new();
+    private Task _exited = Task.CompletedTask;
+    private bool _disposed;
+
+    private FlowProcess(string name, Process process, StreamWriter log)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _exited.IsCompleted;
+
+    /// <summary>The exit code; the process must have exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// The CLI built with the tests: the test project references it, so its dll, dependencies and runtimeconfig sit
+    /// next to the test assembly (the same build as <c>./flow</c>'s artifacts/cli, without a second build).
+    /// </summary>
+    public static string CliPath => Path.Combine(AppContext.BaseDirectory, "OrleansFlow.Cli.dll");
+
+    /// <summary>Starts <c>flow</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, logging to <paramref name="logPath"/>.</summary>
+    public static FlowProcess Start(string name, IEnumerable<string> arguments, string workingDirectory, string logPath)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CliPath);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["Logging__Console__FormatterName"] = "simple"; // without it the formatter options below are ignored
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        info.Environment["Logging__LogLevel__OrleansFlow"] = "Debug"; // task deployments and checkpoint triggers too
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var flow = new FlowProcess(name, process, log);
+        process.OutputDataReceived += (_, e) => flow.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => flow.OnLine(e.Data);
+        if (!process.Start())
+        {
+            log.Dispose();
+            throw new InvalidOperationException($"Could not start {name}: dotnet {CliPath} {string.Join(' ', arguments)}");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        flow._exited = process.WaitForExitAsync(); // completes once the process has exited and its output is read
+        return flow;
+    }
+
+    /// <summary>Waits for the process to exit and its output to be read.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _exited.WaitAsync(cancellationToken);
+
+    /// <summary>Kills the process and its descendants with SIGKILL (no shutdown of any kind).</summary>
+    public void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    /// <summary>The output lines so far.</summary>
+    public IReadOnlyList<string> Lines()
+    {
+        lock (_gate)
+        {
+            return [.. _lines];
+        }
+    }
+
+    public bool AnyLine(Func<string, bool> predicate)
+    {
+        lock (_gate)
+        {
+            return _lines.Any(predicate);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.WaitForExit(5000);
+        _process.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _log.Dispose();
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return; // end of a stream
+        }
+
+        lock (_gate)
+        {
+            _lines.Add(line);
+            if (!_disposed)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace OrleansFlow.Tests.Processes;
+
+/// <summary>
+/// Real <c>flow silo --redis</c> processes sharing the test Redis, under a cluster id and service id of their own
+/// (so their membership, checkpoints and reminders never meet another test's), plus the <c>flow run</c> clients
+/// started against them. Killing a silo is SIGKILL. Disposing kills every process it started and deletes the
+/// cluster's Redis keys. Keeps a timeline of what it did, for failure messages.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    /// <summary>Orleans' <c>SiloStatus.Active</c> in the membership table.</summary>
+    private const int ActiveStatus = 3;
+
+    /// <summary>Log lines too frequent to show in a failure message (they are in the log files).</summary>
+    private static readonly string[] Routine = [" completed in ", " triggered", "dropped a batch"];
+
+    private readonly ConnectionMultiplexer _redis;
+    private readonly ITestOutputHelper _output;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<SiloProcess> _silos = [];
+    private readonly List<FlowProcess> _clients = [];
+    private readonly List<string> _timeline = [];
+    private int _started;
+
+    private ProcessCluster(string redisAddress, ConnectionMultiplexer redis, string directory, ITestOutputHelper output)
+    {
+        RedisAddress = redisAddress;
+        _redis = redis;
+        Directory = directory;
+        _output = output;
+        var id = Guid.NewGuid().ToString("N")[..12];
+        ClusterId = "crash-" + id;
+        ServiceId = "orleansflow-crash-" + id;
+    }
+
+    public string RedisAddress { get; }
+
+    public string ClusterId { get; }
+
+    /// <summary>The prefix of every Redis key the cluster writes.</summary>
+    public string ServiceId { get; }
+
+    /// <summary>Where logs and job files go.</summary>
+    public string Directory { get; }
+
+    public IReadOnlyList<SiloProcess> LiveSilos => [.. _silos.Where(s => !s.Killed)];
+
+    /// <summary>The arguments of <c>flow run</c> that submit to this cluster.</summary>
+    public IEnumerable<string> ClusterArguments => ["--cluster", RedisAddress, "--cluster-id", ClusterId, "--service-id", ServiceId];
+
+    public static async Task<ProcessCluster> CreateAsync(string redisAddress, string directory, ITestOutputHelper output)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisAddress);
+        return new ProcessCluster(redisAddress, redis, directory, output);
+    }
+
+    /// <summary>Starts <paramref name="count"/> silos and waits until all of them are active members.</summary>
+    public async Task StartSilosAsync(int count, TimeSpan timeout)
+    {
+        var silos = Enumerable.Range(0, count).Select(_ => StartSilo()).ToList();
+        await WaitActiveAsync(silos, timeout);
+    }
+
+    /// <summary>Starts one more silo on fresh ports (not waiting for it to join).</summary>
+    public SiloProcess StartSilo()
+    {
+        var name = $"silo{++_started}";
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        var process = FlowProcess.Start(
+            name,
+            ["silo", "--redis", RedisAddress, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--cluster-id", ClusterId, "--service-id", ServiceId],
+            Directory,
+            Path.Combine(Directory, name + ".log"));
+        var silo = new SiloProcess(name, siloPort, gatewayPort, process);
+        _silos.Add(silo);
+        Note($"started {silo}");
+        return silo;
+    }
+
+    /// <summary>Kills <paramref name="silo"/> with SIGKILL.</summary>
+    public void Kill(SiloProcess silo)
+    {
+        silo.Process.Kill();
+        silo.Killed = true;
+        Note($"killed {silo} with SIGKILL");
+    }
+
+    /// <summary>Waits until every silo of <paramref name="silos"/> is an active member in Redis.</summary>
+    public async Task WaitActiveAsync(IReadOnlyCollection<SiloProcess> silos, TimeSpan timeout)
+    {
+        var deadline = _clock.Elapsed + timeout;
+        while (true)
+        {
+            var active = await ActiveSiloPortsAsync();
+            var missing = silos.Where(s => !active.Contains(s.SiloPort)).ToList();
+            if (missing.Count == 0)
+            {
+                Note($"active: {string.Join(", ", silos.Select(s => s.Name))}");
+                return;
+            }
+
+            if (missing.FirstOrDefault(s => s.Process.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException($"{exited} exited with code {exited.Process.ExitCode} before joining the cluster.");
+            }
+
+            if (_clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"{string.Join(", ", missing)} did not become active within {timeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Starts <c>flow</c> with <paramref name="arguments"/> (e.g. <c>run ...</c>) in the cluster's directory.</summary>
+    public FlowProcess StartClient(string name, IEnumerable<string> arguments)
+    {
+        var client = FlowProcess.Start(name, arguments, Directory, Path.Combine(Directory, name + ".log"));
+        _clients.Add(client);
+        Note($"started {name} (pid {client.Id})");
+        return client;
+    }
+
+    /// <summary>Waits until a line of some silo's log (killed silos included) satisfies <paramref name="predicate"/>.</summary>
+    public async Task WaitForSiloLineAsync(Func<string, bool> predicate, string what, FlowProcess client, TimeSpan timeout)
+    {
+        var deadline = _clock.Elapsed + timeout;
+        while (!_silos.Any(s => s.Process.AnyLine(predicate)))
+        {
+            if (client.HasExited)
+            {
+                throw new InvalidOperationException($"{client.Name} exited with code {client.ExitCode} before {what}.");
+            }
+
+            if (_clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"No silo logged {what} within {timeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        Note(what);
+    }
+
+    /// <summary>Records a step of the test on its timeline (and in the test output).</summary>
+    public void Note(string what)
+    {
+        var line = $"{_clock.Elapsed.TotalSeconds,7:F2}s {what}";
+        lock (_timeline)
+        {
+            _timeline.Add(line);
+        }
+
+        _output.WriteLine(line);
+    }
+
+    /// <summary>
+    /// What happened, for a failure message: the timeline, the job managers' lines, each client's output, and per
+    /// silo its notable lines (jobs, tasks, failed checkpoints, errors; up to a limit) and its last lines.
+    /// </summary>
+    public string Diagnostics()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"--- cluster {ClusterId} (service id {ServiceId}), logs in {Directory}");
+        lock (_timeline)
+        {
+            text.AppendLine("--- timeline").AppendJoin('\n', _timeline).AppendLine();
+        }
+
+        text.AppendLine("--- job managers").AppendJoin('\n', JobTimeline()).AppendLine();
+        foreach (var client in _clients)
+        {
+            var state = client.HasExited ? $"exited with {client.ExitCode}" : "running";
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- {client.Name} ({state})").AppendJoin('\n', client.Lines().TakeLast(40)).AppendLine();
+        }
+
+        foreach (var silo in _silos)
+        {
+            var lines = silo.Process.Lines();
+            var notable = lines.Where(IsNotable).TakeLast(60).ToList();
+            var completed = lines.Count(l => l.Contains(" completed in ", StringComparison.Ordinal));
+            text.AppendLine(CultureInfo.InvariantCulture, $"--- {silo}{(silo.Killed ? ", killed" : string.Empty)}: {lines.Count} lines, {completed} completed checkpoints; notable lines:")
+                .AppendJoin('\n', notable.Select(Shorten)).AppendLine()
+                .AppendLine("    last lines:").AppendJoin('\n', lines.TakeLast(8).Select(Shorten)).AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _clients.Concat(_silos.Select(s => s.Process)))
+        {
+            process.Dispose();
+        }
+
+        if (Environment.GetEnvironmentVariable("ORLEANSFLOW_CRASH_KEEP_LOGS") is { Length: > 0 })
+        {
+            await _redis.DisposeAsync(); // keys kept for a look, with the logs
+            return;
+        }
+
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: ServiceId + "*"))
+        {
+            keys.Add(key);
+        }
+
+        if (keys.Count > 0)
+        {
+            await _redis.GetDatabase().KeyDeleteAsync([.. keys]);
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The job managers' log lines of every silo (killed ones included) in time order, each with its silo: what the
+    /// job did (submitted, running, attempt failed, restarted from which checkpoint, finished).
+    /// </summary>
+    public IReadOnlyList<string> JobTimeline() =>
+        [.. _silos.SelectMany(s => s.Process.Lines()
+                .Where(l => l.Contains("OrleansFlow.Jobs.", StringComparison.Ordinal))
+                .Select(l => (Time: l.Length > 12 ? l[..12] : l, Line: $"{Shorten(l)} [{s.Name}]")))
+            .OrderBy(x => x.Time, StringComparer.Ordinal)
+            .Select(x => x.Line)];
+
+    /// <summary>Lines about jobs, tasks and failed checkpoints, and errors; not the many routine checkpoint lines.</summary>
+    private static bool IsNotable(string line) =>
+        (line.Contains("OrleansFlow.", StringComparison.Ordinal) && !Routine.Any(r => line.Contains(r, StringComparison.Ordinal)))
+        || line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal)
+        || line.Contains("Unhandled", StringComparison.Ordinal);
+
+    private static string Shorten(string line) => line.Length <= 400 ? line : line[..400] + " ...";
+
+    /// <summary>The silo ports of the members Redis lists as active.</summary>
+    private async Task<HashSet<int>> ActiveSiloPortsAsync()
+    {
+        var ports = new HashSet<int>();
+        foreach (var entry in await _redis.GetDatabase().HashGetAllAsync($"{ServiceId}/members/{ClusterId}"))
+        {
+            if (entry.Name == "Version" || entry.Value.IsNullOrEmpty)
+            {
+                continue;
+            }
+
+            using var member = JsonDocument.Parse(entry.Value.ToString());
+            var root = member.RootElement;
+            // "SiloAddress": { "SiloAddress": "127.0.0.1:21112@154523054" }
+            var address = root.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString() ?? string.Empty;
+            var port = address.Split('@')[0].Split(':')[^1];
+            if (root.GetProperty("Status").GetInt32() == ActiveStatus && int.TryParse(port, CultureInfo.InvariantCulture, out var number))
+            {
+                ports.Add(number);
+            }
+        }
+
+        return ports;
+    }
+}
