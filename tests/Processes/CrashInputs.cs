@@ -1,28 +1,29 @@
-using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 
 namespace OrleansFlow.Tests.Processes;
 
-/// <summary>Inputs of the crash tests: events from the shared generator, and word lines made from them.</summary>
+/// <summary>
+/// Inputs of the crash tests, generated here (tests must not depend on files outside the repository): events shaped
+/// like <c>gen_events.py</c>'s (timestamps about a millisecond apart, jittered back by up to two seconds so some
+/// arrive late; 10,000 keys; values 1-99), and word lines made from their keys.
+/// </summary>
 internal static class CrashInputs
 {
-    /// <summary>Writes <paramref name="events"/> lines <c>timestamp,key,value</c> with <c>gen_events.py</c> (seed 42).</summary>
+    /// <summary>Writes <paramref name="events"/> lines <c>timestamp,key,value</c> (fixed seed).</summary>
     public static async Task<string> EventsAsync(string directory, int events)
     {
         var path = Path.Combine(directory, $"events-{events}.csv");
-        var info = new ProcessStartInfo("python3") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { Generator(), "--events", $"{events}", "--out", path })
+        var random = new Random(42);
+        var builder = new StringBuilder();
+        long clock = 1_700_000_000_000;
+        for (var i = 0; i < events; i++)
         {
-            info.ArgumentList.Add(argument);
+            clock += random.Next(0, 3);
+            builder.Append(CultureInfo.InvariantCulture, $"{clock - random.Next(0, 2000)},w{random.Next(10_000)},{random.Next(1, 100)}\n");
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start python3.");
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"gen_events.py exited with {process.ExitCode}: {await errors}");
-        }
-
+        await File.WriteAllTextAsync(path, builder.ToString());
         return path;
     }
 
@@ -33,20 +34,5 @@ internal static class CrashInputs
         var path = Path.Combine(directory, $"words-{events}.txt");
         await File.WriteAllLinesAsync(path, keys.Chunk(wordsPerLine).Select(words => string.Join(' ', words).ToUpperInvariant() + "."));
         return path;
-    }
-
-    /// <summary>The shared generator, <c>../shared/tools/gen_events.py</c> from the repository root (as the benchmarks use it).</summary>
-    private static string Generator()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansFlow.sln")))
-            {
-                var generator = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "tools", "gen_events.py"));
-                return File.Exists(generator) ? generator : throw new FileNotFoundException($"The event generator is missing: {generator}", generator);
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No repository root (OrleansFlow.sln) above {AppContext.BaseDirectory}.");
     }
 }
