@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(OrleansFlowEventIds.JobRestarting, LogLevel.Warning, "Job {JobId} attempt {Attempt} failed in {OperatorName}[{Subtask}]: {Message}; restarting in {DelayMs} ms")]
     public static partial void JobRestarting(ILogger logger, string jobId, int attempt, string operatorName, int subtask, string message, long delayMs);
 
+    [LoggerMessage(OrleansFlowEventIds.JobOperationFailed, LogLevel.Warning, "Job {JobId}: could not {Operation}; the job goes on")]
+    public static partial void JobOperationFailed(ILogger logger, Exception exception, string jobId, string operation);
+
     [LoggerMessage(OrleansFlowEventIds.JobManagerSuperseded, LogLevel.Warning, "Job {JobId}: this job manager activation is stale (another one wrote the job's state); it does not start attempt {Attempt}")]
     public static partial void JobManagerSuperseded(ILogger logger, string jobId, int attempt);
 

@@ -18,6 +18,7 @@ internal static class OrleansFlowEventIds
     public const int JobRestarting = 4004;
     public const int JobRestarted = 4005;
     public const int JobManagerSuperseded = 4006;
+    public const int JobOperationFailed = 4007;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

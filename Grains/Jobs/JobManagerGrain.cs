@@ -333,7 +333,7 @@ internal sealed class JobManagerGrain(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.JobDeployFailed(logger, e, JobId);
+            Log.JobOperationFailed(logger, e, JobId, "stop the checkpoint coordinator");
         }
     }
 
@@ -360,7 +360,7 @@ internal sealed class JobManagerGrain(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.JobDeployFailed(logger, e, JobId);
+                Log.JobOperationFailed(logger, e, JobId, "cancel tasks");
             }
         }
     }
@@ -396,7 +396,7 @@ internal sealed class JobManagerGrain(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.JobDeployFailed(logger, e, JobId);
+            Log.JobOperationFailed(logger, e, JobId, "persist the job state");
         }
     }
 
