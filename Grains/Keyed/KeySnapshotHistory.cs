@@ -29,9 +29,17 @@ internal sealed class KeySnapshotHistory
         }
     }
 
-    /// <summary>Drops versions that belong to checkpoints that never completed (see <see cref="KeyedAttempt.IsValid"/>) or come after the restored one.</summary>
+    /// <summary>The newest attempt that wrote a version, or -1 when there is none.</summary>
+    public int NewestAttempt => Versions.Count == 0 ? -1 : Versions.Max(v => v.Attempt);
+
+    /// <summary>
+    /// Drops the versions that belong to checkpoints that never completed (see <see cref="KeyedAttempt.IsValid"/>).
+    /// Versions <paramref name="attempt"/> itself wrote stay, even after its restored checkpoint: a grain activated
+    /// again in the middle of an attempt (its silo died) finds them, and they may belong to completed checkpoints
+    /// the next attempt restores.
+    /// </summary>
     public void RestoreTo(KeyedAttempt attempt) =>
-        Versions.RemoveAll(v => v.CheckpointId > attempt.RestoredCheckpointId || !attempt.IsValid(v.Attempt, v.CheckpointId));
+        Versions.RemoveAll(v => !attempt.IsValid(v.Attempt, v.CheckpointId));
 }
 
 /// <summary>One key's state as of one checkpoint, serialized.</summary>

@@ -97,10 +97,18 @@ internal sealed class KeyedStateGrain(
             }
         }
 
+        var versions = history.State;
+        if (versions.NewestAttempt > attempt.Number)
+        {
+            // A fresh activation called by a task of an attempt that a newer one already replaced (its silo has not
+            // heard of the restart yet): that task's checkpoints can never complete, and restoring for it would drop
+            // the newer attempt's versions.
+            return false;
+        }
+
         _attempt = attempt;
         _fresh = true;
         _writes.Clear();
-        var versions = history.State;
         versions.RestoreTo(attempt);
         var timers = new KeyTimers();
         _store = versions.At(attempt.RestoredCheckpointId) is { } version

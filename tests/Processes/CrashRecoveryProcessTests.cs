@@ -25,9 +25,7 @@ public sealed class CrashRecoveryProcessTests(ITestOutputHelper output) : IDispo
         _passed = true;
     }
 
-    [Fact(Skip = "Hung in the last run of the session (the job did not end within 120 s of the last kill) after the input " +
-        "generator moved into the tests; it had passed 7 runs in a row on gen_events.py input. Suspect: duplicate " +
-        "activations and 30 s call stalls after a SIGKILL (docs/engineering-notes.md). Run it by removing the Skip.")]
+    [Fact]
     public async Task WindowSumSession_WhenSilosAreKilled_CommitsTheFailureFreeOutput()
     {
         var input = await CrashInputs.EventsAsync(_directory, 60_000);

@@ -50,8 +50,7 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         }
     }
 
-    [Fact(Skip = "Flaky in the full suite: failed once in the last clean-clone run (passed the 8 runs of the recovery " +
-        "tests alone before it). Suspect: duplicate activations after a silo kill (docs/engineering-notes.md). Run it by removing the Skip.")]
+    [Fact]
     public Task WindowSum_TumblingWhenSilosAreKilledWhileItRuns_CommitsExactlyTheFailureFreeOutput() =>
         WindowSumWithKilledSilosAsync("tumbling:200ms", seed: 5);
 
