@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(OrleansFlowEventIds.JobOperationFailed, LogLevel.Warning, "Job {JobId}: could not {Operation}; the job goes on")]
     public static partial void JobOperationFailed(ILogger logger, Exception exception, string jobId, string operation);
 
+    [LoggerMessage(OrleansFlowEventIds.TaskCancellationSlow, LogLevel.Warning, "Job {JobId}: not every task of attempt {Attempt} confirmed its cancellation within {WaitMs} ms; going on (the calls continue)")]
+    public static partial void TaskCancellationSlow(ILogger logger, string jobId, int attempt, long waitMs);
+
     [LoggerMessage(OrleansFlowEventIds.JobManagerSuperseded, LogLevel.Warning, "Job {JobId}: this job manager activation is stale (another one wrote the job's state); it does not start attempt {Attempt}")]
     public static partial void JobManagerSuperseded(ILogger logger, string jobId, int attempt);
 

@@ -19,6 +19,7 @@ internal static class OrleansFlowEventIds
     public const int JobRestarted = 4005;
     public const int JobManagerSuperseded = 4006;
     public const int JobOperationFailed = 4007;
+    public const int TaskCancellationSlow = 4008;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

@@ -25,6 +25,9 @@ internal sealed class JobManagerGrain(
     TimeProvider time,
     ILogger<JobManagerGrain> logger) : Grain, IJobManagerGrain
 {
+    /// <summary>How long cancelling the tasks of an attempt may hold up a restart or a cancellation.</summary>
+    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(5);
+
     private readonly HashSet<(int Vertex, int Subtask)> _finished = [];
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestartPolicy? _restarts;
@@ -349,8 +352,22 @@ internal sealed class JobManagerGrain(
         SetStatus(JobStatus.Failed);
     }
 
-    /// <summary>Tells every task of an attempt to stop; tasks on dead silos cannot answer, which is fine.</summary>
+    /// <summary>
+    /// Tells every task of an attempt to stop, waiting at most <see cref="CancelWait"/>: tasks on dead silos cannot
+    /// answer, and a call to a task whose directory entry died with a silo can wait for Orleans' 30 s response timeout.
+    /// Not waiting longer is safe: only the job manager and the coordinator tell sinks to commit, never for an attempt
+    /// that was replaced, and per-key grains ignore calls of an older attempt. The calls go on; failures are logged.
+    /// </summary>
     private async Task CancelTasksAsync(int attempt, CancellationToken cancellationToken)
+    {
+        var cancelling = CancelAllTasksAsync(attempt, cancellationToken);
+        if (await Task.WhenAny(cancelling, Task.Delay(CancelWait, time, cancellationToken)) != cancelling)
+        {
+            Log.TaskCancellationSlow(logger, JobId, attempt, (long)CancelWait.TotalMilliseconds);
+        }
+    }
+
+    private async Task CancelAllTasksAsync(int attempt, CancellationToken cancellationToken)
     {
         foreach (var chunk in AllTasks(attempt).Chunk(64))
         {
