@@ -32,6 +32,15 @@ public sealed class SiloHostOptions
     /// </summary>
     public string ServiceId { get; set; } = "orleansflow";
 
+    /// <summary>
+    /// Port of the silo's web endpoint: the Orleans dashboard at <c>/dashboard</c>, the jobs page at <c>/</c>, the REST
+    /// API at <c>/jobs</c> and the health check at <c>/health</c> (default 8080; 0 turns the web endpoint off).
+    /// </summary>
+    public int DashboardPort { get; set; } = 8080;
+
+    /// <summary>The address the web endpoint listens on (default loopback; 0.0.0.0 for every interface).</summary>
+    public string DashboardAddress { get; set; } = "127.0.0.1";
+
     /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
     public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;
 }

@@ -24,6 +24,21 @@ public static class SiloHostOptionsValidator
             yield return $"Silo:SiloPort and Silo:GatewayPort must differ, both are {options.SiloPort}.";
         }
 
+        if (options.DashboardPort is < 0 or > 65535)
+        {
+            yield return $"Silo:DashboardPort must be between 0 (off) and 65535, got {options.DashboardPort}.";
+        }
+
+        if (options.DashboardPort != 0 && (options.DashboardPort == options.SiloPort || options.DashboardPort == options.GatewayPort))
+        {
+            yield return $"Silo:DashboardPort {options.DashboardPort} is already the silo or gateway port.";
+        }
+
+        if (!IPAddress.TryParse(options.DashboardAddress, out _))
+        {
+            yield return $"Silo:DashboardAddress '{options.DashboardAddress}' is not an IP address.";
+        }
+
         if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
         {
             yield return $"Silo:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address.";

@@ -29,6 +29,7 @@ internal static class CliApp
             {
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stderr, cancel.Token),
                 ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
+                [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
                 [] or ["help" or "--help" or "-h"] => Help(stdout),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'; try 'flow help'"),
             };
@@ -123,7 +124,8 @@ internal static class CliApp
             stdout.WriteLine($"                     {line}");
         }
 
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR]");
+        stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

@@ -25,15 +25,27 @@ internal sealed class ClusterConnection : IAsyncDisposable
             throw new UsageException($"--cluster expects the cluster's Redis as host:port, got '{redis}'");
         }
 
+        return await StartAsync(client => client.UseRedisClustering(redis), clusterId, serviceId, $"through Redis at {redis}", cancellationToken);
+    }
+
+    /// <summary>Connects to the single local silo (<c>flow silo</c> without --redis) whose gateway is <paramref name="gatewayPort"/>.</summary>
+    public static Task<ClusterConnection> ConnectLocalAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken) =>
+        StartAsync(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId), clusterId, serviceId,
+            $"at localhost:{gatewayPort} (start one with 'flow silo', or name a cluster's Redis with --cluster HOST:PORT)", cancellationToken);
+
+    private static async Task<ClusterConnection> StartAsync(Action<IClientBuilder> clustering, string clusterId, string serviceId, string where, CancellationToken cancellationToken)
+    {
         var host = new HostBuilder()
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Critical))
-            .UseOrleansClient(client => client
-                .UseRedisClustering(redis)
-                .Configure<ClusterOptions>(o =>
+            .UseOrleansClient(client =>
+            {
+                clustering(client);
+                client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = clusterId;
                     o.ServiceId = serviceId;
-                }))
+                });
+            })
             .Build();
         try
         {
@@ -42,7 +54,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster through Redis at {redis}: {e.Message}", e);
+            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster {where}: {e.Message}", e);
         }
 
         return new ClusterConnection(host);

@@ -133,6 +133,16 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         return new JobClient(client, submission);
     }
 
+    /// <summary>The jobs submitted to the cluster this environment reaches, newest first (at most <paramref name="limit"/>).</summary>
+    public async Task<IReadOnlyList<JobEntry>> ListJobsAsync(int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs.");
+        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var registry = client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
+        return await ClusterCallRetry.RunAsync(() => registry.ListAsync(limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the embedded silo, if this environment started one.</summary>
     public ValueTask DisposeAsync() => _executor?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansFlow.Metrics;
 
 namespace OrleansFlow.Jobs;
 
@@ -17,6 +18,13 @@ public interface IJobManagerGrain : IGrainWithStringKey
     /// <summary>The current status.</summary>
     [Alias("GetStatus"), AlwaysInterleave]
     Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Status, the vertices with the metrics of the subtasks of the current attempt (those that answer within a
+    /// second) and the checkpoint history.
+    /// </summary>
+    [Alias("GetDetails"), AlwaysInterleave]
+    Task<JobDetails> GetDetailsAsync(CancellationToken cancellationToken);
 
     /// <summary>Waits until the job is terminal or <paramref name="maxWait"/> passes, then returns the status.</summary>
     [Alias("WaitForStatusChange"), AlwaysInterleave]

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansFlow.Metrics;
 
 namespace OrleansFlow.Operators;
 
@@ -35,6 +36,10 @@ public interface IOperatorGrain : IGrainWithStringKey
     /// <summary>The job ended: the task no longer needs to stay active.</summary>
     [Alias("Release"), AlwaysInterleave]
     Task ReleaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>The task's counters; null when it was not deployed on this activation (its silo died).</summary>
+    [Alias("GetMetrics"), AlwaysInterleave]
+    Task<TaskMetrics?> GetMetricsAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops the task: a source stops producing, any task drops further input.</summary>
     [Alias("Cancel"), AlwaysInterleave]

@@ -5,6 +5,7 @@ using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
+using OrleansFlow.Metrics;
 using OrleansFlow.Operators;
 
 namespace OrleansFlow.Jobs;
@@ -27,6 +28,9 @@ internal sealed class JobManagerGrain(
 {
     /// <summary>How long cancelling the tasks of an attempt may hold up a restart or a cancellation.</summary>
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a metrics read waits for one task or the coordinator.</summary>
+    private static readonly TimeSpan MetricsWait = TimeSpan.FromSeconds(1);
 
     private readonly HashSet<(int Vertex, int Subtask)> _finished = [];
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -88,10 +92,12 @@ internal sealed class JobManagerGrain(
         }
 
         Job.Submission = submission;
+        Job.SubmittedAt = time.GetUtcNow();
         Job.RestorePoints = [CheckpointIds.None]; // the first attempt starts from no checkpoint
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         Log.JobSubmitted(logger, submission.JobId, submission.JobName, submission.Plan.TaskCount);
         await PersistAsync();
+        await RegisterAsync(cancellationToken);
         _ = WatchMembershipAsync();
         try
         {
@@ -105,6 +111,28 @@ internal sealed class JobManagerGrain(
         }
 
         return Status();
+    }
+
+    public async Task<JobDetails> GetDetailsAsync(CancellationToken cancellationToken)
+    {
+        EnsureExists();
+        var plan = Job.Submission!.Plan;
+        var attempt = Job.Attempt;
+        var running = Job.Status is JobStatus.Running or JobStatus.Restarting;
+        var vertices = await Task.WhenAll(plan.Vertices.Select(async v =>
+        {
+            var subtasks = running
+                ? await Task.WhenAll(Enumerable.Range(0, v.Parallelism).Select(s => MetricsOfAsync(v.Id, s, attempt, cancellationToken)))
+                : [];
+            return new VertexDetails(v.Id, v.Name, v.Parallelism, [.. subtasks.OfType<TaskMetrics>()]);
+        }));
+        CheckpointOverview? checkpoints = null;
+        if (Job.Submission.Checkpointing is { IsEnabled: true })
+        {
+            checkpoints = await WithinAsync<CheckpointOverview>(GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(JobId).GetOverviewAsync(cancellationToken)!);
+        }
+
+        return new JobDetails(Status(), Job.SubmittedAt, time.GetUtcNow(), vertices, checkpoints);
     }
 
     public Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken) =>
@@ -379,6 +407,37 @@ internal sealed class JobManagerGrain(
             {
                 Log.JobOperationFailed(logger, e, JobId, "cancel tasks");
             }
+        }
+    }
+
+    /// <summary>Adds the job to the cluster's registry; a job that is not listed still runs, so a failure is only logged.</summary>
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key)
+                .AddAsync(new JobEntry(JobId, Job.Submission!.JobName, Job.SubmittedAt), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobOperationFailed(logger, e, JobId, "add the job to the registry");
+        }
+    }
+
+    private async Task<TaskMetrics?> MetricsOfAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken) =>
+        await WithinAsync(GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, vertexId, subtask, attempt)).GetMetricsAsync(cancellationToken));
+
+    /// <summary>The call's result, or null when it fails or takes longer than <see cref="MetricsWait"/> (a task on a dying silo).</summary>
+    private async Task<T?> WithinAsync<T>(Task<T?> call)
+        where T : class
+    {
+        try
+        {
+            return await call.WaitAsync(MetricsWait, time);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return null;
         }
     }
 

@@ -30,4 +30,8 @@ internal sealed class JobManagerState
     /// </remarks>
     [Id(5)]
     public List<long> RestorePoints { get; set; } = [];
+
+    /// <summary>When the job was submitted.</summary>
+    [Id(10)]
+    public DateTimeOffset SubmittedAt { get; set; }
 }

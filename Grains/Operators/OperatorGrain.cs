@@ -5,6 +5,7 @@ using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
 using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
+using OrleansFlow.Metrics;
 using OrleansFlow.Runtime;
 
 namespace OrleansFlow.Operators;
@@ -16,7 +17,7 @@ namespace OrleansFlow.Operators;
 /// </summary>
 [ImplicitStreamSubscription(FlowNames.ChannelNamespace)]
 [GrainType("flow.operator")]
-internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
+internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
@@ -40,6 +41,9 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             .GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, this.GetPrimaryKeyString()));
         await stream.SubscribeAsync((batch, _) => OnBatchAsync(batch));
     }
+
+    public Task<TaskMetrics?> GetMetricsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_runtime?.Metrics(silo.SiloAddress.ToString()));
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Orleans.Streams;
+using OrleansFlow.Diagnostics;
 using OrleansFlow.Execution;
 using OrleansFlow.Jobs;
 using OrleansFlow.Messages;
@@ -18,11 +20,15 @@ internal sealed class OutputGate
     private readonly int _maxBatch;
     private readonly List<(IChannelOutput Output, int InputIndex, Channel?[] Channels)> _edges = [];
     private readonly Dictionary<(int Vertex, int Subtask), Channel> _channels = [];
+    private readonly int _initialCredits;
+    private readonly TagList _tags;
 
     public OutputGate(TaskAddress address, int initialCredits, int maxBatch, IStreamProvider streams, JobPlan plan, IEnumerable<(EdgePlan Edge, IChannelOutput Output)> outputs)
     {
         _address = address;
         _maxBatch = maxBatch;
+        _initialCredits = initialCredits;
+        _tags = FlowMeter.Tags(address.JobId, address.VertexId, address.Subtask);
         foreach (var (edge, output) in outputs)
         {
             var targets = edge.Partition == PartitionKind.Forward
@@ -44,6 +50,15 @@ internal sealed class OutputGate
             _edges.Add((output, InputIndexOf(plan, edge), channels));
         }
     }
+
+    /// <summary>Records sent so far.</summary>
+    public long RecordsOut { get; private set; }
+
+    /// <summary>Time spent waiting for credits so far (back-pressure).</summary>
+    public TimeSpan BackPressured { get; private set; }
+
+    /// <summary>Batches sent that their receivers have not finished yet.</summary>
+    public int BatchesInFlight => _channels.Values.Sum(c => Math.Max(0, _initialCredits - c.Credits.Available));
 
     /// <summary>The index of an edge among its receiver's input edges; sender and receiver compute it the same way.</summary>
     public static int InputIndexOf(JobPlan plan, EdgePlan edge) => plan.InputsOf(edge.Target).ToList().IndexOf(edge);
@@ -110,7 +125,25 @@ internal sealed class OutputGate
 
     private async Task SendAsync(Channel channel, int inputIndex, OutputBatch output, CancellationToken cancellationToken)
     {
-        await channel.Credits.AcquireAsync(cancellationToken);
+        if (channel.Credits.Available > 0)
+        {
+            await channel.Credits.AcquireAsync(cancellationToken);
+        }
+        else
+        {
+            var waitStart = Stopwatch.GetTimestamp();
+            await channel.Credits.AcquireAsync(cancellationToken);
+            var waited = Stopwatch.GetElapsedTime(waitStart);
+            BackPressured += waited;
+            FlowMeter.AddBackPressured(waited, _tags);
+        }
+
+        if (output.Records is Array records)
+        {
+            RecordsOut += records.Length;
+            FlowMeter.AddRecordsOut(records.Length, _tags);
+        }
+
         var batch = new ChannelBatch
         {
             Attempt = _address.Attempt,

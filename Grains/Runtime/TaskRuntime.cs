@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using Orleans.Streams;
 using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Diagnostics;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
+using OrleansFlow.Metrics;
 using OrleansFlow.Operators;
 using OrleansFlow.Sinks;
 using OrleansFlow.Sources;
@@ -56,6 +59,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private long _lastPeriodicEmit;
     private bool _idle;
     private bool _finished;
+    private long _recordsIn;
+    private readonly TagList _tags;
 
     /// <summary>
     /// Builds the subtask of a job attempt, restored from <paramref name="restored"/> (its record of the checkpoint
@@ -84,6 +89,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         _lastCompleted = attempt.RestoredCheckpointId;
         _checkpointing = graph.Submission.Checkpointing ?? CheckpointSettings.Disabled;
         Address = address;
+        _tags = FlowMeter.Tags(address.JobId, address.VertexId, address.Subtask);
         _vertex = graph.Plan.Vertex(address.VertexId);
         var settings = graph.Submission.Settings;
         _chain = TaskChain.Build(graph, _vertex, address, time, SinkContextFor);
@@ -161,6 +167,12 @@ internal sealed class TaskRuntime : IAsyncDisposable
         try
         {
             _inputs.Accept(batch);
+            if (batch.Records is Array records)
+            {
+                _recordsIn += records.Length;
+                FlowMeter.AddRecordsIn(records.Length, _tags);
+            }
+
             var channel = (batch.SenderVertex, batch.SenderSubtask);
             var input = new HeldInput(batch, 0, 0);
             if (IsHeld(channel))
@@ -182,6 +194,17 @@ internal sealed class TaskRuntime : IAsyncDisposable
         {
             _turn.Release();
         }
+    }
+
+    /// <summary>The subtask's counters (see <see cref="TaskMetrics"/>).</summary>
+    public TaskMetrics Metrics(string silo)
+    {
+        long? watermark = _chain.Assigners.Count > 0
+            ? _chain.Assigners.Values.Max(a => a.CurrentWatermark)
+            : _valve.Watermark;
+        return new TaskMetrics(
+            Address.VertexId, Address.Subtask, _recordsIn, _outputs.RecordsOut, watermark == long.MinValue ? null : watermark,
+            (long)_outputs.BackPressured.TotalMilliseconds, _outputs.BatchesInFlight, _held.Values.Sum(h => h.Count), _finished, silo);
     }
 
     /// <summary>Asks a source to inject the barrier of a checkpoint before its next batch. False if it cannot (it finished).</summary>
@@ -250,6 +273,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
             {
                 await InjectRequestedBarrierAsync(ct);
                 (count, more) = await driver.RunBatchAsync(limiter?.BatchSize ?? settings.BatchSize, ct);
+                _recordsIn += count;
+                FlowMeter.AddRecordsIn(count, _tags);
                 EmitPeriodicIfDue();
                 await FlushOutputsAsync(ct);
             }

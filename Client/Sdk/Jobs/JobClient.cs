@@ -1,5 +1,6 @@
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
+using OrleansFlow.Metrics;
 using OrleansFlow.Operators;
 
 namespace OrleansFlow.Jobs;
@@ -31,6 +32,31 @@ public sealed class JobClient
     /// <summary>The current status.</summary>
     public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
         ClusterCallRetry.RunAsync(() => Manager.GetStatusAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Status, the vertices with their subtasks' metrics (records in and out, watermark, back-pressure) and the
+    /// checkpoint history, as the jobs page shows them.
+    /// </summary>
+    public Task<JobDetails> GetDetailsAsync(CancellationToken cancellationToken = default) =>
+        ClusterCallRetry.RunAsync(() => Manager.GetDetailsAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Reads every state of a keyed operator for one key given as text (as <c>flow state</c> does), each rendered with
+    /// <see cref="object.ToString"/>; empty when the key has no state.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> QueryStateTextAsync(string operatorNameOrUid, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var op = Plan.FindOperator(operatorNameOrUid);
+        var grain = _client.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(JobId, op.Id, key));
+        var result = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in await grain.GetStateNamesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[name] = StateText.Render(await grain.GetStateAsync(name, cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// Waits until the job is Finished, Failed or Canceled and returns its status. Throws

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace OrleansFlow.Cli;
+
+/// <summary>
+/// Which running cluster a client command (<c>list</c>, <c>status</c>, <c>cancel</c>, <c>state</c>) talks to:
+/// <c>--cluster HOST:PORT</c> names the Redis holding a cluster's membership; without it, the single development
+/// silo that <c>flow silo</c> starts on this machine (gateway port 30000, or <c>--gateway-port N</c>).
+/// </summary>
+internal sealed record ClusterTarget(string? Redis, int GatewayPort, string ClusterId, string ServiceId)
+{
+    /// <summary>The gateway port of a <c>flow silo</c> started without options.</summary>
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>Reads the cluster flags out of <paramref name="args"/>; the rest, in order, are the command's operands.</summary>
+    public static (ClusterTarget Target, IReadOnlyList<string> Operands) Parse(IReadOnlyList<string> args)
+    {
+        string? redis = null;
+        int? gatewayPort = null;
+        string? clusterId = null;
+        string? serviceId = null;
+        var operands = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--cluster":
+                    redis = Value(args, ref i);
+                    break;
+                case "--gateway-port":
+                    var text = Value(args, ref i);
+                    gatewayPort = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+                        ? port
+                        : throw new UsageException($"--gateway-port expects a port number (1-65535), got '{text}'");
+                    break;
+                case "--cluster-id":
+                    clusterId = Value(args, ref i);
+                    break;
+                case "--service-id":
+                    serviceId = Value(args, ref i);
+                    break;
+                case var flag when flag.StartsWith("--", StringComparison.Ordinal):
+                    throw new UsageException($"unknown option '{flag}'");
+                default:
+                    operands.Add(args[i]);
+                    break;
+            }
+        }
+
+        if (redis is not null && gatewayPort is not null)
+        {
+            throw new UsageException("--gateway-port is for a local silo; with --cluster the silos are found through Redis");
+        }
+
+        return (new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId), operands);
+    }
+
+    /// <summary>Connects, naming the target in the error when nothing answers.</summary>
+    public Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        Redis is { } redis
+            ? ClusterConnection.ConnectAsync(redis, ClusterId, ServiceId, cancellationToken)
+            : ClusterConnection.ConnectLocalAsync(GatewayPort, ClusterId, ServiceId, cancellationToken);
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        var flag = args[i];
+        return i + 1 < args.Count && !string.IsNullOrWhiteSpace(args[i + 1]) ? args[++i] : throw new UsageException($"option '{flag}' needs a value");
+    }
+}

@@ -1,0 +1,73 @@
+using OrleansFlow.Checkpoints;
+using OrleansFlow.Jobs;
+using OrleansFlow.Metrics;
+
+namespace OrleansFlow.Silo.Web;
+
+/// <summary>One line of <c>GET /jobs</c>.</summary>
+internal sealed record JobSummaryView(string Id, string Name, string Status, int Attempt, DateTimeOffset SubmittedAt);
+
+/// <summary><c>GET /jobs/{id}</c>: the job, its vertices with totals, rates and subtasks, and its checkpoints.</summary>
+internal sealed record JobView(
+    string Id,
+    string Name,
+    string Status,
+    int Attempt,
+    int FinishedTasks,
+    int TotalTasks,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset SampledAt,
+    JobFailure? Failure,
+    JobFailure? LastFailure,
+    IReadOnlyList<VertexView> Vertices,
+    CheckpointsView? Checkpoints)
+{
+    public static JobView Of(JobDetails details, IReadOnlyDictionary<int, VertexRates> rates)
+    {
+        var s = details.Status;
+        return new JobView(
+            s.JobId, s.JobName, s.Status.ToString(), s.Attempt, s.FinishedTasks, s.TotalTasks, details.SubmittedAt, details.SampledAt, s.Failure, s.LastFailure,
+            [.. details.Vertices.Select(v => VertexView.Of(v, rates.GetValueOrDefault(v.VertexId)))],
+            details.Checkpoints is { } c ? CheckpointsView.Of(c) : null);
+    }
+}
+
+/// <summary>A vertex: totals over its subtasks, rates since the previous sample (null on the first), and the subtasks.</summary>
+internal sealed record VertexView(
+    int Id,
+    string Name,
+    int Parallelism,
+    long RecordsIn,
+    long RecordsOut,
+    double? RecordsInPerSecond,
+    double? RecordsOutPerSecond,
+    double? BackPressuredMsPerSecond,
+    int OutputBatchesInFlight,
+    long? Watermark,
+    IReadOnlyList<TaskMetrics> Subtasks)
+{
+    public static VertexView Of(VertexDetails v, VertexRates? rates)
+    {
+        // A vertex's watermark is its slowest subtask's, known only once every subtask answered with one.
+        var watermarks = v.Subtasks.Select(t => t.Watermark).ToList();
+        long? watermark = watermarks.Count == v.Parallelism && watermarks.All(w => w is not null) ? watermarks.Min() : null;
+        return new VertexView(
+            v.VertexId, v.Name, v.Parallelism, v.Subtasks.Sum(t => t.RecordsIn), v.Subtasks.Sum(t => t.RecordsOut),
+            rates?.RecordsInPerSecond, rates?.RecordsOutPerSecond, rates?.BackPressuredMsPerSecond,
+            v.Subtasks.Sum(t => t.OutputBatchesInFlight), watermark, v.Subtasks);
+    }
+}
+
+/// <summary><c>GET /jobs/{id}/checkpoints</c>, shaped like Flink's: counts, the latest completed one, the history (newest first).</summary>
+internal sealed record CheckpointsView(int Completed, int Failed, int Restarts, long LatestCompletedId, IReadOnlyList<CheckpointView> History)
+{
+    public static CheckpointsView Of(CheckpointOverview overview) =>
+        new(overview.Completed, overview.Failed, overview.Restarts, overview.LatestCompletedId, [.. overview.History.Select(CheckpointView.Of)]);
+}
+
+/// <summary>One checkpoint of the history.</summary>
+internal sealed record CheckpointView(long Id, int Attempt, DateTimeOffset TriggerTime, long? DurationMs, long StateSize, string Status, string? FailureReason, bool IsSavepoint)
+{
+    public static CheckpointView Of(CheckpointStats stats) =>
+        new(stats.CheckpointId, stats.Attempt, stats.TriggerTime, stats.DurationMs, stats.StateSize, stats.Status.ToString(), stats.FailureReason, stats.IsSavepoint);
+}
