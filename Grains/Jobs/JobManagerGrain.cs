@@ -129,7 +129,7 @@ internal sealed class JobManagerGrain(
         EnsureExists();
         if (Job.Status != JobStatus.Running || _finishing)
         {
-            throw new InvalidOperationException($"Job {JobId} is {(_finishing ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
+            throw new InvalidOperationException($"Job {JobId} is {(Job.Status == JobStatus.Running ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
         }
 
         if (Job.Submission!.Checkpointing?.IsEnabled != true)
