@@ -6,7 +6,8 @@ namespace OrleansFlow.Checkpoints;
 /// A savepoint, as stored through grain persistence (Flink's savepoint metadata): the job and checkpoint it was taken
 /// at, the job's operators (to map state to a changed job by uid), every subtask's record of it (source positions,
 /// watermarks, timer indexes, sealed sink output), and where its per-key state lives. Per-key state stays in the
-/// per-key grains' version histories, where the savepoint's versions are pinned.
+/// per-key grains' version histories, where the savepoint's versions are pinned. Collections are concrete types: the
+/// grain storage serializer (Newtonsoft.Json with type names) cannot re-create the compiler's read-only list types.
 /// </summary>
 /// <param name="SavepointId">The id (<see cref="SavepointIds.Of"/>).</param>
 /// <param name="JobId">The job that took it.</param>
@@ -23,9 +24,9 @@ public sealed record SavepointMetadata(
     [property: Id(2)] string JobName,
     [property: Id(3)] long CheckpointId,
     [property: Id(4)] DateTimeOffset CompletionTime,
-    [property: Id(5)] IReadOnlyList<SavepointOperator> Operators,
+    [property: Id(5)] List<SavepointOperator> Operators,
     [property: Id(6)] Dictionary<string, TaskSnapshot> Tasks,
-    [property: Id(7)] IReadOnlyList<KeyedStateOrigin> Lineage);
+    [property: Id(7)] List<KeyedStateOrigin> Lineage);
 
 /// <summary>One operator of a savepoint's job.</summary>
 /// <param name="Id">Its id in that job.</param>

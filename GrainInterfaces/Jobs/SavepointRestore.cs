@@ -17,5 +17,5 @@ namespace OrleansFlow.Jobs;
 public sealed record SavepointRestore(
     [property: Id(0)] string SavepointId,
     [property: Id(1)] long CheckpointId,
-    [property: Id(2)] IReadOnlyList<KeyedStateOrigin> Lineage,
-    [property: Id(3)] IReadOnlyList<int> RestoredOperatorIds);
+    [property: Id(2)] List<KeyedStateOrigin> Lineage,
+    [property: Id(3)] List<int> RestoredOperatorIds);
