@@ -87,7 +87,7 @@ internal sealed class FaultToleranceOptions
                 ModeOf(value);
                 break;
             case FromSavepoint when string.IsNullOrWhiteSpace(value):
-                throw new UsageException($"{FromSavepoint} needs a savepoint id or path");
+                throw new UsageException($"{FromSavepoint} needs a savepoint id");
         }
 
         _given[flag] = value;
