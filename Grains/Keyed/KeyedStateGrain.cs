@@ -114,7 +114,7 @@ internal sealed class KeyedStateGrain(
         var versions = history.State;
         versions.RestoreTo(attempt);
         var version = versions.At(attempt.RestoredCheckpointId);
-        if (version is null && attempt.RestoredCheckpointId != CheckpointIds.None)
+        if (version is null && attempt.SavepointCheckpointId != CheckpointIds.None && attempt.RestoredCheckpointId >= attempt.SavepointCheckpointId)
         {
             version = await ReadSavepointVersionAsync(attempt.RestoredCheckpointId, cancellationToken);
         }

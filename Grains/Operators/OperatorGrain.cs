@@ -58,7 +58,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         if (_runtime is null)
         {
             _pinned = pinnedCheckpoints;
-            _attempt = new KeyedAttempt(_address.Attempt, restorePoints);
+            var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
+            _attempt = new KeyedAttempt(_address.Attempt, restorePoints, graph.Submission.Restore?.CheckpointId ?? CheckpointIds.None);
             if (_attempt.RestoredCheckpointId != CheckpointIds.None)
             {
                 _restored = await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId)
