@@ -27,9 +27,11 @@ internal static class CliApp
         {
             return args switch
             {
-                ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stderr, cancel.Token),
+                ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stdout, stderr, cancel.Token),
                 ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
+                ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, cancel.Token),
+                ["stop", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("stop", rest), stop: true, stdout, cancel.Token),
                 [] or ["help" or "--help" or "-h"] => Help(stdout),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'; try 'flow help'"),
             };
@@ -54,6 +56,12 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
             return BadUsage;
         }
+        catch (Exception e) when (e is SavepointException or KeyNotFoundException or InvalidOperationException)
+        {
+            // A savepoint that failed, an unknown savepoint or job, a job that is not running, state that cannot be restored.
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return JobFailed;
+        }
         catch (ClusterUnavailableException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
@@ -71,7 +79,7 @@ internal static class CliApp
         }
     }
 
-    private static async Task<int> RunJobAsync(RunOptions options, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> RunJobAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var jobType = ExampleJobs.Resolve(options.JobName);
         var arguments = new JobArguments(options.JobArguments);
@@ -92,6 +100,12 @@ internal static class CliApp
             });
         options.ApplyTo(env);
         var job = await env.ExecuteJobAsync(jobType, options.JobArguments, options.JobName, cancellationToken);
+        if (connection is not null)
+        {
+            // So that 'flow savepoint JOB' and 'flow stop JOB' can name it.
+            await stderr.WriteLineAsync($"job {job.JobId} submitted");
+        }
+
         try
         {
             var status = await job.WaitForCompletionAsync(cancellationToken);
@@ -102,11 +116,39 @@ internal static class CliApp
 
             return Ok;
         }
+        catch (OperationCanceledException) when (options.FaultTolerance.SavepointOnInterrupt)
+        {
+            var savepoint = await job.StopWithSavepointAsync(CancellationToken.None);
+            PrintSavepoint(stdout, savepoint, $"job {job.JobId} stopped with a savepoint");
+            return Ok;
+        }
         catch (OperationCanceledException)
         {
             await job.CancelAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary><c>flow savepoint JOB</c> and <c>flow stop JOB --savepoint</c> on a cluster.</summary>
+    private static async Task<int> SavepointAsync(JobCommandOptions options, bool stop, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var connection = await options.Target.ConnectAsync(cancellationToken);
+        await using var env = StreamExecutionEnvironment.ForCluster(connection.Client);
+        var job = await env.AttachAsync(options.JobId, cancellationToken);
+        var savepoint = stop ? await job.StopWithSavepointAsync(cancellationToken) : await job.TriggerSavepointAsync(cancellationToken);
+        PrintSavepoint(stdout, savepoint, stop ? $"job {job.JobId} stopped with a savepoint" : null);
+        return Ok;
+    }
+
+    private static void PrintSavepoint(TextWriter stdout, Savepoint savepoint, string? what)
+    {
+        if (what is not null)
+        {
+            stdout.WriteLine(what);
+        }
+
+        stdout.WriteLine($"Savepoint completed: {savepoint.Id}");
+        stdout.WriteLine($"(in the cluster's checkpoint storage, provider 'flow-checkpoints'; start a new job from it with --from-savepoint {savepoint.Id})");
     }
 
     private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)

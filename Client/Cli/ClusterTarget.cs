@@ -3,7 +3,8 @@ using System.Globalization;
 namespace OrleansFlow.Cli;
 
 /// <summary>
-/// Which running cluster a client command (<c>list</c>, <c>status</c>, <c>cancel</c>, <c>state</c>) talks to:
+/// Which running cluster a client command (<c>list</c>, <c>status</c>, <c>cancel</c>, <c>state</c>, <c>savepoint</c>,
+/// <c>stop</c>) talks to:
 /// <c>--cluster HOST:PORT</c> names the Redis holding a cluster's membership; without it, the single development
 /// silo that <c>flow silo</c> starts on this machine (gateway port 30000, or <c>--gateway-port N</c>).
 /// </summary>
@@ -12,9 +13,14 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
     /// <summary>The gateway port of a <c>flow silo</c> started without options.</summary>
     public const int DefaultGatewayPort = 30000;
 
-    /// <summary>Reads the cluster flags out of <paramref name="args"/>; the rest, in order, are the command's operands.</summary>
-    public static (ClusterTarget Target, IReadOnlyList<string> Operands) Parse(IReadOnlyList<string> args)
+    /// <summary>
+    /// Reads the cluster flags out of <paramref name="args"/>; the rest, in order, are the command's operands, but for
+    /// the value-less flags in <paramref name="switches"/>, which are returned apart. Any other flag is a usage error.
+    /// </summary>
+    public static (ClusterTarget Target, IReadOnlyList<string> Operands, IReadOnlySet<string> Switches) Parse(
+        IReadOnlyList<string> args, IReadOnlyCollection<string>? switches = null)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         string? redis = null;
         int? gatewayPort = null;
         string? clusterId = null;
@@ -25,19 +31,22 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
             switch (args[i])
             {
                 case "--cluster":
-                    redis = Value(args, ref i);
+                    redis = CliArgs.Value(args, ref i);
                     break;
                 case "--gateway-port":
-                    var text = Value(args, ref i);
+                    var text = CliArgs.Value(args, ref i);
                     gatewayPort = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
                         ? port
                         : throw new UsageException($"--gateway-port expects a port number (1-65535), got '{text}'");
                     break;
                 case "--cluster-id":
-                    clusterId = Value(args, ref i);
+                    clusterId = CliArgs.Id(args, ref i);
                     break;
                 case "--service-id":
-                    serviceId = Value(args, ref i);
+                    serviceId = CliArgs.Id(args, ref i);
+                    break;
+                case var flag when switches?.Contains(flag) == true:
+                    seen.Add(flag);
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     throw new UsageException($"unknown option '{flag}'");
@@ -52,7 +61,7 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
             throw new UsageException("--gateway-port is for a local silo; with --cluster the silos are found through Redis");
         }
 
-        return (new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId), operands);
+        return (new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId), operands, seen);
     }
 
     /// <summary>Connects, naming the target in the error when nothing answers.</summary>
@@ -60,10 +69,4 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
         Redis is { } redis
             ? ClusterConnection.ConnectAsync(redis, ClusterId, ServiceId, cancellationToken)
             : ClusterConnection.ConnectLocalAsync(GatewayPort, ClusterId, ServiceId, cancellationToken);
-
-    private static string Value(IReadOnlyList<string> args, ref int i)
-    {
-        var flag = args[i];
-        return i + 1 < args.Count && !string.IsNullOrWhiteSpace(args[i + 1]) ? args[++i] : throw new UsageException($"option '{flag}' needs a value");
-    }
 }

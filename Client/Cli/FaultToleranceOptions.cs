@@ -15,7 +15,7 @@ internal sealed class FaultToleranceOptions
     [
         "[--checkpoint-interval D [--checkpoint-timeout D] [--max-concurrent-checkpoints N] [--min-pause D]",
         "  [--tolerable-checkpoint-failures N] [--checkpoint-mode exactly-once|at-least-once] [--retained-checkpoints N]]",
-        "[--restart-attempts N [--restart-delay D]] [--from-savepoint ID|PATH]",
+        "[--restart-attempts N [--restart-delay D]] [--from-savepoint ID [--allow-non-restored-state]] [--savepoint-on-interrupt]",
     ];
 
     private const string Interval = "--checkpoint-interval";
@@ -28,11 +28,40 @@ internal sealed class FaultToleranceOptions
     private const string RestartAttempts = "--restart-attempts";
     private const string RestartDelay = "--restart-delay";
     private const string FromSavepoint = "--from-savepoint";
+    private const string AllowNonRestored = "--allow-non-restored-state";
+    private const string OnInterrupt = "--savepoint-on-interrupt";
 
     private static readonly string[] CheckpointFlags = [Timeout, MaxConcurrent, MinPause, TolerableFailures, Mode, Retained];
 
     /// <summary>The text given for each flag, for messages.</summary>
     private readonly Dictionary<string, string> _given = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether Ctrl+C stops the job with a savepoint (and prints its id) instead of cancelling it: how a job on the
+    /// embedded silo, which no other process can reach, takes a savepoint.
+    /// </summary>
+    public bool SavepointOnInterrupt { get; private set; }
+
+    private bool _allowNonRestoredState;
+
+    /// <summary>Whether <paramref name="flag"/> is one of these options that take no value.</summary>
+    public static bool IsSwitch(string flag) => flag is AllowNonRestored or OnInterrupt;
+
+    /// <summary>Reads a flag that takes no value.</summary>
+    public void ReadSwitch(string flag)
+    {
+        switch (flag)
+        {
+            case AllowNonRestored:
+                _allowNonRestoredState = true;
+                break;
+            case OnInterrupt:
+                SavepointOnInterrupt = true;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(flag), flag, "Not a fault-tolerance switch.");
+        }
+    }
 
     /// <summary>Whether <paramref name="flag"/> is one of these options.</summary>
     public static bool Handles(string flag) =>
@@ -58,7 +87,7 @@ internal sealed class FaultToleranceOptions
                 ModeOf(value);
                 break;
             case FromSavepoint when string.IsNullOrWhiteSpace(value):
-                throw new UsageException($"{FromSavepoint} needs a savepoint id or path");
+                throw new UsageException($"{FromSavepoint} needs a savepoint id");
         }
 
         _given[flag] = value;
@@ -78,6 +107,16 @@ internal sealed class FaultToleranceOptions
         if (_given.ContainsKey(RestartDelay) && !_given.ContainsKey(RestartAttempts))
         {
             throw new UsageException($"{RestartDelay} needs {RestartAttempts}");
+        }
+
+        if (_allowNonRestoredState && !_given.ContainsKey(FromSavepoint))
+        {
+            throw new UsageException($"{AllowNonRestored} needs {FromSavepoint}");
+        }
+
+        if (SavepointOnInterrupt && !_given.ContainsKey(Interval))
+        {
+            throw new UsageException($"{OnInterrupt} needs {Interval} (savepoints travel as checkpoint barriers)");
         }
 
         var env = new StreamExecutionEnvironment(executor: null);
@@ -131,7 +170,7 @@ internal sealed class FaultToleranceOptions
 
         if (Get(FromSavepoint) is { } savepoint)
         {
-            env.RestoreFrom(savepoint);
+            env.RestoreFrom(savepoint, _allowNonRestoredState);
         }
     }
 

@@ -8,11 +8,12 @@ namespace OrleansFlow.Cli;
 internal static class JobCommands
 {
     public const string Usage =
-        "flow list | status JOB | cancel JOB | state JOB OPERATOR KEY   [--cluster REDIS_HOST:PORT | --gateway-port N] [--cluster-id ID] [--service-id ID]";
+        "flow list | status JOB | cancel JOB | state JOB OPERATOR KEY | savepoint JOB | stop JOB --savepoint\n" +
+        "            [--cluster REDIS_HOST:PORT | --gateway-port N (a local 'flow silo', default 30000)] [--cluster-id ID] [--service-id ID]";
 
     public static async Task<int> RunAsync(string command, IReadOnlyList<string> args, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var (target, operands) = ClusterTarget.Parse(args);
+        var (target, operands, _) = ClusterTarget.Parse(args);
         var expected = command switch
         {
             "list" => 0,

@@ -63,6 +63,9 @@ internal sealed class RunOptions
                 case "--verbose":
                     verbose = true;
                     break;
+                case var flag when FaultToleranceOptions.IsSwitch(flag):
+                    faultTolerance.ReadSwitch(flag);
+                    break;
                 case var flag when FaultToleranceOptions.Handles(flag):
                     faultTolerance.Read(flag, Value(args, ref i));
                     break;
@@ -109,13 +112,7 @@ internal sealed class RunOptions
         FaultTolerance.ApplyTo(env);
     }
 
-    private static string Id(IReadOnlyList<string> args, ref int i)
-    {
-        var flag = args[i];
-        var id = Value(args, ref i);
-        return string.IsNullOrWhiteSpace(id) ? throw new UsageException($"{flag} must not be empty") : id;
-    }
+    private static string Id(IReadOnlyList<string> args, ref int i) => CliArgs.Id(args, ref i);
 
-    private static string Value(IReadOnlyList<string> args, ref int i) =>
-        i + 1 < args.Count ? args[++i] : throw new UsageException($"option '{args[i]}' needs a value");
+    private static string Value(IReadOnlyList<string> args, ref int i) => CliArgs.Value(args, ref i);
 }

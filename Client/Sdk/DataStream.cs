@@ -99,7 +99,12 @@ public class DataStream<T>
         return this;
     }
 
-    /// <summary>Gives the operator a stable id, used to map state when a job changes.</summary>
+    /// <summary>
+    /// Gives the operator that produces this stream a stable id (Flink's <c>uid</c>): a job restored from a savepoint
+    /// gives each operator the state the savepoint holds under the same id, so state survives changes to the job
+    /// (operators added, removed or renamed). Without one, an operator is matched by its kind and position in the
+    /// job, which breaks when operators before it change. Ids must be unique within a job.
+    /// </summary>
     public DataStream<T> Uid(string uid)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);

@@ -21,7 +21,10 @@ public sealed class DataStreamSink<T>
         return this;
     }
 
-    /// <summary>Gives the sink a stable id.</summary>
+    /// <summary>
+    /// Gives the sink a stable id (Flink's <c>uid</c>), by which a job restored from a savepoint finds the sink's state
+    /// (see <see cref="DataStream{T}.Uid"/>). Ids must be unique within a job.
+    /// </summary>
     public DataStreamSink<T> Uid(string uid)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);

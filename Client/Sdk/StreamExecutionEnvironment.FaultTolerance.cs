@@ -14,8 +14,11 @@ public sealed partial class StreamExecutionEnvironment
     /// <summary>The restart strategy set with <see cref="SetRestartStrategy"/>, or null for Flink's default (see <see cref="OrleansFlow.RestartStrategy"/>).</summary>
     public RestartStrategy? RestartStrategy { get; private set; }
 
-    /// <summary>The savepoint or retained checkpoint (id or path) jobs start from, set with <see cref="RestoreFrom"/>; null to start empty.</summary>
+    /// <summary>The savepoint (its id) jobs start from, set with <see cref="RestoreFrom"/>; null to start empty.</summary>
     public string? SavepointRestorePath { get; private set; }
+
+    /// <summary>Whether state of the savepoint that no operator takes is dropped instead of failing the submission (see <see cref="RestoreFrom"/>).</summary>
+    public bool AllowNonRestoredState { get; private set; }
 
     /// <summary>
     /// Takes a checkpoint every <paramref name="interval"/> (at least 10 ms) in the given mode, as Flink's
@@ -37,13 +40,19 @@ public sealed partial class StreamExecutionEnvironment
     }
 
     /// <summary>
-    /// Makes the jobs this environment submits start from a savepoint or retained checkpoint, given by its id or path
-    /// (as <c>flink run -s</c>): operator state is restored from it and sources resume from the positions it recorded.
+    /// Makes the jobs this environment submits start from a savepoint, given by its id (as <c>flink run -s</c>; the id
+    /// <see cref="JobClient.TriggerSavepointAsync"/> or <c>flow savepoint</c> returned). Each submission is a new job
+    /// (new job id): sources resume from the savepoint's positions, keyed state, windows and timers come back as of
+    /// the savepoint, and exactly-once sinks continue the output the savepoint committed. State is matched to
+    /// operators by uid (<see cref="DataStream{T}.Uid"/>; operators without one by kind and position); a submission
+    /// fails, naming the operator, when state has no operator to go to, unless <paramref name="allowNonRestoredState"/>
+    /// (Flink's <c>--allowNonRestoredState</c>) drops it. An unknown id fails the submission too.
     /// </summary>
-    public StreamExecutionEnvironment RestoreFrom(string savepointIdOrPath)
+    public StreamExecutionEnvironment RestoreFrom(string savepointIdOrPath, bool allowNonRestoredState = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(savepointIdOrPath);
         SavepointRestorePath = savepointIdOrPath;
+        AllowNonRestoredState = allowNonRestoredState;
         return this;
     }
 
@@ -55,5 +64,6 @@ public sealed partial class StreamExecutionEnvironment
         CheckpointConfig.CopyFrom(template.CheckpointConfig);
         RestartStrategy = template.RestartStrategy;
         SavepointRestorePath = template.SavepointRestorePath;
+        AllowNonRestoredState = template.AllowNonRestoredState;
     }
 }

@@ -12,8 +12,37 @@ namespace OrleansFlow.Checkpoints;
 public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
 {
     /// <summary>Starts periodic checkpoints for an attempt of the job (its tasks are deployed and sources started).</summary>
+    /// <param name="attempt">The attempt.</param>
+    /// <param name="restorePoints">The checkpoint each attempt up to this one started from (recorded in savepoints).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Start")]
-    Task StartAsync(int attempt, CancellationToken cancellationToken);
+    Task StartAsync(int attempt, long[] restorePoints, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A job started from a savepoint: the savepoint becomes its first completed checkpoint (each subtask's record
+    /// mapped to this job's vertices), and this job's checkpoint ids continue above the savepoint's. Called once,
+    /// before the first attempt is deployed.
+    /// </summary>
+    [Alias("SeedFromSavepoint")]
+    Task SeedFromSavepointAsync(long checkpointId, Dictionary<string, TaskSnapshot> tasks, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Triggers a savepoint now (not subject to the interval, concurrency or pause limits) and returns its checkpoint
+    /// id; follow it with <see cref="GetCheckpointStatsAsync"/>. With <paramref name="terminate"/> no periodic
+    /// checkpoint is triggered after it, and once it completed the job manager stops the job
+    /// (stop-with-savepoint); if it fails, periodic checkpoints resume and the job goes on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Checkpointing is off, or the job is not running with all its tasks.</exception>
+    [Alias("TriggerSavepoint")]
+    Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken);
+
+    /// <summary>The job's completed savepoints (checkpoint ids): per-key versions they need are never pruned.</summary>
+    [Alias("GetSavepointIds"), AlwaysInterleave]
+    Task<long[]> GetSavepointIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>A checkpoint's entry of the recent history, or null when it is not (or no longer) there.</summary>
+    [Alias("GetCheckpointStats"), AlwaysInterleave]
+    Task<CheckpointStats?> GetCheckpointStatsAsync(long checkpointId, CancellationToken cancellationToken);
 
     /// <summary>Stops triggering and aborts checkpoints in progress (the attempt ended or is being replaced).</summary>
     /// <param name="jobEnded">Whether the job reached a terminal state (its reminder is then removed).</param>

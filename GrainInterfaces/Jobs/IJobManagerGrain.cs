@@ -34,6 +34,19 @@ public interface IJobManagerGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Triggers a savepoint of the running job and returns its checkpoint id (follow it on the job's checkpoint
+    /// coordinator). With <paramref name="stop"/> the job stops once the savepoint completed (Flink's
+    /// stop-with-savepoint): its sinks commit the savepoint's output and the job ends Finished.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not running, or its checkpointing is off.</exception>
+    [Alias("TriggerSavepoint")]
+    Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken);
+
+    /// <summary>The coordinator reports that the savepoint of a stop-with-savepoint completed: commit it and stop.</summary>
+    [Alias("StopAfterSavepoint")]
+    Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken);
+
     /// <summary>A subtask reports that it received end of input on every input and flushed its output.</summary>
     [Alias("ReportFinished")]
     Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken);

@@ -81,4 +81,12 @@ public sealed record OperatorPlan(
     [property: Id(1)] string Name,
     [property: Id(2)] string? Uid,
     [property: Id(3)] string Kind,
-    [property: Id(4)] int VertexId);
+    [property: Id(4)] int VertexId)
+{
+    /// <summary>
+    /// The id a savepoint matches this operator's state by: its <see cref="Uid"/>, or else one derived from its kind
+    /// and position in build order (as Flink hashes the position of an operator without a uid), which holds as long
+    /// as the job's operators before it stay the same.
+    /// </summary>
+    public string StateUid => Uid ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Kind}#{Id}");
+}

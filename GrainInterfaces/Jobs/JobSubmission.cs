@@ -8,7 +8,10 @@ namespace OrleansFlow.Jobs;
 /// <param name="Settings">Runtime settings.</param>
 /// <param name="Checkpointing">Checkpointing settings (disabled unless the job enables it).</param>
 /// <param name="Restart">Restart strategy; null means Flink's default (fixed delay, unlimited, 1 s, when checkpointing is on; none otherwise).</param>
-/// <param name="RestoreFrom">A savepoint or retained checkpoint to start from (its id or path), or null.</param>
+/// <param name="RestoreFrom">A savepoint to start from (its id), or null.</param>
+/// <param name="AllowNonRestoredState">Whether state in the savepoint that no operator of this job takes is dropped
+/// (otherwise the submission fails naming the operator).</param>
+/// <param name="Restore">What the job manager resolved <paramref name="RestoreFrom"/> to (null from the client).</param>
 [GenerateSerializer, Immutable, Alias("flow.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string JobId,
@@ -18,4 +21,6 @@ public sealed record JobSubmission(
     [property: Id(4)] ExecutionSettings Settings,
     [property: Id(5)] CheckpointSettings? Checkpointing = null,
     [property: Id(6)] RestartStrategySettings? Restart = null,
-    [property: Id(7)] string? RestoreFrom = null);
+    [property: Id(7)] string? RestoreFrom = null,
+    [property: Id(8)] bool AllowNonRestoredState = false,
+    [property: Id(9)] SavepointRestore? Restore = null);

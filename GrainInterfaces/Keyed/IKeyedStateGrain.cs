@@ -20,11 +20,12 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     /// <summary>
     /// Barrier <paramref name="checkpointId"/>: copies this key's state as of now (every earlier record of the key has
     /// been processed) and starts writing it through grain persistence without waiting, so records after the barrier
-    /// can be processed at once. <paramref name="lastCompletedId"/> lets the grain drop versions no restore can need.
+    /// can be processed at once. <paramref name="lastCompletedId"/> lets the grain drop versions no restore can need;
+    /// the versions of <paramref name="pinnedCheckpoints"/> (savepoints) are kept.
     /// </summary>
     /// <returns>Whether the grain's activation was fresh (see <see cref="KeyedOutput.FreshActivation"/>).</returns>
     [Alias("BeginSnapshot")]
-    ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, KeyedAttempt attempt, CancellationToken cancellationToken);
+    ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, long[] pinnedCheckpoints, KeyedAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>Waits until the write started by <see cref="BeginSnapshotAsync"/> is durable; returns its size in bytes. Throws if it failed.</summary>
     [Alias("AwaitSnapshot"), AlwaysInterleave]

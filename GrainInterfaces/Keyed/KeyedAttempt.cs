@@ -8,10 +8,13 @@ namespace OrleansFlow.Keyed;
 /// </summary>
 /// <param name="Number">The attempt (0 for the first run; each restart adds one).</param>
 /// <param name="RestorePoints">For attempts 0..Number, the checkpoint each started from (0 for none).</param>
+/// <param name="SavepointCheckpointId">The savepoint's checkpoint id when the job started from a savepoint, else 0: a key
+/// with no version of its own at a restored checkpoint at or after it reads the savepoint's.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedAttempt")]
 public sealed record KeyedAttempt(
     [property: Id(0)] int Number,
-    [property: Id(1)] long[] RestorePoints)
+    [property: Id(1)] long[] RestorePoints,
+    [property: Id(2)] long SavepointCheckpointId = 0)
 {
     /// <summary>The first attempt of a job, from no checkpoint.</summary>
     public static KeyedAttempt First { get; } = new(0, [0]);

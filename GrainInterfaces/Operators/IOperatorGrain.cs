@@ -13,17 +13,21 @@ public interface IOperatorGrain : IGrainWithStringKey
     /// <summary>Activates the task and builds its operator chain; fails if the job's graph cannot be built here.</summary>
     /// <param name="restorePoints">For each attempt of the job up to this task's, the checkpoint it resumed from (0 for
     /// none); the task fetches its record of the last one from the coordinator.</param>
+    /// <param name="pinnedCheckpoints">The job's savepoints so far, whose per-key versions must never be pruned.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Deploy")]
-    Task DeployAsync(long[] restorePoints, CancellationToken cancellationToken);
+    Task DeployAsync(long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken);
 
     /// <summary>Asks a source subtask to inject the barrier of a checkpoint after the records it has read so far.</summary>
     [Alias("TriggerCheckpoint"), AlwaysInterleave]
     Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken);
 
-    /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
+    /// <summary>
+    /// A checkpoint completed: two-phase-commit sinks make what they sealed for it visible. <paramref name="pinnedCheckpoints"/>
+    /// are the job's savepoints so far (all of them, so a notification that overtakes an earlier one loses no pin).
+    /// </summary>
     [Alias("NotifyCheckpointComplete")]
-    Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken);
+    Task NotifyCheckpointCompleteAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken);
 
     /// <summary>Starts producing (sources only; a no-op for other tasks).</summary>
     [Alias("Start")]

@@ -16,6 +16,12 @@ namespace OrleansFlow.Checkpointing;
 /// while the job runs, brings the coordinator back on another silo after a crash and wakes the job manager.
 /// Checkpoints are taken only while every subtask of the attempt is running (Flink before 1.14): once a source has
 /// finished, its position can no longer be part of a consistent snapshot.
+/// <para>
+/// Savepoints are checkpoints triggered on request (not subject to the interval or concurrency limits) that are
+/// also stored as <see cref="SavepointMetadata"/> in an <see cref="ISavepointGrain"/> and pinned: their ids go with
+/// every completion notice, so per-key grains never prune the versions a savepoint needs. A stop-with-savepoint
+/// pauses periodic triggers and, once its savepoint completed, hands over to the job manager, which commits and stops.
+/// </para>
 /// </summary>
 [GrainType("flow.checkpoints")]
 internal sealed class CheckpointCoordinatorGrain(
@@ -33,6 +39,8 @@ internal sealed class CheckpointCoordinatorGrain(
     private CheckpointIdCounter _ids = new();
     private IGrainTimer? _timer;
     private bool _triggering;
+    private bool _terminating;
+    private long[] _restorePoints = [];
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -53,8 +61,11 @@ internal sealed class CheckpointCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task StartAsync(int attempt, CancellationToken cancellationToken)
+    public async Task StartAsync(int attempt, long[] restorePoints, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(restorePoints);
+        _restorePoints = restorePoints;
+        _terminating = false;
         _submission ??= await JobManager.GetSubmissionAsync(cancellationToken);
         _settings = _submission.Checkpointing ?? CheckpointSettings.Disabled;
         if (!_settings.IsEnabled)
@@ -74,8 +85,47 @@ internal sealed class CheckpointCoordinatorGrain(
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(tick, tick) { KeepAlive = true });
     }
 
+    public async Task SeedFromSavepointAsync(long checkpointId, Dictionary<string, TaskSnapshot> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        _ids.Observe(checkpointId);
+        state.State.LastId = _ids.LastId;
+        state.State.Retained = [new RetainedCheckpoint(checkpointId, time.GetUtcNow(), tasks)];
+        await state.WriteOwnedStateAsync(cancellationToken);
+    }
+
+    public async Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken)
+    {
+        if (!_settings.IsEnabled || _scheduler is null)
+        {
+            throw new InvalidOperationException(
+                $"Job {JobId} cannot take a savepoint: its checkpointing is off. Savepoints travel as checkpoint barriers; enable " +
+                "checkpointing (EnableCheckpointing, or flow run --checkpoint-interval; a long interval such as 1h gives savepoints without frequent checkpoints).");
+        }
+
+        if (_terminating)
+        {
+            throw new InvalidOperationException($"Job {JobId} is already stopping with a savepoint.");
+        }
+
+        var status = await JobManager.GetStatusAsync(cancellationToken);
+        if (WhyNotCheckpointable(status) is { } why)
+        {
+            throw new InvalidOperationException($"Job {JobId} cannot take a savepoint now: {why}.");
+        }
+
+        return await TriggerAsync(isSavepoint: true, terminate, cancellationToken)
+            ?? throw new InvalidOperationException($"Job {JobId} could not start a savepoint: {state.State.History.FirstOrDefault()?.FailureReason}");
+    }
+
+    public Task<long[]> GetSavepointIdsAsync(CancellationToken cancellationToken) => Task.FromResult(state.State.Savepoints.ToArray());
+
+    public Task<CheckpointStats?> GetCheckpointStatsAsync(long checkpointId, CancellationToken cancellationToken) =>
+        Task.FromResult(state.State.History.Find(h => h.CheckpointId == checkpointId));
+
     public async Task StopAsync(bool jobEnded, bool discardCheckpoints, CancellationToken cancellationToken)
     {
+        _terminating = false;
         _timer?.Dispose();
         _timer = null;
         AbortAll(jobEnded ? CheckpointFailureReason.CoordinatorShutdown : CheckpointFailureReason.JobFailing, jobEnded ? "the job ended" : "the job is restarting");
@@ -194,7 +244,7 @@ internal sealed class CheckpointCoordinatorGrain(
             }
         }
 
-        if (_scheduler is null || _triggering || !_scheduler.Decide(_pending.Count).CanTrigger)
+        if (_scheduler is null || _triggering || _terminating || !_scheduler.Decide(_pending.Count).CanTrigger)
         {
             return;
         }
@@ -202,7 +252,15 @@ internal sealed class CheckpointCoordinatorGrain(
         _triggering = true;
         try
         {
-            await TriggerAsync(cancellationToken);
+            var status = await JobManager.GetStatusAsync(cancellationToken);
+            if (WhyNotCheckpointable(status) is { } why)
+            {
+                Log.CheckpointSkipped(logger, JobId, why);
+                _scheduler.OnTriggered(); // ask again one interval later
+                return;
+            }
+
+            await TriggerAsync(isSavepoint: false, terminate: false, cancellationToken);
         }
         finally
         {
@@ -210,17 +268,16 @@ internal sealed class CheckpointCoordinatorGrain(
         }
     }
 
-    private async Task TriggerAsync(CancellationToken cancellationToken)
+    /// <summary>Why a checkpoint cannot be taken now, or null when it can (every task of this attempt is running).</summary>
+    private string? WhyNotCheckpointable(JobStatusInfo status) =>
+        status.Status != JobStatus.Running || status.Attempt != state.State.Attempt ? $"the job is {status.Status}"
+        : status.FinishedTasks > 0 ? "some tasks have finished"
+        : null;
+
+    /// <summary>Starts a checkpoint (or savepoint); returns its id, or null when its id could not be stored.</summary>
+    private async Task<long?> TriggerAsync(bool isSavepoint, bool terminate, CancellationToken cancellationToken)
     {
         var attempt = state.State.Attempt;
-        var status = await JobManager.GetStatusAsync(cancellationToken);
-        if (status.Status != JobStatus.Running || status.Attempt != attempt || status.FinishedTasks > 0)
-        {
-            Log.CheckpointSkipped(logger, JobId, status.FinishedTasks > 0 ? "some tasks have finished" : $"the job is {status.Status}");
-            _scheduler!.OnTriggered(); // ask again one interval later
-            return;
-        }
-
         var plan = _submission!.Plan;
         var tasks = plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => (v.Id, s))).ToList();
         var checkpointId = _ids.Next();
@@ -235,21 +292,27 @@ internal sealed class CheckpointCoordinatorGrain(
             RecordFailure(checkpointId, started, 0, StorageFailure(e));
             _scheduler!.OnTriggered();
             _scheduler.OnCheckpointEnded();
-            await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
-            return;
+            if (!isSavepoint)
+            {
+                await CountFailureAsync(checkpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
+            }
+
+            return null;
         }
 
         var pending = new PendingCheckpoint(checkpointId, tasks, TimeSpan.FromMilliseconds(_settings.TimeoutMs), time);
-        var inFlight = new InFlight(pending, attempt);
+        var inFlight = new InFlight(pending, attempt, isSavepoint, terminate);
         _pending[checkpointId] = inFlight;
+        _terminating |= terminate;
         _scheduler!.OnTriggered();
-        state.State.History.Insert(0, new CheckpointStats(checkpointId, attempt, pending.TriggerTime, null, 0, CheckpointStatus.InProgress, null));
+        state.State.History.Insert(0, new CheckpointStats(checkpointId, attempt, pending.TriggerTime, null, 0, CheckpointStatus.InProgress, null, isSavepoint));
         TrimHistory();
         Log.CheckpointTriggered(logger, JobId, checkpointId);
         var sources = plan.Vertices.Where(v => v.IsSource)
             .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))))
             .ToList();
         _ = TriggerSourcesAsync(inFlight, sources);
+        return checkpointId;
     }
 
     /// <summary>
@@ -275,17 +338,28 @@ internal sealed class CheckpointCoordinatorGrain(
     private async Task CompleteAsync(InFlight inFlight)
     {
         var completed = inFlight.Pending.Complete();
-        _pending.Remove(completed.CheckpointId);
-        var retained = new RetainedCheckpoint(completed.CheckpointId, completed.CompletionTime, inFlight.Tasks);
+        var id = completed.CheckpointId;
+        var durationMs = (long)completed.Duration.TotalMilliseconds;
+        _pending.Remove(id);
+        var retained = new RetainedCheckpoint(id, completed.CompletionTime, inFlight.Tasks);
         var previous = state.State.Retained.ToList();
+        var previousSavepoints = state.State.Savepoints.ToList();
         state.State.Retained.Add(retained);
         while (state.State.Retained.Count > Math.Max(1, _settings.Retained))
         {
             state.State.Retained.RemoveAt(0);
         }
 
+        if (inFlight.IsSavepoint)
+        {
+            state.State.Savepoints.Add(id); // pinned before anything can prune its per-key versions
+        }
+        else
+        {
+            UpdateHistory(id, durationMs, completed.TotalStateSize, CheckpointStatus.Completed, null);
+        }
+
         state.State.CompletedCount++;
-        UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Completed, null);
         try
         {
             await state.WriteOwnedStateAsync(CancellationToken.None);
@@ -294,37 +368,100 @@ internal sealed class CheckpointCoordinatorGrain(
         {
             // The previous completed checkpoint stays the one to restore; this one failed.
             state.State.Retained = previous;
+            state.State.Savepoints = previousSavepoints;
             state.State.CompletedCount--;
             state.State.FailedCount++;
-            UpdateHistory(completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize, CheckpointStatus.Failed, StorageFailure(e));
-            Log.CheckpointFailed(logger, JobId, completed.CheckpointId, e.Message);
+            UpdateHistory(id, durationMs, completed.TotalStateSize, CheckpointStatus.Failed, StorageFailure(e));
+            Log.CheckpointFailed(logger, JobId, id, e.Message);
             _scheduler?.OnCheckpointEnded();
-            await CountFailureAsync(completed.CheckpointId, CheckpointFailureReason.StorageFailure, StorageFailure(e));
+            if (inFlight.IsSavepoint)
+            {
+                _terminating &= !inFlight.Terminate;
+                return;
+            }
+
+            await CountFailureAsync(id, CheckpointFailureReason.StorageFailure, StorageFailure(e));
             return;
         }
 
-        Log.CheckpointCompleted(logger, JobId, completed.CheckpointId, (long)completed.Duration.TotalMilliseconds, completed.TotalStateSize);
-        foreach (var older in _pending.Values.Where(p => p.Pending.CheckpointId < completed.CheckpointId).ToList())
+        Log.CheckpointCompleted(logger, JobId, id, durationMs, completed.TotalStateSize);
+        foreach (var older in _pending.Values.Where(p => p.Pending.CheckpointId < id).ToList())
         {
-            if (older.Pending.Abort(CheckpointFailureReason.Subsumed, $"checkpoint {completed.CheckpointId} completed first"))
+            if (older.Pending.Abort(CheckpointFailureReason.Subsumed, $"checkpoint {id} completed first"))
             {
                 await OnAbortedAsync(older);
             }
         }
 
+        var savepointStored = inFlight.IsSavepoint && await StoreSavepointAsync(inFlight, completed);
         _scheduler?.OnCheckpointEnded();
-        _failures?.OnSuccess(completed.CheckpointId);
-        _ = NotifyCompletedAsync(completed.CheckpointId, inFlight.Attempt); // tasks commit in their own turns; we go on
+        _failures?.OnSuccess(id);
+        var pinned = state.State.Savepoints.ToArray();
+        if (inFlight.Terminate && savepointStored)
+        {
+            // Stop-with-savepoint: the job manager commits this savepoint's output and stops the job, in its own turn.
+            _ = StopJobAfterSavepointAsync(id, pinned);
+            return;
+        }
+
+        _terminating &= !inFlight.Terminate;
+        _ = NotifyCompletedAsync(id, inFlight.Attempt, pinned); // tasks commit in their own turns; we go on
+    }
+
+    /// <summary>
+    /// Stores a completed savepoint's metadata (the checkpoint itself is already persisted and pinned). Its history
+    /// entry turns Completed only once the metadata is durable, so a client that sees it completed can restore it.
+    /// A savepoint whose metadata could not be stored is reported failed; it stays a completed checkpoint of the job.
+    /// </summary>
+    private async Task<bool> StoreSavepointAsync(InFlight inFlight, CompletedCheckpoint completed)
+    {
+        var durationMs = (long)completed.Duration.TotalMilliseconds;
+        try
+        {
+            var metadata = SavepointMetadataFactory.Create(_submission!, completed.CheckpointId, completed.CompletionTime, inFlight.Attempt, _restorePoints, inFlight.Tasks);
+            await GrainFactory.GetGrain<ISavepointGrain>(metadata.SavepointId).StoreAsync(metadata, CancellationToken.None);
+            Log.SavepointStored(logger, JobId, completed.CheckpointId, metadata.SavepointId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            UpdateHistory(completed.CheckpointId, durationMs, completed.TotalStateSize, CheckpointStatus.Failed, $"the savepoint could not be stored: {StorageFailure(e)}");
+            Log.CheckpointFailed(logger, JobId, completed.CheckpointId, e.Message);
+            return false;
+        }
+
+        UpdateHistory(completed.CheckpointId, durationMs, completed.TotalStateSize, CheckpointStatus.Completed, null);
+        try
+        {
+            await state.WriteOwnedStateAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointSkipped(logger, JobId, $"the history of savepoint {completed.CheckpointId} could not be written: {e.Message}");
+        }
+
+        return true;
+    }
+
+    private async Task StopJobAfterSavepointAsync(long checkpointId, long[] pinned)
+    {
+        try
+        {
+            await JobManager.StopAfterSavepointAsync(checkpointId, pinned, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointSkipped(logger, JobId, $"the job manager could not be told to stop after savepoint {checkpointId}: {e.Message}");
+        }
     }
 
     /// <summary>Tells every subtask of the attempt; sinks commit. A task that cannot be told commits on its restore.</summary>
-    private async Task NotifyCompletedAsync(long checkpointId, int attempt)
+    private async Task NotifyCompletedAsync(long checkpointId, int attempt, long[] pinned)
     {
         var tasks = _submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
             .Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, pinned, CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -339,6 +476,14 @@ internal sealed class CheckpointCoordinatorGrain(
         var reason = pending.FailureMessage is { } message ? $"{pending.FailureReason}: {message}" : $"{pending.FailureReason}";
         RecordFailure(pending.CheckpointId, pending.TriggerTime, pending.TotalStateSize, reason);
         _scheduler?.OnCheckpointEnded();
+        if (inFlight.IsSavepoint)
+        {
+            // As in Flink, a failed savepoint does not count against the tolerable checkpoint failures; a failed
+            // stop-with-savepoint leaves the job running, with periodic checkpoints again.
+            _terminating &= !inFlight.Terminate;
+            return;
+        }
+
         await CountFailureAsync(pending.CheckpointId, pending.FailureReason ?? CheckpointFailureReason.Declined, reason);
     }
 
@@ -421,7 +566,7 @@ internal sealed class CheckpointCoordinatorGrain(
     }
 
     /// <summary>A checkpoint in progress with the subtask records received so far.</summary>
-    private sealed record InFlight(PendingCheckpoint Pending, int Attempt)
+    private sealed record InFlight(PendingCheckpoint Pending, int Attempt, bool IsSavepoint, bool Terminate)
     {
         public Dictionary<string, TaskSnapshot> Tasks { get; } = new(StringComparer.Ordinal);
     }

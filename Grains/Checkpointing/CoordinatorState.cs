@@ -31,6 +31,13 @@ internal sealed class CoordinatorState
     /// <summary>Whether the job has ended (the reminder is gone and nothing restarts it).</summary>
     [Id(6)]
     public bool JobEnded { get; set; }
+
+    /// <summary>
+    /// The job's completed savepoints (checkpoint ids), oldest first: per-key grains keep their versions for them
+    /// (pinned) whatever later checkpoints prune. Empty by default, never pre-filled (see JobManagerState.RestorePoints).
+    /// </summary>
+    [Id(7)]
+    public List<long> Savepoints { get; set; } = [];
 }
 
 /// <summary>A completed checkpoint kept to restore from: every subtask's record of it.</summary>

@@ -74,4 +74,13 @@ internal static partial class Log
 
     [LoggerMessage(OrleansFlowEventIds.LocalStorageETagConflict, LogLevel.Debug, "Grain storage {ProviderName} refused to {Operation} state {StateName} of {GrainId}: stored ETag {StoredETag}, given {CurrentETag}")]
     public static partial void LocalStorageETagConflict(ILogger logger, string providerName, string operation, string stateName, GrainId grainId, string? storedETag, string? currentETag);
+
+    [LoggerMessage(OrleansFlowEventIds.SavepointStored, LogLevel.Information, "Job {JobId}: checkpoint {CheckpointId} stored as savepoint {SavepointId}")]
+    public static partial void SavepointStored(ILogger logger, string jobId, long checkpointId, string savepointId);
+
+    [LoggerMessage(OrleansFlowEventIds.JobRestoredFromSavepoint, LogLevel.Information, "Job {JobId} starts from savepoint {SavepointId} (checkpoint {CheckpointId}), {Operators} operators restored")]
+    public static partial void JobRestoredFromSavepoint(ILogger logger, string jobId, string savepointId, long checkpointId, int operators);
+
+    [LoggerMessage(OrleansFlowEventIds.JobStoppedWithSavepoint, LogLevel.Information, "Job {JobId} stopped with savepoint {SavepointId}")]
+    public static partial void JobStoppedWithSavepoint(ILogger logger, string jobId, string savepointId);
 }

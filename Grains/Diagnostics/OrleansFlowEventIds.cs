@@ -27,6 +27,9 @@ internal static class OrleansFlowEventIds
     public const int CheckpointFailed = 6002;
     public const int CheckpointSkipped = 6003;
     public const int CheckpointNotifyFailed = 6004;
+    public const int SavepointStored = 6005;
+    public const int JobRestoredFromSavepoint = 6006;
+    public const int JobStoppedWithSavepoint = 6007;
 
     // 5xxx: storage
     public const int LocalStorageInitialized = 5000;

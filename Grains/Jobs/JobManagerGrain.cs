@@ -88,12 +88,14 @@ internal sealed class JobManagerGrain(
 
         if (submission.RestoreFrom is { } restoreFrom)
         {
-            throw new NotSupportedException($"Cannot start job {submission.JobId} from '{restoreFrom}': savepoints are not implemented yet.");
+            // Fails the submission with a message naming the savepoint or the operator whose state cannot be mapped.
+            submission = await ResolveSavepointAsync(submission, restoreFrom, cancellationToken);
         }
 
         Job.Submission = submission;
         Job.SubmittedAt = time.GetUtcNow();
-        Job.RestorePoints = [CheckpointIds.None]; // the first attempt starts from no checkpoint
+        // The first attempt starts from no checkpoint, or from the savepoint (this job's first completed checkpoint).
+        Job.RestorePoints = [submission.Restore?.CheckpointId ?? CheckpointIds.None];
         _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
         Log.JobSubmitted(logger, submission.JobId, submission.JobName, submission.Plan.TaskCount);
         await PersistAsync();
@@ -133,6 +135,74 @@ internal sealed class JobManagerGrain(
         }
 
         return new JobDetails(Status(), Job.SubmittedAt, time.GetUtcNow(), vertices, checkpoints);
+    }
+
+    /// <summary>
+    /// Reads the savepoint, maps its state onto this job's operators and makes it the coordinator's first completed
+    /// checkpoint (so this job's checkpoint ids continue above it and a restart before its own first checkpoint
+    /// restores the savepoint again).
+    /// </summary>
+    private async Task<JobSubmission> ResolveSavepointAsync(JobSubmission submission, string restoreFrom, CancellationToken cancellationToken)
+    {
+        var savepointId = restoreFrom.Trim();
+        var savepoint = await GrainFactory.GetGrain<ISavepointGrain>(savepointId).GetAsync(cancellationToken)
+            ?? throw new KeyNotFoundException(
+                $"Cannot start job {submission.JobId} from '{restoreFrom}': there is no such savepoint in this cluster's checkpoint storage " +
+                $"(ids look like {SavepointIds.Prefix}<job id>-<checkpoint id>, as 'flow savepoint' prints them).");
+        var (tasks, restore) = SavepointMapper.Map(savepoint, submission.Plan, submission.AllowNonRestoredState);
+        await Coordinator.SeedFromSavepointAsync(savepoint.CheckpointId, tasks, cancellationToken);
+        Log.JobRestoredFromSavepoint(logger, submission.JobId, savepoint.SavepointId, savepoint.CheckpointId, restore.RestoredOperatorIds.Count);
+        return submission with { Restore = restore };
+    }
+
+    public async Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken)
+    {
+        EnsureExists();
+        if (Job.Status != JobStatus.Running || _finishing)
+        {
+            throw new InvalidOperationException($"Job {JobId} is {(Job.Status == JobStatus.Running ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
+        }
+
+        if (Job.Submission!.Checkpointing?.IsEnabled != true)
+        {
+            throw new InvalidOperationException(
+                $"Job {JobId} cannot take a savepoint: its checkpointing is off. Savepoints travel as checkpoint barriers; enable checkpointing " +
+                "(EnableCheckpointing, or flow run --checkpoint-interval; a long interval such as 1h gives savepoints without frequent checkpoints).");
+        }
+
+        return await Coordinator.TriggerSavepointAsync(stop, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stop-with-savepoint, once the savepoint completed: no checkpoint follows it (the coordinator stopped triggering
+    /// when it started), every task commits it (sinks make its output visible; a task that cannot be told commits it
+    /// when a job restores the savepoint), then the tasks are cancelled and the job is Finished. Records the sources
+    /// read after the savepoint's barrier are never committed; a job restored from the savepoint reads them again.
+    /// </summary>
+    public async Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
+        if (Job.Status != JobStatus.Running || _finishing)
+        {
+            return;
+        }
+
+        _finishing = true;
+        var attempt = Job.Attempt;
+        await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
+        try
+        {
+            await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, pinnedCheckpoints, CancellationToken.None)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobOperationFailed(logger, e, JobId, $"commit savepoint {checkpointId} everywhere (a job restored from it commits the rest)");
+        }
+
+        await CancelTasksAsync(attempt, CancellationToken.None);
+        SetStatus(JobStatus.Finished);
+        await PersistAsync();
+        Log.JobStoppedWithSavepoint(logger, JobId, SavepointIds.Of(JobId, checkpointId));
     }
 
     public Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken) =>
@@ -202,7 +272,7 @@ internal sealed class JobManagerGrain(
         var tasks = AllTasks(attempt).ToList();
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, [], CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -307,10 +377,12 @@ internal sealed class JobManagerGrain(
         var attempt = Job.Attempt;
         var restorePoints = Job.RestorePoints.ToArray();
         var tasks = AllTasks(attempt).ToList();
-        await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(restorePoints, cancellationToken)));
+        // Savepoints exist only after a first attempt ran: later attempts' keys must keep their versions too.
+        var pinned = attempt == 0 ? [] : await Coordinator.GetSavepointIdsAsync(cancellationToken);
+        await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(restorePoints, pinned, cancellationToken)));
         SetStatus(JobStatus.Running);
         await PersistAsync();
-        await Coordinator.StartAsync(attempt, cancellationToken);
+        await Coordinator.StartAsync(attempt, restorePoints, cancellationToken);
         await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
     }
 

@@ -16,17 +16,26 @@ internal sealed class KeySnapshotHistory
 
     /// <summary>
     /// Adds the version of a checkpoint (ids increase) and keeps only what a restore can still need: the newest version
-    /// at or before the latest completed checkpoint, and every version after it (their checkpoints may still complete).
+    /// at or before the latest completed checkpoint, every version after it (their checkpoints may still complete),
+    /// and the newest version at or before each pinned checkpoint (a savepoint, which a new job may restore any time).
     /// </summary>
-    public void Add(KeySnapshotVersion version, long lastCompletedId)
+    public void Add(KeySnapshotVersion version, long lastCompletedId, IReadOnlyCollection<long> pinned)
     {
         Versions.RemoveAll(v => v.CheckpointId >= version.CheckpointId);
         Versions.Add(version);
         var base_ = Versions.FindLastIndex(v => v.CheckpointId <= lastCompletedId);
-        if (base_ > 0)
+        if (base_ <= 0)
         {
-            Versions.RemoveRange(0, base_);
+            return;
         }
+
+        var keep = new HashSet<int>();
+        foreach (var pin in pinned)
+        {
+            keep.Add(Versions.FindLastIndex(v => v.CheckpointId <= pin));
+        }
+
+        Versions = [.. Versions.Where((_, i) => i >= base_ || keep.Contains(i))];
     }
 
     /// <summary>The newest attempt that wrote a version, or -1 when there is none.</summary>

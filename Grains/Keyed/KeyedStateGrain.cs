@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
 using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansFlow.Checkpointing;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
 using OrleansFlow.Runtime;
@@ -14,15 +17,24 @@ namespace OrleansFlow.Keyed;
 /// At a checkpoint barrier it copies its state and writes the copy through grain persistence (the storage provider
 /// named <see cref="FlowNames.CheckpointStorage"/>) while it goes on processing. A call of a newer job attempt
 /// first puts the state back as of the checkpoint that attempt restored; calls of an older attempt are ignored.
+/// In a job started from a savepoint, a key with no version of its own at the restored checkpoint reads the
+/// savepoint's version from the per-key grain state of the job that took it (<see cref="SavepointStateReader"/>).
 /// </summary>
-[GrainType("flow.keyed")]
+[GrainType(KeyedStateGrain.GrainTypeName)]
 [PreferLocalPlacement]
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class KeyedStateGrain(
     JobGraphCache graphs,
     Serializer serializer,
-    [PersistentState("keyed", FlowNames.CheckpointStorage)] IPersistentState<KeySnapshotHistory> history) : Grain, IKeyedStateGrain
+    [FromKeyedServices(FlowNames.CheckpointStorage)] IGrainStorage storage,
+    [PersistentState(KeyedStateGrain.StateName, FlowNames.CheckpointStorage)] IPersistentState<KeySnapshotHistory> history) : Grain, IKeyedStateGrain
 {
+    /// <summary>The grain type (part of every per-key grain id).</summary>
+    public const string GrainTypeName = "flow.keyed";
+
+    /// <summary>The name of the persisted version history.</summary>
+    public const string StateName = "keyed";
+
     private KeyedStateStore _store = new();
     private KeyTimers _timers = new();
     private IKeyedOperator? _operator;
@@ -31,35 +43,30 @@ internal sealed class KeyedStateGrain(
     private Task _lastWrite = Task.CompletedTask;
     private readonly Dictionary<long, Task<long>> _writes = [];
 
-    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken)
-    {
-        if (!Accept(attempt))
-        {
-            return ValueTask.FromResult(KeyedOutput.Empty);
-        }
-
-        return _operator is { } op && !_fresh ? ValueTask.FromResult(op.Process(_store, _timers, input)) : ProcessSlowAsync(input, cancellationToken);
-    }
+    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
+        IsCurrent(attempt) && _operator is { } op && !_fresh
+            ? ValueTask.FromResult(op.Process(_store, _timers, input))
+            : ProcessSlowAsync(input, attempt, cancellationToken);
 
     public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
-        Accept(attempt) ? MarkFresh((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input)) : KeyedOutput.Empty;
+        await AcceptAsync(attempt, cancellationToken) ? MarkFresh((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input)) : KeyedOutput.Empty;
 
-    public ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, KeyedAttempt attempt, CancellationToken cancellationToken)
+    public async ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, long[] pinnedCheckpoints, KeyedAttempt attempt, CancellationToken cancellationToken)
     {
-        var fresh = false;
-        if (Accept(attempt))
+        if (!await AcceptAsync(attempt, cancellationToken))
         {
-            fresh = _fresh;
-            _fresh = false;
-            // The copy is taken now, between two calls, so it holds exactly the records before the barrier.
-            var data = serializer.SerializeToArray(_store.Export(_timers));
-            var previous = _lastWrite;
-            var write = WriteAsync(previous, new KeySnapshotVersion(checkpointId, attempt.Number, data), lastCompletedId);
-            _writes[checkpointId] = write;
-            _lastWrite = write;
+            return false;
         }
 
-        return ValueTask.FromResult(fresh);
+        var fresh = _fresh;
+        _fresh = false;
+        // The copy is taken now, between two calls, so it holds exactly the records before the barrier.
+        var data = serializer.SerializeToArray(_store.Export(_timers));
+        var previous = _lastWrite;
+        var write = WriteAsync(previous, new KeySnapshotVersion(checkpointId, attempt.Number, data), lastCompletedId, pinnedCheckpoints);
+        _writes[checkpointId] = write;
+        _lastWrite = write;
+        return fresh;
     }
 
     public async Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken)
@@ -78,25 +85,32 @@ internal sealed class KeyedStateGrain(
     public Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken) =>
         Task.FromResult(_store.TryGet(stateName, out var value) ? StateValues.Unwrap(value) : null);
 
+    private bool IsCurrent(KeyedAttempt attempt) => _attempt is { } current && current.Number == attempt.Number;
+
     /// <summary>
     /// Whether a call of <paramref name="attempt"/> may run. The first call of an activation, or of a newer attempt,
     /// puts the state back as of the attempt's restored checkpoint (empty when there is none).
     /// </summary>
-    private bool Accept(KeyedAttempt attempt)
+    private ValueTask<bool> AcceptAsync(KeyedAttempt attempt, CancellationToken cancellationToken)
     {
         if (_attempt is { } current)
         {
             if (attempt.Number == current.Number)
             {
-                return true;
+                return ValueTask.FromResult(true);
             }
 
             if (attempt.Number < current.Number)
             {
-                return false;
+                return ValueTask.FromResult(false);
             }
         }
 
+        return RestoreAsync(attempt, cancellationToken);
+    }
+
+    private async ValueTask<bool> RestoreAsync(KeyedAttempt attempt, CancellationToken cancellationToken)
+    {
         var versions = history.State;
         if (versions.NewestAttempt > attempt.Number)
         {
@@ -106,19 +120,39 @@ internal sealed class KeyedStateGrain(
             return false;
         }
 
+        versions.RestoreTo(attempt);
+        var version = versions.At(attempt.RestoredCheckpointId);
+        if (version is null && attempt.SavepointCheckpointId != CheckpointIds.None && attempt.RestoredCheckpointId >= attempt.SavepointCheckpointId)
+        {
+            version = await ReadSavepointVersionAsync(attempt.RestoredCheckpointId, cancellationToken);
+        }
+
         _attempt = attempt;
         _fresh = true;
         _writes.Clear();
-        versions.RestoreTo(attempt);
         var timers = new KeyTimers();
-        _store = versions.At(attempt.RestoredCheckpointId) is { } version
+        _store = version is not null
             ? KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(version.Data)!, timers)
             : new KeyedStateStore();
         _timers = timers;
         return true;
     }
 
-    private async Task<long> WriteAsync(Task previous, KeySnapshotVersion version, long lastCompletedId)
+    /// <summary>The key's version as of the savepoint its job started from, if the job did and the key had state there.</summary>
+    private async Task<KeySnapshotVersion?> ReadSavepointVersionAsync(long restoredCheckpointId, CancellationToken cancellationToken)
+    {
+        var (jobId, operatorId, key) = GrainKeys.ParseKeyedState(this.GetPrimaryKeyString());
+        var graph = await graphs.GetAsync(jobId, cancellationToken);
+        if (graph.Submission.Restore is not { } restore || restoredCheckpointId < restore.CheckpointId || !restore.RestoredOperatorIds.Contains(operatorId))
+        {
+            return null;
+        }
+
+        var uid = graph.Plan.Operators.First(o => o.Id == operatorId).StateUid;
+        return await new SavepointStateReader(storage).ReadAsync(restore, uid, key);
+    }
+
+    private async Task<long> WriteAsync(Task previous, KeySnapshotVersion version, long lastCompletedId, long[] pinned)
     {
         try
         {
@@ -136,13 +170,13 @@ internal sealed class KeyedStateGrain(
             return 0;
         }
 
-        history.State.Add(version, lastCompletedId);
+        history.State.Add(version, lastCompletedId, pinned);
         await history.WriteOwnedStateAsync(CancellationToken.None); // only this key's grain writes its history
         return version.Data.Length;
     }
 
-    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, CancellationToken cancellationToken) =>
-        MarkFresh((await ResolveAsync(cancellationToken)).Process(_store, _timers, input));
+    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
+        await AcceptAsync(attempt, cancellationToken) ? MarkFresh((await ResolveAsync(cancellationToken)).Process(_store, _timers, input)) : KeyedOutput.Empty;
 
     /// <summary>The first output of an activation in its attempt says so (see <see cref="KeyedOutput.FreshActivation"/>).</summary>
     private KeyedOutput MarkFresh(KeyedOutput output)

@@ -23,6 +23,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private TaskRuntime? _runtime;
     private KeyedAttempt _attempt = KeyedAttempt.First;
     private TaskSnapshot? _restored;
+    private long[] _pinned = [];
     private bool _failed;
     private bool _sourceStarted;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
@@ -54,12 +55,15 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task DeployAsync(long[] restorePoints, CancellationToken cancellationToken)
+    public async Task DeployAsync(long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(restorePoints);
+        ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
         if (_runtime is null)
         {
-            _attempt = new KeyedAttempt(_address.Attempt, restorePoints);
+            _pinned = pinnedCheckpoints;
+            var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
+            _attempt = new KeyedAttempt(_address.Attempt, restorePoints, graph.Submission.Restore?.CheckpointId ?? CheckpointIds.None);
             if (_attempt.RestoredCheckpointId != CheckpointIds.None)
             {
                 _restored = await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId)
@@ -105,7 +109,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         return Task.FromException(new InvalidOperationException("the source subtask is not running (finished, failed or not deployed)"));
     }
 
-    public async Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken)
+    public async Task NotifyCheckpointCompleteAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken)
     {
         if (_runtime is not { } runtime || _failed)
         {
@@ -114,7 +118,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
         try
         {
-            await runtime.CommitAsync(checkpointId);
+            await runtime.CommitAsync(checkpointId, pinnedCheckpoints);
         }
         catch (Exception e)
         {
@@ -209,7 +213,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
         var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
         _runtime ??= new TaskRuntime(
-            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, FailAsync, OnBatchDoneAsync);
+            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, _pinned, FailAsync, OnBatchDoneAsync);
         Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
         return _runtime;
     }

@@ -22,8 +22,10 @@ internal sealed class KeyedDispatcher(
     object downstream,
     TimeProvider time,
     KeyedAttempt attempt,
-    bool trackChangedKeys)
+    bool trackChangedKeys,
+    long[] pinnedCheckpoints)
 {
+    private long[] _pinned = pinnedCheckpoints;
     private readonly Dictionary<string, object> _changedKeys = new(StringComparer.Ordinal);
     private readonly List<(long CheckpointId, KeyValuePair<string, object>[] Keys)> _unconfirmed = [];
     private readonly HashSet<string> _calledKeys = new(StringComparer.Ordinal);
@@ -140,7 +142,7 @@ internal sealed class KeyedDispatcher(
         var keys = Array.ConvertAll(changed, k => k.Key);
         foreach (var chunk in keys.Chunk(4096))
         {
-            var fresh = await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, attempt, cancellationToken).AsTask()));
+            var fresh = await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, _pinned, attempt, cancellationToken).AsTask()));
             for (var i = 0; i < chunk.Length; i++)
             {
                 CheckNotLost(fresh[i], chunk[i]);
@@ -150,8 +152,18 @@ internal sealed class KeyedDispatcher(
         return AwaitWritesAsync(keys, checkpointId, cancellationToken);
     }
 
-    /// <summary>A checkpoint completed: keys written for it (or earlier) need not be written again.</summary>
-    public void OnCheckpointCompleted(long checkpointId) => _unconfirmed.RemoveAll(u => u.CheckpointId <= checkpointId);
+    /// <summary>
+    /// A checkpoint completed: keys written for it (or earlier) need not be written again. <paramref name="pinned"/>
+    /// lists the job's savepoints so far, whose versions keys keep from now on.
+    /// </summary>
+    public void OnCheckpointCompleted(long checkpointId, long[] pinned)
+    {
+        _unconfirmed.RemoveAll(u => u.CheckpointId <= checkpointId);
+        if (pinned.Length > 0)
+        {
+            _pinned = [.. _pinned.Union(pinned).Order()];
+        }
+    }
 
     /// <summary>The subtask's timer index, for its checkpoint record.</summary>
     public List<TimerEntry> ExportTimers() =>

@@ -76,6 +76,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         TaskAddress address,
         KeyedAttempt attempt,
         TaskSnapshot? restored,
+        long[] pinnedCheckpoints,
         Func<Exception, Task> onBackgroundFailure,
         Func<ChannelBatch, bool, Task> onBatchDone)
     {
@@ -101,7 +102,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             _keyed = new KeyedDispatcher(
                 grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
                 _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time,
-                attempt, trackChangedKeys: _checkpointing.IsEnabled);
+                attempt, trackChangedKeys: _checkpointing.IsEnabled, pinnedCheckpoints);
             _keyed.RestoreTimers(restored?.Timers ?? []);
         }
         else if (_chain.Head is not ISourceTransformation)
@@ -220,7 +221,9 @@ internal sealed class TaskRuntime : IAsyncDisposable
     }
 
     /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
-    public async Task CommitAsync(long checkpointId)
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <param name="pinned">The job's savepoints so far (their per-key versions are kept).</param>
+    public async Task CommitAsync(long checkpointId, long[] pinned)
     {
         if (IsCancelled)
         {
@@ -233,7 +236,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             if (checkpointId != CheckpointIds.EndOfInput)
             {
                 _lastCompleted = Math.Max(_lastCompleted, checkpointId);
-                _keyed?.OnCheckpointCompleted(checkpointId);
+                _keyed?.OnCheckpointCompleted(checkpointId, pinned);
             }
 
             await _flushLock.WaitAsync();
@@ -765,10 +768,15 @@ internal sealed class TaskRuntime : IAsyncDisposable
         await _grains.GetGrain<IJobManagerGrain>(Address.JobId).ReportFinishedAsync(Address.VertexId, Address.Subtask, Address.Attempt, ct);
     }
 
+    /// <remarks>
+    /// A sink restored from the savepoint a job started with, which got no state from it (it is new in this job),
+    /// starts fresh as in a first run.
+    /// </remarks>
     private SinkContext SinkContextFor(SinkTransformationInfo sink) =>
         new(Address.JobId, sink.OperatorId, sink.Name, Address.Subtask, sink.Parallelism)
         {
             Restore = _restoredCheckpointId == CheckpointIds.None
+                || (_graph.Submission.Restore is { } savepoint && savepoint.CheckpointId == _restoredCheckpointId && !savepoint.RestoredOperatorIds.Contains(sink.OperatorId))
                 ? null
                 : new SinkRestore(_restoredCheckpointId, _restored?.SinkStates.GetValueOrDefault(sink.OperatorId) ?? []),
             ExactlyOnce = _checkpointing.IsEnabled && _checkpointing.Mode == CheckpointingMode.ExactlyOnce,

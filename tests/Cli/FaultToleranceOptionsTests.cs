@@ -70,7 +70,7 @@ public sealed class FaultToleranceOptionsTests
     [InlineData("error: --restart-delay must not be negative, got '-5s'", "--restart-attempts", "3", "--restart-delay", "-5s")]
     [InlineData("error: --restart-delay: '1 s' is not a duration (use e.g. 500ms, 10s, 5m, 1h).", "--restart-attempts", "3", "--restart-delay", "1 s")]
     [InlineData("error: --restart-delay needs --restart-attempts", "--restart-delay", "1s")]
-    [InlineData("error: --from-savepoint needs a savepoint id or path", "--from-savepoint", " ")]
+    [InlineData("error: --from-savepoint needs a savepoint id", "--from-savepoint", " ")]
     public async Task Run_WhenAFaultToleranceFlagIsBad_ExitsWithUsageErrorNamingIt(string expected, params string[] flags)
     {
         using var stdout = new StringWriter();

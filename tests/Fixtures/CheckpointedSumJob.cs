@@ -8,7 +8,7 @@ namespace OrleansFlow.Tests.Fixtures;
 /// Record i is (i % 8, i). Generator subtask s produces s, s+2, s+4, ... and 8 is even, so each key's records come
 /// from one subtask in a fixed order: the output lines "key,running sum" of a failure-free run are deterministic
 /// (<see cref="ExpectedLines"/>). Arguments: run id (<see cref="FaultInjection"/>), output directory, record count,
-/// records per second per source subtask. Checkpointing and the restart strategy come from the submitting environment.
+/// records per second per source subtask, and optionally the sink's uid. Checkpointing and the restart strategy come from the submitting environment.
 /// </summary>
 public sealed class CheckpointedSumJob : IStreamJob
 {
@@ -21,7 +21,7 @@ public sealed class CheckpointedSumJob : IStreamJob
         var output = args[1];
         var count = long.Parse(args[2], CultureInfo.InvariantCulture);
         var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
-        env.Generate(i => i, count, rate).SetParallelism(SourceParallelism)
+        var sink = env.Generate(i => i, count, rate).SetParallelism(SourceParallelism)
             .Map(i =>
             {
                 faults.ThrowIfArmed(i);
@@ -35,11 +35,34 @@ public sealed class CheckpointedSumJob : IStreamJob
                 return e;
             }).Name("Stall")
             .WriteAsText(output, e => string.Create(CultureInfo.InvariantCulture, $"{e.Key},{e.Value}"));
+        if (args.Count > 4)
+        {
+            sink.Uid(args[4]);
+        }
     }
 
     /// <summary>The submission arguments.</summary>
-    public static string[] Args(string run, string output, long count, double ratePerSubtask) =>
-        [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture)];
+    public static string[] Args(string run, string output, long count, double ratePerSubtask, string? sinkUid = null) =>
+        [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture), .. sinkUid is null ? [] : new[] { sinkUid }];
+
+    /// <summary>Each key's running sums of a failure-free run, in order.</summary>
+    public static long[][] RunningSums(long count)
+    {
+        var sums = new List<long>[Keys];
+        for (var k = 0; k < Keys; k++)
+        {
+            sums[k] = [];
+        }
+
+        long[] totals = new long[Keys];
+        for (long i = 0; i < count; i++)
+        {
+            totals[i % Keys] += i;
+            sums[i % Keys].Add(totals[i % Keys]);
+        }
+
+        return [.. sums.Select(s => s.ToArray())];
+    }
 
     /// <summary>The output lines of a failure-free run, sorted ordinally.</summary>
     public static string[] ExpectedLines(long count)

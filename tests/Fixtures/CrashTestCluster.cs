@@ -11,9 +11,9 @@ namespace OrleansFlow.Tests.Fixtures;
 /// </summary>
 public sealed class CrashTestCluster : IAsyncDisposable
 {
-    private readonly TempDirectory _checkpoints;
+    private readonly TempDirectory? _checkpoints;
 
-    private CrashTestCluster(InProcessTestCluster cluster, TempDirectory checkpoints)
+    private CrashTestCluster(InProcessTestCluster cluster, TempDirectory? checkpoints)
     {
         Cluster = cluster;
         _checkpoints = checkpoints;
@@ -28,10 +28,21 @@ public sealed class CrashTestCluster : IAsyncDisposable
     public static async Task<CrashTestCluster> StartAsync(int silos = 3)
     {
         var checkpoints = new TempDirectory();
+        return await StartAsync(silos, checkpoints.Path, checkpoints);
+    }
+
+    /// <summary>
+    /// A cluster whose checkpoint storage is <paramref name="checkpointDirectory"/>, which the caller owns: a later
+    /// cluster over the same directory sees everything this one stored, as after restarting every silo.
+    /// </summary>
+    public static Task<CrashTestCluster> StartAsync(int silos, string checkpointDirectory) => StartAsync(silos, checkpointDirectory, owned: null);
+
+    private static async Task<CrashTestCluster> StartAsync(int silos, string checkpointDirectory, TempDirectory? owned)
+    {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) => silo
             .AddOrleansFlow()
-            .UseLocalPersistence(checkpoints.Path)
+            .UseLocalPersistence(checkpointDirectory)
             .Configure<ClusterMembershipOptions>(m =>
             {
                 m.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -43,7 +54,7 @@ public sealed class CrashTestCluster : IAsyncDisposable
             .AddSimpleConsole(c => c.SingleLine = true));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new CrashTestCluster(cluster, checkpoints);
+        return new CrashTestCluster(cluster, owned);
     }
 
     /// <summary>Kills a silo other than the first (which hosts the client's gateway) abruptly, as a crash would.</summary>
@@ -52,6 +63,6 @@ public sealed class CrashTestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        _checkpoints.Dispose();
+        _checkpoints?.Dispose();
     }
 }

@@ -60,6 +60,12 @@ internal static class JobPlanner
         var edges = real.Where(t => head[t.Id] == t.Id)
             .SelectMany(t => inputs[t.Id].Select(e => new EdgePlan(head[e.Upstream.Id], t.Id, e.Partition, InputIndex: 0, e.SideOutput?.Id ?? e.Upstream.Id, e.SideOutput?.Tag)))
             .ToList();
+        if (real.Where(t => t.Uid is not null).GroupBy(t => t.Uid, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new InvalidOperationException(
+                $"Operators {string.Join(" and ", shared.Select(t => $"'{t.Name}'"))} have the same uid '{shared.Key}'; uids must be unique within a job.");
+        }
+
         var operators = real.Select(t => new OperatorPlan(t.Id, t.Name, t.Uid, t.Kind, head[t.Id])).ToList();
         return new JobPlan(vertices, edges, operators, Fingerprint(graph));
     }

@@ -1,3 +1,4 @@
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
 using OrleansFlow.Metrics;
@@ -9,6 +10,7 @@ namespace OrleansFlow.Jobs;
 public sealed class JobClient
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SavepointPollInterval = TimeSpan.FromMilliseconds(50);
     private readonly IClusterClient _client;
     private readonly JobSubmission _submission;
 
@@ -92,6 +94,56 @@ public sealed class JobClient
             {
                 return status;
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes a savepoint of the running job (Flink's <c>flink savepoint</c>) and waits until it is durable. The job
+    /// goes on. Start a new job from it with <see cref="StreamExecutionEnvironment.RestoreFrom"/>. It survives the
+    /// job's end and silo restarts. The job must take checkpoints (its barriers carry the savepoint).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
+    public Task<Savepoint> TriggerSavepointAsync(CancellationToken cancellationToken = default) => TakeSavepointAsync(stop: false, cancellationToken);
+
+    /// <summary>
+    /// Flink's stop-with-savepoint: takes a savepoint, after which no checkpoint is taken; once it is durable its
+    /// output is committed, the tasks are stopped and the job ends <see cref="JobStatus.Finished"/> (what sources read
+    /// after the savepoint is not committed: a job restored from the savepoint reads it again). Returns once the job
+    /// has ended. If the savepoint fails, the job goes on running and this throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
+    public async Task<Savepoint> StopWithSavepointAsync(CancellationToken cancellationToken = default)
+    {
+        var savepoint = await TakeSavepointAsync(stop: true, cancellationToken).ConfigureAwait(false);
+        var waiter = new JobManagerWaiter(Manager, PollInterval);
+        while (!(await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false)).Status.IsTerminal())
+        {
+        }
+
+        return savepoint;
+    }
+
+    private async Task<Savepoint> TakeSavepointAsync(bool stop, CancellationToken cancellationToken)
+    {
+        // Not retried: a retry after a lost answer would trigger a second savepoint.
+        var checkpointId = await Manager.TriggerSavepointAsync(stop, cancellationToken).ConfigureAwait(false);
+        var coordinator = _client.GetGrain<ICheckpointCoordinatorGrain>(JobId);
+        while (true)
+        {
+            var stats = await ClusterCallRetry.RunAsync(() => coordinator.GetCheckpointStatsAsync(checkpointId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            switch (stats?.Status)
+            {
+                case CheckpointStatus.Completed:
+                    return new Savepoint(SavepointIds.Of(JobId, checkpointId), JobId, checkpointId);
+                case CheckpointStatus.Failed:
+                    throw new SavepointException($"Savepoint {checkpointId} of job {JobId} failed: {stats.FailureReason}");
+                case null:
+                    throw new SavepointException($"Savepoint {checkpointId} of job {JobId} is no longer in the job's checkpoint history (its coordinator may have failed over); its outcome is unknown.");
+            }
+
+            await Task.Delay(SavepointPollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

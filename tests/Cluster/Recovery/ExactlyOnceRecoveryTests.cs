@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Examples;
 using OrleansFlow.Jobs;
@@ -127,20 +126,5 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         }
     }
 
-    /// <summary>Events with timestamps running forward by 0-2 ms and jittered back by up to 60 ms (some late).</summary>
-    private string WriteEvents(int count, int keys, int seed)
-    {
-        var random = new Random(seed);
-        var builder = new StringBuilder();
-        long clock = 1_700_000_000_000;
-        for (var i = 0; i < count; i++)
-        {
-            clock += random.Next(0, 3);
-            builder.Append(CultureInfo.InvariantCulture, $"{clock - random.Next(0, 60)},w{random.Next(keys)},{random.Next(1, 100)}\n");
-        }
-
-        var path = _dir.File("events.csv");
-        File.WriteAllText(path, builder.ToString());
-        return path;
-    }
+    private string WriteEvents(int count, int keys, int seed) => WindowSumEvents.Write(_dir.File("events.csv"), count, keys, seed);
 }

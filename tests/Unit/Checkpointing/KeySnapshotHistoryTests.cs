@@ -27,7 +27,7 @@ public sealed class KeySnapshotHistoryTests
         Assert.Equal([16L, 20L, 34L], history.Versions.Select(v => v.CheckpointId));
         Assert.Equal(16, history.At(16)!.CheckpointId);
 
-        history.Add(new KeySnapshotVersion(35, 1, [9]), lastCompletedId: 34);
+        history.Add(new KeySnapshotVersion(35, 1, [9]), lastCompletedId: 34, pinned: []);
         history.RestoreTo(new KeyedAttempt(2, [0, 16, 34]));
 
         Assert.Equal(34, history.At(34)!.CheckpointId);
@@ -58,7 +58,7 @@ public sealed class KeySnapshotHistoryTests
     {
         var history = History((1, 0), (2, 0), (4, 0));
 
-        history.Add(new KeySnapshotVersion(6, 0, [1]), lastCompletedId: 3);
+        history.Add(new KeySnapshotVersion(6, 0, [1]), lastCompletedId: 3, pinned: []);
 
         Assert.Equal([2L, 4L, 6L], history.Versions.Select(v => v.CheckpointId));
     }

@@ -96,6 +96,10 @@ public sealed class JobManagerWaiterTests
         public Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>One poll: answered by the test, or cancelled through its token (as Orleans cancels a call).</summary>
