@@ -8,6 +8,9 @@ namespace OrleansFlow.Cli;
 /// <summary>An Orleans client connected to a Redis-backed OrleansFlow cluster.</summary>
 internal sealed class ClusterConnection : IAsyncDisposable
 {
+    /// <summary>How long connecting may take before the command gives up.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IHost _host;
 
     private ClusterConnection(IHost host) => _host = host;
@@ -47,9 +50,17 @@ internal sealed class ClusterConnection : IAsyncDisposable
                 });
             })
             .Build();
+        // The Orleans client keeps retrying an unreachable gateway for minutes; a command line should say so sooner.
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connectTimeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster {where}: no silo answered within {ConnectTimeout.TotalSeconds:0} s", e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

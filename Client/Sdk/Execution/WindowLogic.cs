@@ -46,6 +46,9 @@ internal sealed class ReduceAccumulator<T>
 
     [Id(1)]
     public T Value { get; set; } = default!;
+
+    /// <inheritdoc />
+    public override string ToString() => HasValue ? Value?.ToString() ?? "null" : "(none)";
 }
 
 /// <summary>Builds the <see cref="WindowLogic{TKey, TIn, TAcc, TOut, TWindow}"/> of each windowed API variant.</summary>

@@ -16,6 +16,9 @@ internal sealed class WindowPane<TAcc>
 
     [Id(2)]
     public Dictionary<string, object?> TriggerState { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The accumulator, for people (<c>flow state</c>).</summary>
+    public override string ToString() => HasContent ? Accumulator?.ToString() ?? "null" : "(empty)";
 }
 
 /// <summary>
@@ -36,6 +39,9 @@ internal sealed class WindowPanes<TWindow, TAcc>
 
     [Id(2)]
     public SortedDictionary<long, HashSet<TWindow>> ProcessingTimers { get; set; } = [];
+
+    /// <summary>The open windows and their contents, for people (<c>flow state</c>): <c>{TimeWindow[0, 10): 42, ...}</c>.</summary>
+    public override string ToString() => "{" + string.Join(", ", Panes.Select(p => $"{p.Key}: {p.Value}")) + "}";
 
     public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers;
 

@@ -97,6 +97,8 @@ public sealed class JobManagerWaiterTests
 
         public Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<OrleansFlow.Metrics.JobDetails> GetDetailsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken) => throw new NotSupportedException();
