@@ -9,14 +9,31 @@ namespace OrleansFlow.Silo.Web;
 /// </summary>
 internal sealed class JobRateTracker
 {
-    private readonly ConcurrentDictionary<string, Sample> _previous = new(StringComparer.Ordinal);
+    /// <summary>Samples closer together than this keep the rates of the last interval (a busy page polls often).</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Records <paramref name="details"/> and returns the rates per vertex since the job's previous sample.</summary>
+    private readonly ConcurrentDictionary<string, (Sample Sample, IReadOnlyDictionary<int, VertexRates> Rates)> _previous = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records <paramref name="details"/> and returns the rates per vertex since the job's previous sample, or the last
+    /// rates when that sample is less than <see cref="MinInterval"/> old.
+    /// </summary>
     public IReadOnlyDictionary<int, VertexRates> Update(JobDetails details)
     {
         var current = new Sample(details.Status.Attempt, details.SampledAt, details.Vertices.ToDictionary(v => v.VertexId, Totals.Of));
-        var previous = _previous.TryGetValue(details.Status.JobId, out var p) ? p : null;
-        _previous[details.Status.JobId] = current;
+        var previous = _previous.TryGetValue(details.Status.JobId, out var p) ? p.Sample : null;
+        if (previous is not null && previous.Attempt == current.Attempt && current.At - previous.At < MinInterval)
+        {
+            return p.Rates;
+        }
+
+        var rates = Rates(previous, current);
+        _previous[details.Status.JobId] = (current, rates);
+        return rates;
+    }
+
+    private static Dictionary<int, VertexRates> Rates(Sample? previous, Sample current)
+    {
         var seconds = previous is null ? 0 : (current.At - previous.At).TotalSeconds;
         var rates = new Dictionary<int, VertexRates>();
         foreach (var (vertex, now) in current.Vertices)

@@ -30,6 +30,21 @@ public sealed class JobRateTrackerTests
     }
 
     [Fact]
+    public void Update_LessThanASecondAfterTheLastInterval_KeepsItsRates()
+    {
+        var tracker = new JobRateTracker();
+        tracker.Update(Sample(0, T0, recordsIn: 0, recordsOut: 0, backPressuredMs: 0));
+        var first = tracker.Update(Sample(0, T0.AddSeconds(1), recordsIn: 100, recordsOut: 0, backPressuredMs: 0));
+
+        var soon = tracker.Update(Sample(0, T0.AddSeconds(1.2), recordsIn: 100, recordsOut: 0, backPressuredMs: 0));
+        var later = tracker.Update(Sample(0, T0.AddSeconds(2), recordsIn: 150, recordsOut: 0, backPressuredMs: 0));
+
+        Assert.Equal(200, first[7].RecordsInPerSecond);
+        Assert.Equal(200, soon[7].RecordsInPerSecond);
+        Assert.Equal(100, later[7].RecordsInPerSecond);
+    }
+
+    [Fact]
     public void Update_AfterARestart_GivesNoRateUntilTheNextSampleOfTheNewAttempt()
     {
         var tracker = new JobRateTracker();
