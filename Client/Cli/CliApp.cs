@@ -154,7 +154,16 @@ internal static class CliApp
     private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)
     {
         using var host = FlowSiloHost.Build(args);
-        await host.RunAsync(cancellationToken);
+        try
+        {
+            await host.RunAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        {
+            // Kestrel could not listen: most often another silo on this machine has the web port.
+            throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
+        }
+
         return Ok;
     }
 

@@ -15,7 +15,7 @@ internal sealed class FaultToleranceOptions
     [
         "[--checkpoint-interval D [--checkpoint-timeout D] [--max-concurrent-checkpoints N] [--min-pause D]",
         "  [--tolerable-checkpoint-failures N] [--checkpoint-mode exactly-once|at-least-once] [--retained-checkpoints N]]",
-        "[--restart-attempts N [--restart-delay D]] [--from-savepoint ID [--allow-non-restored-state]] [--savepoint-on-interrupt]",
+        "[--restart-attempts N [--restart-delay D]] [--from-savepoint ID|PATH [--allow-non-restored-state]] [--savepoint-on-interrupt]",
     ];
 
     private const string Interval = "--checkpoint-interval";

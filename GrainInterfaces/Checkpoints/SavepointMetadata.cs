@@ -75,4 +75,15 @@ public static class SavepointIds
     /// <summary>The id of the savepoint job <paramref name="jobId"/> took as checkpoint <paramref name="checkpointId"/>.</summary>
     public static string Of(string jobId, long checkpointId) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Prefix}{jobId}-{checkpointId}");
+
+    /// <summary>
+    /// The savepoint id in <paramref name="idOrPath"/>: an id as <c>flow savepoint</c> prints it, or a path (or storage
+    /// key) that contains one, such as the savepoint's file under <c>data/checkpoints</c>. Null when there is none.
+    /// </summary>
+    public static string? Find(string idOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(idOrPath);
+        var match = System.Text.RegularExpressions.Regex.Match(idOrPath, Prefix + "[0-9a-f]{32}-[0-9]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return match.Success ? match.Value : null;
+    }
 }

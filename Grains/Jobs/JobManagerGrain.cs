@@ -144,7 +144,7 @@ internal sealed class JobManagerGrain(
     /// </summary>
     private async Task<JobSubmission> ResolveSavepointAsync(JobSubmission submission, string restoreFrom, CancellationToken cancellationToken)
     {
-        var savepointId = restoreFrom.Trim();
+        var savepointId = SavepointIds.Find(restoreFrom) ?? restoreFrom.Trim();
         var savepoint = await GrainFactory.GetGrain<ISavepointGrain>(savepointId).GetAsync(cancellationToken)
             ?? throw new KeyNotFoundException(
                 $"Cannot start job {submission.JobId} from '{restoreFrom}': there is no such savepoint in this cluster's checkpoint storage " +

@@ -74,9 +74,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var name = $"silo{++_started}";
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
+        var webPort = FreePorts.Next(); // several silos on one machine each need a web port of their own
         var process = FlowProcess.Start(
             name,
-            ["silo", "--redis", RedisAddress, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--cluster-id", ClusterId, "--service-id", ServiceId],
+            ["silo", "--redis", RedisAddress, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", $"{webPort}",
+                "--cluster-id", ClusterId, "--service-id", ServiceId],
             Directory,
             Path.Combine(Directory, name + ".log"));
         var silo = new SiloProcess(name, siloPort, gatewayPort, process);

@@ -24,8 +24,9 @@ public sealed class SavepointClusterTests(FlowClusterFixture fixture, ITestOutpu
         var run = Probe.NewRun();
         var output = _dir.File("sums");
         // Savepoints without frequent periodic checkpoints: no checkpoint after the savepoint commits output before the cancel.
+        // 300 records/s per source subtask (10 s), so that a loaded machine still takes the savepoint before the end.
         var first = await fixture.Environment(2).EnableCheckpointing(TimeSpan.FromHours(1))
-            .ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 1000), cancellationToken: TestTimeouts.JobToken());
+            .ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 300), cancellationToken: TestTimeouts.JobToken());
         await WaitForOutputAsync(first, output);
 
         var savepoint = await first.TriggerSavepointAsync(TestTimeouts.JobToken());
