@@ -26,6 +26,7 @@ public static class FlowSiloHost
         ["--cluster-id"] = "Silo:ClusterId",
         ["--service-id"] = "Silo:ServiceId",
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
+        ["--submission-token"] = "Silo:SubmissionToken",
     };
 
     /// <summary>
@@ -103,6 +104,6 @@ public static class FlowSiloHost
             });
         }
 
-        silo.AddOrleansFlow();
+        silo.AddOrleansFlow(configureSubmission: s => s.Token = options.SubmissionToken);
     }
 }

@@ -41,6 +41,12 @@ public sealed class SiloHostOptions
     /// <summary>The address the web endpoint listens on (default loopback; 0.0.0.0 for every interface).</summary>
     public string DashboardAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// A shared secret every job submission must carry (<c>flow run --token</c>); null accepts any. Give every silo of
+    /// a cluster the same one, e.g. through the environment variable <c>Silo__SubmissionToken</c>.
+    /// </summary>
+    public string? SubmissionToken { get; set; }
+
     /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
     public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;
 }

@@ -56,6 +56,11 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
             return BadUsage;
         }
+        catch (UnauthorizedAccessException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return JobFailed;
+        }
         catch (Exception e) when (e is SavepointException or KeyNotFoundException or InvalidOperationException)
         {
             // A savepoint that failed, an unknown savepoint or job, a job that is not running, state that cannot be restored.
@@ -169,13 +174,13 @@ internal static class CliApp
 
     private static int Help(TextWriter stdout)
     {
-        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--verbose]");
+        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T] [--verbose]");
         foreach (var line in FaultToleranceOptions.Usage)
         {
             stdout.WriteLine($"                     {line}");
         }
 
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T]");
         stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");

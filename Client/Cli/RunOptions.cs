@@ -22,6 +22,15 @@ internal sealed class RunOptions
 
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// The cluster's shared submission token: <c>--token</c>, or the environment variable <see cref="TokenVariable"/>
+    /// (which keeps it out of the process list).
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>The environment variable <c>flow run</c> reads the submission token from when <c>--token</c> is not given.</summary>
+    public const string TokenVariable = "ORLEANSFLOW_TOKEN";
+
     /// <summary>Checkpointing, restart strategy and the savepoint to start from.</summary>
     public FaultToleranceOptions FaultTolerance { get; init; } = new();
 
@@ -39,6 +48,7 @@ internal sealed class RunOptions
         string? clusterId = null;
         string? serviceId = null;
         var verbose = false;
+        string? token = null;
         var faultTolerance = new FaultToleranceOptions();
         var jobArgs = new List<string>();
         for (var i = 1; i < args.Count; i++)
@@ -59,6 +69,9 @@ internal sealed class RunOptions
                     break;
                 case "--service-id":
                     serviceId = Id(args, ref i);
+                    break;
+                case "--token":
+                    token = Id(args, ref i);
                     break;
                 case "--verbose":
                     verbose = true;
@@ -96,6 +109,7 @@ internal sealed class RunOptions
             ClusterId = clusterId ?? DefaultId,
             ServiceId = serviceId ?? DefaultId,
             Verbose = verbose,
+            Token = token ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null),
             FaultTolerance = faultTolerance,
             JobArguments = jobArgs,
         };
@@ -107,6 +121,11 @@ internal sealed class RunOptions
         if (Parallelism is { } parallelism)
         {
             env.SetParallelism(parallelism);
+        }
+
+        if (Token is { } token)
+        {
+            env.WithSubmissionToken(token);
         }
 
         FaultTolerance.ApplyTo(env);

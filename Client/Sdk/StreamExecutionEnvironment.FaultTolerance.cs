@@ -20,6 +20,20 @@ public sealed partial class StreamExecutionEnvironment
     /// <summary>Whether state of the savepoint that no operator takes is dropped instead of failing the submission (see <see cref="RestoreFrom"/>).</summary>
     public bool AllowNonRestoredState { get; private set; }
 
+    /// <summary>The shared submission token sent with each job, set with <see cref="WithSubmissionToken"/>; null for none.</summary>
+    public string? SubmissionToken { get; private set; }
+
+    /// <summary>
+    /// Sends <paramref name="token"/> with every job this environment submits, for a cluster whose silos require one
+    /// (<c>flow silo --submission-token</c>); a cluster that requires none ignores it.
+    /// </summary>
+    public StreamExecutionEnvironment WithSubmissionToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        SubmissionToken = token;
+        return this;
+    }
+
     /// <summary>
     /// Takes a checkpoint every <paramref name="interval"/> (at least 10 ms) in the given mode, as Flink's
     /// enableCheckpointing. The other settings are on <see cref="CheckpointConfig"/>.
@@ -65,5 +79,6 @@ public sealed partial class StreamExecutionEnvironment
         RestartStrategy = template.RestartStrategy;
         SavepointRestorePath = template.SavepointRestorePath;
         AllowNonRestoredState = template.AllowNonRestoredState;
+        SubmissionToken = template.SubmissionToken;
     }
 }

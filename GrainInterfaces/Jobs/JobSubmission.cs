@@ -12,6 +12,8 @@ namespace OrleansFlow.Jobs;
 /// <param name="AllowNonRestoredState">Whether state in the savepoint that no operator of this job takes is dropped
 /// (otherwise the submission fails naming the operator).</param>
 /// <param name="Restore">What the job manager resolved <paramref name="RestoreFrom"/> to (null from the client).</param>
+/// <param name="SubmissionToken">The cluster's shared submission token, when it requires one; the job manager checks it
+/// and does not keep it.</param>
 [GenerateSerializer, Immutable, Alias("flow.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] string JobId,
@@ -23,4 +25,5 @@ public sealed record JobSubmission(
     [property: Id(6)] RestartStrategySettings? Restart = null,
     [property: Id(7)] string? RestoreFrom = null,
     [property: Id(8)] bool AllowNonRestoredState = false,
-    [property: Id(9)] SavepointRestore? Restore = null);
+    [property: Id(9)] SavepointRestore? Restore = null,
+    [property: Id(10)] string? SubmissionToken = null);

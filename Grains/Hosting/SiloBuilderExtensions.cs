@@ -16,7 +16,7 @@ public static class SiloBuilderExtensions
     /// <see cref="PersistenceSiloBuilderExtensions.UseLocalPersistence"/>,
     /// <see cref="PersistenceSiloBuilderExtensions.UseRedisPersistence"/>, or any provider registered under that name.
     /// </summary>
-    public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null)
+    public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null, Action<SubmissionOptions>? configureSubmission = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var channels = new ChannelOptions();
@@ -27,6 +27,9 @@ public static class SiloBuilderExtensions
         }
 
         builder.Services.AddSingleton(Options.Create(channels));
+        var submission = new SubmissionOptions();
+        configureSubmission?.Invoke(submission);
+        builder.Services.AddSingleton(Options.Create(submission));
         builder.Services.AddSingleton<JobGraphCache>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMemoryGrainStorage(FlowNames.PubSubStorage);

@@ -1,8 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Storage;
 using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
 using OrleansFlow.Metrics;
@@ -24,6 +28,7 @@ internal sealed class JobManagerGrain(
     [PersistentState("job", FlowNames.CheckpointStorage)] IPersistentState<JobManagerState> state,
     IClusterMembershipService membership,
     TimeProvider time,
+    IOptions<SubmissionOptions> submissionOptions,
     ILogger<JobManagerGrain> logger) : Grain, IJobManagerGrain
 {
     /// <summary>How long cancelling the tasks of an attempt may hold up a restart or a cancellation.</summary>
@@ -81,6 +86,13 @@ internal sealed class JobManagerGrain(
             throw new InvalidOperationException($"Job {submission.JobId} was already submitted.");
         }
 
+        if (!TokenAccepted(submission.SubmissionToken))
+        {
+            throw new UnauthorizedAccessException(
+                $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {(string.IsNullOrEmpty(submission.SubmissionToken) ? "none" : "a wrong one")} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
+        }
+
+        submission = submission with { SubmissionToken = null }; // never persisted
         if (submission.JobId != JobId)
         {
             throw new ArgumentException($"Submission for job {submission.JobId} sent to the manager of job {JobId}.", nameof(submission));
@@ -481,6 +493,10 @@ internal sealed class JobManagerGrain(
             }
         }
     }
+
+    private bool TokenAccepted(string? offered) =>
+        string.IsNullOrEmpty(submissionOptions.Value.Token)
+        || (offered is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(offered), Encoding.UTF8.GetBytes(submissionOptions.Value.Token)));
 
     /// <summary>Adds the job to the cluster's registry; a job that is not listed still runs, so a failure is only logged.</summary>
     private async Task RegisterAsync(CancellationToken cancellationToken)

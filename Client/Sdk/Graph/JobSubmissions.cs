@@ -17,6 +17,6 @@ internal static class JobSubmissions
         var checkpointing = env.CheckpointConfig.ToSettings();
         var restart = RestartStrategy.Resolve(env.RestartStrategy, checkpointing is not null);
         var plan = JobPlanner.Plan(built.Transformations, env.Parallelism);
-        return new JobSubmission(jobId, jobName, source, plan, settings, checkpointing, restart, env.SavepointRestorePath, env.AllowNonRestoredState);
+        return new JobSubmission(jobId, jobName, source, plan, settings, checkpointing, restart, env.SavepointRestorePath, env.AllowNonRestoredState, SubmissionToken: env.SubmissionToken);
     }
 }
