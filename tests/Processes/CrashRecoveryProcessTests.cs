@@ -35,6 +35,15 @@ public sealed class CrashRecoveryProcessTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
+    public async Task WindowSumTumbling_WhenSilosStopGracefully_CommitsTheFailureFreeOutputAndTheyExitCleanly()
+    {
+        var input = await CrashInputs.EventsAsync(_directory, 60_000);
+
+        await Scenario().RunAsync("window-sum", ["--input", input, "--window", "tumbling:10s", "--out-of-orderness", "2s"], rate: 4_000, Kills, new CrashSchedule(4), graceful: true);
+        _passed = true;
+    }
+
+    [Fact]
     public async Task WordCount_WhenSilosAreKilled_CommitsTheFailureFreeOutput()
     {
         var input = await CrashInputs.WordsAsync(_directory, 60_000, wordsPerLine: 8);

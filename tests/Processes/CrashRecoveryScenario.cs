@@ -5,7 +5,7 @@ namespace OrleansFlow.Tests.Processes;
 /// <summary>
 /// The crash proof on real processes: a failure-free embedded run of a <c>flow run</c> command gives the
 /// expected output; then three <c>flow silo</c> processes run the same command (rate-limited, so it lasts long
-/// enough) while silos are killed with SIGKILL at seeded random points and replaced; the committed output must equal
+/// enough) while silos are killed with SIGKILL (or stopped gracefully with SIGTERM) at seeded random points and replaced; the committed output must equal
 /// the expected one exactly (sorted, line by line).
 /// </summary>
 internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper output)
@@ -14,6 +14,7 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
     private static readonly TimeSpan SiloStart = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan JobStart = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan JobEnd = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(30);
 
     /// <summary>Checkpointing and restarts, the same for both runs.</summary>
     public static readonly string[] FaultTolerance = ["--checkpoint-interval", "300ms", "--restart-attempts", "20", "--restart-delay", "500ms"];
@@ -23,7 +24,7 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
     /// added) embedded without failures, then on the cluster at <paramref name="rate"/> records/s with
     /// <paramref name="kills"/> kills, and compares both outputs.
     /// </summary>
-    public async Task RunAsync(string job, IReadOnlyList<string> jobArguments, int rate, int kills, CrashSchedule schedule)
+    public async Task RunAsync(string job, IReadOnlyList<string> jobArguments, int rate, int kills, CrashSchedule schedule, bool graceful = false)
     {
         var redis = Fixtures.RedisTestServer.Address; // fails at once, saying how to get a Redis, when there is none
         var expected = await RunEmbeddedAsync(job, jobArguments);
@@ -47,7 +48,15 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
                     break;
                 }
 
-                cluster.Kill(schedule.Pick(cluster.LiveSilos));
+                if (graceful)
+                {
+                    await cluster.TerminateAsync(schedule.Pick(cluster.LiveSilos), GracefulStop);
+                }
+                else
+                {
+                    cluster.Kill(schedule.Pick(cluster.LiveSilos));
+                }
+
                 killed++;
                 var replacement = cluster.StartSilo();
                 await cluster.WaitActiveAsync([replacement], SiloStart);

@@ -81,6 +81,14 @@ internal sealed class FlowProcess : IDisposable
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _exited.WaitAsync(cancellationToken);
 
     /// <summary>Kills the process and its descendants with SIGKILL (no shutdown of any kind).</summary>
+    /// <summary>Sends SIGTERM (what a service manager sends to stop a process gracefully).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", $"{_process.Id}"]) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+    }
+
     public void Kill()
     {
         try

@@ -87,6 +87,32 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// Stops <paramref name="silo"/> gracefully with SIGTERM and waits until it has exited; fails unless it exits with
+    /// code 0 within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task TerminateAsync(SiloProcess silo, TimeSpan timeout)
+    {
+        await silo.Process.TerminateAsync();
+        silo.Killed = true;
+        Note($"sent SIGTERM to {silo}");
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await silo.Process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{silo} did not stop within {timeout.TotalSeconds} s of SIGTERM.");
+        }
+
+        Note($"{silo} stopped with exit code {silo.Process.ExitCode}");
+        if (silo.Process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{silo} exited with code {silo.Process.ExitCode} after SIGTERM (a graceful stop exits with 0).");
+        }
+    }
+
     /// <summary>Kills <paramref name="silo"/> with SIGKILL.</summary>
     public void Kill(SiloProcess silo)
     {
