@@ -22,7 +22,7 @@ public static class Chromium
     public static async Task<string> RenderAsync(string chromium, string url, string screenshot)
     {
         string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1400,1000",
-            "--virtual-time-budget=4000", $"--user-data-dir={System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleansflow-chromium-" + Guid.NewGuid().ToString("N"))}"];
+            "--virtual-time-budget=8000", $"--user-data-dir={System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleansflow-chromium-" + Guid.NewGuid().ToString("N"))}"];
         await RunAsync(chromium, [.. common, $"--screenshot={screenshot}", url]);
         return await RunAsync(chromium, [.. common, "--dump-dom", url]);
     }
