@@ -54,14 +54,19 @@ internal sealed class WatermarkValve
 
     private long? Recompute()
     {
-        var active = _channels.Values.Where(c => !c.Idle).ToList();
-        if (active.Count == 0)
+        // Runs for every watermark (after every record with per-record watermarks): no LINQ, no allocation.
+        var anyActive = false;
+        var minimum = long.MaxValue;
+        foreach (var channel in _channels.Values)
         {
-            return null;
+            if (!channel.Idle)
+            {
+                anyActive = true;
+                minimum = Math.Min(minimum, channel.Watermark);
+            }
         }
 
-        var minimum = active.Min(c => c.Watermark);
-        if (minimum <= Watermark)
+        if (!anyActive || minimum <= Watermark)
         {
             return null;
         }

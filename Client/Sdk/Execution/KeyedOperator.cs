@@ -173,6 +173,9 @@ internal sealed class KeyContext<TKey>(TKey key, KeyTimers timers, ISideOutputs 
 
     public long CurrentProcessingTime { get; } = processingTime;
 
+    /// <summary>An object the operator may keep for the length of the call and reuse for each element and timer.</summary>
+    public object? Scratch { get; set; }
+
     public void RegisterEventTimeTimer(long time) => Timers.Register(time, TimeDomain.EventTime);
 
     public void RegisterProcessingTimeTimer(long time) => Timers.Register(time, TimeDomain.ProcessingTime);

@@ -14,8 +14,12 @@ internal sealed class WindowPane<TAcc>
     [Id(1)]
     public TAcc Accumulator { get; set; } = default!;
 
+    /// <summary>The trigger's values for this window, or null while it has none (most triggers keep none).</summary>
     [Id(2)]
-    public Dictionary<string, object?> TriggerState { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?>? TriggerState { get; set; }
+
+    /// <summary>The trigger's values, created on first write.</summary>
+    public Dictionary<string, object?> WritableTriggerState() => TriggerState ??= new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -28,16 +32,25 @@ internal sealed class WindowPane<TAcc>
 internal sealed class WindowPanes<TWindow, TAcc>
     where TWindow : Window
 {
+    private const int MaxSpareSets = 64;
+
+    [ThreadStatic]
+    private static Stack<HashSet<TWindow>>? t_spareSets;
+
     [Id(0)]
     public Dictionary<TWindow, WindowPane<TAcc>> Panes { get; set; } = [];
 
     [Id(1)]
     public SortedDictionary<long, HashSet<TWindow>> EventTimers { get; set; } = [];
 
+    /// <summary>Processing-time timers, or null while there have been none (event-time windows never use them).</summary>
     [Id(2)]
-    public SortedDictionary<long, HashSet<TWindow>> ProcessingTimers { get; set; } = [];
+    public SortedDictionary<long, HashSet<TWindow>>? ProcessingTimers { get; set; }
 
-    public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers;
+    /// <summary>Whether any timer of either domain is pending.</summary>
+    public bool HasTimers => EventTimers.Count > 0 || ProcessingTimers is { Count: > 0 };
+
+    public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
 
     public WindowPane<TAcc> Pane(TWindow window)
     {
@@ -55,7 +68,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
         var timers = Timers(domain);
         if (!timers.TryGetValue(time, out var windows))
         {
-            windows = [];
+            windows = t_spareSets is { Count: > 0 } spare ? spare.Pop() : [];
             timers.Add(time, windows);
         }
 
@@ -72,6 +85,21 @@ internal sealed class WindowPanes<TWindow, TAcc>
         {
             timers.Remove(time);
             keyTimers.Delete(time, domain);
+            Recycle(windows);
+        }
+    }
+
+    /// <summary>
+    /// Keeps a window set that was taken out of the timers (and is referenced nowhere else) for the next timer
+    /// registered on this thread: every window of every key registers one, so this saves a set per window.
+    /// </summary>
+    public static void Recycle(HashSet<TWindow> windows)
+    {
+        var spare = t_spareSets ??= new Stack<HashSet<TWindow>>();
+        if (spare.Count < MaxSpareSets)
+        {
+            windows.Clear();
+            spare.Push(windows);
         }
     }
 }
