@@ -132,7 +132,7 @@ internal static class WindowLogics
         }
         else
         {
-            process.Process(key, new ProcessContext<TResult, TOut, TKey, TWindow>(context), [value], output);
+            process.Process(key, new ProcessContext<TResult, TOut, TKey, TWindow>(context), new OneElement<TResult>(value), output);
         }
     }
 
