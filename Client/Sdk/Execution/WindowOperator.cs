@@ -150,7 +150,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             var builder = (KeyedOutputBuilder<TOut>)output;
             var previous = builder.Timestamp;
             builder.Timestamp = window.MaxTimestamp;
-            logic.Emit(context.Key, window, pane.Accumulator, new WindowEmitContext<TWindow>(window, context.CurrentWatermark, context.CurrentProcessingTime, builder), output);
+            logic.Emit(context.Key, window, pane.Accumulator, Reused(context).EmitContext(window, context, builder), output);
             builder.Timestamp = previous;
         }
 
@@ -282,6 +282,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         private WindowPanes<TWindow, TAcc> _state = null!;
         private TWindow _window = null!;
         private KeyContext<TKey> _context = null!;
+        private WindowEmitContext<TWindow>? _emit;
 
         public TriggerContext()
         {
@@ -293,6 +294,12 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         public WindowPane<TAcc>? Pane { get; private set; }
 
         public List<Dictionary<string, object?>>? MergedStates { get; init; }
+
+        /// <summary>The call's emit context (kept with the reused trigger context), pointed at <paramref name="firing"/>.</summary>
+        public WindowEmitContext<TWindow> EmitContext(TWindow firing, KeyContext<TKey> keyContext, ISideOutputs sideOutputs) =>
+            _emit is null
+                ? _emit = new WindowEmitContext<TWindow>(firing, keyContext.CurrentWatermark, keyContext.CurrentProcessingTime, sideOutputs)
+                : _emit.MoveTo(firing, keyContext.CurrentWatermark);
 
         /// <summary>Scopes this context to <paramref name="scopeWindow"/>, whose pane is <paramref name="pane"/> (null if it has none).</summary>
         public TriggerContext Reset(WindowPanes<TWindow, TAcc> scopeState, TWindow scopeWindow, KeyContext<TKey> keyContext, WindowPane<TAcc>? pane)
