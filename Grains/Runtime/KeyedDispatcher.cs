@@ -1,6 +1,7 @@
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Runtime;
 
@@ -227,6 +228,7 @@ internal sealed class KeyedDispatcher(
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(KeyedOutput result, string keyText, object key)
     {
         if (result.Timers is { } changes)

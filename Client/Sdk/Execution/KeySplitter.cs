@@ -1,4 +1,5 @@
 using OrleansFlow.Graph;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -34,6 +35,7 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
 
     public int Count { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(object records, long[]? timestamps, int start, int end, long watermark)
     {
         if (end > start)
@@ -44,6 +46,7 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
     }
 
     /// <summary>Two passes over the gathered records: find each record's key group and count, then fill exact-size arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<KeySlice> Take()
     {
         var groups = new Dictionary<TKey, Group>();

@@ -1,4 +1,5 @@
 using OrleansFlow.Keyed;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -44,6 +45,7 @@ internal sealed class KeyTimers
     }
 
     /// <summary>Removes and returns the earliest timer at or before <paramref name="upTo"/>, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryTakeDue(TimeDomain domain, long upTo, out long time)
     {
         var set = Set(domain);
@@ -90,6 +92,7 @@ internal sealed class KeyTimers
     /// fired in the same call (a window opened and fired within one batch) is not reported at all. Only the last few
     /// changes are searched, which keeps this constant-time; the changes left still apply in order to the same result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Record(long time, TimeDomain domain, bool deleted)
     {
         var changes = _changes ??= [];

@@ -2,6 +2,7 @@ using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
 using OrleansFlow.State;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -55,6 +56,7 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public KeyedOutput Process(KeyedStateStore store, KeyTimers timers, KeyedInput input)
     {
         var key = (TKey)input.Key;
@@ -112,6 +114,7 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     }
 
     /// <summary>Moves this key's watermark forward, firing its event-time timers up to it in time order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdvanceWatermark(long watermark, KeyContext<TKey> context, KeyedOutputBuilder<TOut> output)
     {
         var timers = context.Timers;

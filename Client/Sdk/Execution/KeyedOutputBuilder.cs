@@ -1,5 +1,6 @@
 using OrleansFlow.Functions;
 using OrleansFlow.Keyed;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -17,6 +18,7 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
     /// <summary>The timestamp given to the next records, or null for none.</summary>
     public long? Timestamp { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         if (Timestamp is { } timestamp)

@@ -4,8 +4,10 @@ namespace OrleansFlow.Execution;
 
 /// <summary>
 /// A read-only list of one element that is also its own first enumerator, so handing one value to a function that
-/// takes a sequence (a process-window function after a reduce or aggregate, once per window firing) costs one object
-/// instead of a list and an enumerator. Later enumerations get an enumerator of their own.
+/// takes a sequence (a process-window function after a reduce or aggregate, once per window firing) costs at most
+/// one object instead of a list and an enumerator; the window operator reuses one per call (<see cref="Refill"/>), as
+/// the elements a process-window function gets are only valid during its call. Later enumerations get an enumerator
+/// of their own.
 /// </summary>
 /// <typeparam name="T">Element type.</typeparam>
 internal sealed class OneElement<T>(T value) : IReadOnlyList<T>, IEnumerator<T>
@@ -17,6 +19,14 @@ internal sealed class OneElement<T>(T value) : IReadOnlyList<T>, IEnumerator<T>
     private int _state;
 
     public int Count => 1;
+
+    /// <summary>Makes this the fresh list of <paramref name="element"/>.</summary>
+    public OneElement<T> Refill(T element)
+    {
+        value = element;
+        _state = Fresh;
+        return this;
+    }
 
     public T Current => _state == On ? value : default!;
 

@@ -1,5 +1,6 @@
 using OrleansFlow.Functions;
 using OrleansFlow.Sinks;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -19,6 +20,7 @@ internal interface ISinkCollector : IAsyncDisposable
 
 internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector, IChainElement
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         try

@@ -1,5 +1,6 @@
 using OrleansFlow.Functions;
 using OrleansFlow.Watermarks;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -37,6 +38,7 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
     /// <inheritdoc />
     public void RestoreWatermark(long watermark) => EmitWatermark(watermark);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         long timestamp;
@@ -89,6 +91,7 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
         _generator.OnPeriodicEmit(this);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EmitWatermark(long watermark)
     {
         if (watermark > _emitted)

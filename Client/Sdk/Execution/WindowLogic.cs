@@ -42,6 +42,9 @@ internal sealed class WindowEmitContext<TWindow>(TWindow window, long watermark,
     /// <summary>The process-function context over this one, made on first use (its type depends on the function).</summary>
     public object? FunctionContext { get; set; }
 
+    /// <summary>The one-element sequence handed to the process function, reused from firing to firing.</summary>
+    public object? Elements { get; set; }
+
     /// <summary>Points this context at the next firing window of the same call.</summary>
     public WindowEmitContext<TWindow> MoveTo(TWindow window, long watermark)
     {
@@ -146,7 +149,9 @@ internal static class WindowLogics
         }
         else
         {
-            process.Process(key, ProcessContext<TResult, TOut, TKey, TWindow>.Over(context), new OneElement<TResult>(value), output);
+            var elements = context.Elements is OneElement<TResult> reused ? reused.Refill(value) : new OneElement<TResult>(value);
+            context.Elements = elements;
+            process.Process(key, ProcessContext<TResult, TOut, TKey, TWindow>.Over(context), elements, output);
         }
     }
 

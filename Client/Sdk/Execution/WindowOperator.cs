@@ -2,6 +2,7 @@ using OrleansFlow.Functions;
 using OrleansFlow.Keyed;
 using OrleansFlow.State;
 using OrleansFlow.Windowing;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -33,6 +34,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     /// <summary>Late records dropped because no late-data side output was set (this silo).</summary>
     public long DroppedLateRecords => Interlocked.Read(ref _droppedLateRecords);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ProcessElement(TIn value, KeyContext<TKey> context, ICollector<TOut> output)
     {
         long timestamp;
@@ -119,6 +121,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         WindowPanes<TWindow, TAcc>.Recycle(windows);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnTimer(long time, TimeDomain domain, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
     {
         if (assigner is MergingWindowAssigner<TWindow> && !state.Panes.ContainsKey(window))
@@ -138,6 +141,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Act(TriggerResult result, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
     {
         if (!state.Panes.TryGetValue(window, out var pane))

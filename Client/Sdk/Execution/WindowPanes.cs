@@ -1,5 +1,6 @@
 using OrleansFlow.Keyed;
 using OrleansFlow.Windowing;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
@@ -52,6 +53,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
 
     public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WindowPane<TAcc> Pane(TWindow window)
     {
         if (!Panes.TryGetValue(window, out var pane))
@@ -63,6 +65,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
         return pane;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Register(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
         var timers = Timers(domain);
@@ -78,6 +81,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Delete(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
         var timers = Timers(domain);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Sources;
 
@@ -20,6 +21,7 @@ public sealed class StringPool
     }
 
     /// <summary>A string equal to <paramref name="text"/>: the pooled one if there is one, else a new one (then pooled).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Sources;
 
@@ -139,6 +140,7 @@ public sealed class TextLineSource<T> : ISource<T>
         public void Dispose() => _stream.Dispose();
 
         /// <summary>Decodes <paramref name="count"/> bytes at <paramref name="start"/> into the line buffer; returns the number of characters.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Decode(int start, int count)
         {
             if (_line.Length < count)
@@ -149,6 +151,7 @@ public sealed class TextLineSource<T> : ISource<T>
             return Encoding.UTF8.GetChars(_buffer, start, count, _line, 0);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Accept(ReadOnlySpan<char> text, long lineOffset, List<T> output)
         {
             T record;

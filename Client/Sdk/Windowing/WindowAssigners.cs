@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansFlow.Windowing;
 
 /// <summary>Puts each element into zero or more windows, as Flink's WindowAssigner.</summary>
@@ -211,6 +213,7 @@ internal sealed class TumblingWindows
     /// immutable and the lists read-only). Each slot is one reference, read and replaced atomically, so concurrent
     /// callers at worst build a window again.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
         var start = TimeWindow.WindowStart(time, _offset, _size);
@@ -250,6 +253,7 @@ internal sealed class SlidingWindows
 
     /// <summary>Every window [start, start + size) with start = offset + k * slide that holds the time, latest first.</summary>
     /// <remarks>Recent answers are kept and handed out again, as for tumbling windows.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
         var latest = TimeWindow.WindowStart(time, _offset, _slide);
