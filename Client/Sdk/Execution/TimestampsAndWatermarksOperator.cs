@@ -52,7 +52,11 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
         }
 
         _context.Timestamp = timestamp == long.MinValue ? null : timestamp;
-        _lastRecordTime = _context.Time.GetTimestamp();
+        if (_strategy.IdleTimeout is not null)
+        {
+            _lastRecordTime = _context.Time.GetTimestamp(); // only idleness needs it: reading the clock per record is not free
+        }
+
         if (_idle)
         {
             MarkActive();

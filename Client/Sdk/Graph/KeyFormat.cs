@@ -41,7 +41,7 @@ internal static class KeyFormat
 
     /// <summary>FNV-1a over UTF-16 code units, finished with a murmur3 avalanche.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Hash(ReadOnlySpan<char> text)
+    internal static int Hash(ReadOnlySpan<char> text)
     {
         var hash = 2166136261u;
         foreach (var c in text)

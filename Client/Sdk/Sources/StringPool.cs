@@ -29,7 +29,7 @@ public sealed class StringPool
             return string.Empty;
         }
 
-        var slot = string.GetHashCode(text) & (_slots.Length - 1);
+        var slot = Graph.KeyFormat.Hash(text) & (_slots.Length - 1); // cheaper than the randomized string hash; a table, not a defence
         var pooled = _slots[slot];
         if (pooled is not null && text.SequenceEqual(pooled))
         {
