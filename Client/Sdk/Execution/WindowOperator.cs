@@ -51,7 +51,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             timestamp = long.MinValue;
         }
 
-        var state = State();
+        var state = State(context);
         var skipped = true;
         var windows = assigner.AssignWindows(timestamp, context.CurrentProcessingTime);
         for (var w = 0; w < windows.Count; w++)
@@ -95,7 +95,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
 
     protected override void OnTimer(long time, TimeDomain domain, KeyContext<TKey> context, ICollector<TOut> output)
     {
-        var state = State();
+        var state = State(context);
         var timers = state.Timers(domain);
         if (!timers.Remove(time, out var windows))
         {
@@ -224,6 +224,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         if (state.Panes.Count == 0 && !state.HasTimers)
         {
             KeyedStateStore.Current.Remove(StateName);
+            Reused(context).Panes = null;
             t_spareState = state; // empty and referenced nowhere else now: the next key to open a window reuses it
         }
     }
@@ -270,12 +271,17 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     /// the emptied state object (its tables keep their capacity) is kept per thread and given to the next key that
     /// needs one.
     /// </summary>
-    private static WindowPanes<TWindow, TAcc> State() => KeyedStateStore.Current.GetOrAdd(StateName, static () =>
+    /// <remarks>Looked up once per call (kept with the call's reused trigger context) rather than once per element.</remarks>
+    private static WindowPanes<TWindow, TAcc> State(KeyContext<TKey> context)
     {
-        var spare = t_spareState;
-        t_spareState = null;
-        return spare ?? new WindowPanes<TWindow, TAcc>();
-    });
+        var call = Reused(context);
+        return call.Panes ??= KeyedStateStore.Current.GetOrAdd(StateName, static () =>
+        {
+            var spare = t_spareState;
+            t_spareState = null;
+            return spare ?? new WindowPanes<TWindow, TAcc>();
+        });
+    }
 
     /// <summary>
     /// Timers and per-window state for triggers, scoped to one window of the key. One instance per call is reused
@@ -298,6 +304,9 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         public WindowPane<TAcc>? Pane { get; private set; }
 
         public List<Dictionary<string, object?>>? MergedStates { get; init; }
+
+        /// <summary>The key's window state during this call (null until looked up, and again once dropped).</summary>
+        public WindowPanes<TWindow, TAcc>? Panes { get; set; }
 
         /// <summary>The call's emit context (kept with the reused trigger context), pointed at <paramref name="firing"/>.</summary>
         public WindowEmitContext<TWindow> EmitContext(TWindow firing, KeyContext<TKey> keyContext, ISideOutputs sideOutputs) =>
