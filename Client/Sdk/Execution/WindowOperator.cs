@@ -76,7 +76,11 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             pane.HasContent = true;
             var element = trigger.ReadsElements ? (object?)value : null;
             var result = trigger.OnElement(element, timestamp, window, Reused(context).Reset(state, window, context, pane));
-            Act(result, window, state, context, output);
+            if (result != TriggerResult.Continue)
+            {
+                Act(result, window, state, context, output);
+            }
+
             RegisterCleanupTimer(window, state, context);
         }
 
@@ -96,8 +100,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     protected override void OnTimer(long time, TimeDomain domain, KeyContext<TKey> context, ICollector<TOut> output)
     {
         var state = State(context);
-        var timers = state.Timers(domain);
-        if (!timers.Remove(time, out var windows))
+        if (!state.TakeTimer(domain, time, out var windows))
         {
             return;
         }

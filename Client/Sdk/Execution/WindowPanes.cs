@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using OrleansFlow.Keyed;
 using OrleansFlow.Windowing;
 using System.Runtime.CompilerServices;
@@ -51,7 +52,22 @@ internal sealed class WindowPanes<TWindow, TAcc>
     /// <summary>Whether any timer of either domain is pending.</summary>
     public bool HasTimers => EventTimers.Count > 0 || ProcessingTimers is { Count: > 0 };
 
+    // The last two timers registered (not serialized). Every element of a window registers the trigger's timer and
+    // the cleanup timer again; while no timer has been taken or deleted since, repeating a registration changes nothing.
+    [NonSerialized]
+    private Registered _recent0;
+
+    [NonSerialized]
+    private Registered _recent1;
+
     public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
+
+    /// <summary>Removes the timer at <paramref name="time"/> that is firing, with its windows.</summary>
+    public bool TakeTimer(TimeDomain domain, long time, [NotNullWhen(true)] out HashSet<TWindow>? windows)
+    {
+        ForgetRecent();
+        return Timers(domain).Remove(time, out windows);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WindowPane<TAcc> Pane(TWindow window)
@@ -68,6 +84,13 @@ internal sealed class WindowPanes<TWindow, TAcc>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Register(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
+        if (_recent0.Is(domain, time, window) || _recent1.Is(domain, time, window))
+        {
+            return;
+        }
+
+        _recent1 = _recent0;
+        _recent0 = new Registered(domain, time, window);
         var timers = Timers(domain);
         if (!timers.TryGetValue(time, out var windows))
         {
@@ -84,6 +107,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Delete(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
+        ForgetRecent();
         var timers = Timers(domain);
         if (timers.TryGetValue(time, out var windows) && windows.Remove(window) && windows.Count == 0)
         {
@@ -91,6 +115,12 @@ internal sealed class WindowPanes<TWindow, TAcc>
             keyTimers.Delete(time, domain);
             Recycle(windows);
         }
+    }
+
+    private void ForgetRecent()
+    {
+        _recent0 = default;
+        _recent1 = default;
     }
 
     /// <summary>
@@ -105,5 +135,11 @@ internal sealed class WindowPanes<TWindow, TAcc>
             windows.Clear();
             spare.Push(windows);
         }
+    }
+
+    private readonly record struct Registered(TimeDomain Domain, long Time, TWindow? Window)
+    {
+        public bool Is(TimeDomain domain, long time, TWindow window) =>
+            Window is not null && Time == time && Domain == domain && (ReferenceEquals(Window, window) || Window.Equals(window));
     }
 }
