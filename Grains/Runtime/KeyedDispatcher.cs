@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
-using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Runtime;
 

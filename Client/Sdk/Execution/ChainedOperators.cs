@@ -1,5 +1,5 @@
-using OrleansFlow.Functions;
 using System.Runtime.CompilerServices;
+using OrleansFlow.Functions;
 
 namespace OrleansFlow.Execution;
 

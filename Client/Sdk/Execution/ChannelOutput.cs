@@ -1,8 +1,8 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 using OrleansFlow.Messages;
-using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 

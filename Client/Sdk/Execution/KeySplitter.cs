@@ -1,5 +1,5 @@
-using OrleansFlow.Graph;
 using System.Runtime.CompilerServices;
+using OrleansFlow.Graph;
 
 namespace OrleansFlow.Execution;
 

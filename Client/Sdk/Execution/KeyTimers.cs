@@ -1,5 +1,5 @@
-using OrleansFlow.Keyed;
 using System.Runtime.CompilerServices;
+using OrleansFlow.Keyed;
 
 namespace OrleansFlow.Execution;
 

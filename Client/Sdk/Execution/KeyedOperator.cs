@@ -1,8 +1,8 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
 using OrleansFlow.State;
-using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Watermarks;
-using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using OrleansFlow.Keyed;
 using OrleansFlow.Windowing;
-using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Execution;
 
