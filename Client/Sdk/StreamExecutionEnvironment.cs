@@ -52,6 +52,14 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         FromSource(new TextLineSource<T>(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
 
     /// <summary>
+    /// As <see cref="ReadLines{T}(string, Func{string, T}, BadRecordPolicy?, double?)"/>, but <paramref name="parse"/>
+    /// reads each line from its characters, so no string is made per line (use <see cref="StringPool"/> for fields
+    /// that repeat). The characters are only valid during the call.
+    /// </summary>
+    public DataStream<T> ReadLineSpans<T>(string path, LineParser<T> parse, BadRecordPolicy? onBadRecord = null, double? ratePerSecond = null) =>
+        FromSource(TextLineSource<T>.FromSpans(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
+
+    /// <summary>
     /// A deterministic parallel generator: record i is <paramref name="generate"/>(i) for i below
     /// <paramref name="count"/>, or forever when count is null; optionally limited to a rate in records/s.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
@@ -239,6 +240,7 @@ internal sealed class KeyedDispatcher(
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(KeyedOutput result, string keyText, object key)
     {
         if (result.Timers is { } changes)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansFlow.Runtime;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed class WatermarkValve
     public bool AllIdle => _channels.Count > 0 && _channels.Values.All(c => c.Idle);
 
     /// <summary>A channel's watermark advanced; returns the new combined watermark if it increased.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long? OnWatermark((int Vertex, int Subtask) channel, long watermark)
     {
         var state = _channels[channel];
@@ -52,16 +55,22 @@ internal sealed class WatermarkValve
         return Recompute();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long? Recompute()
     {
-        var active = _channels.Values.Where(c => !c.Idle).ToList();
-        if (active.Count == 0)
+        // Runs for every watermark (after every record with per-record watermarks): no LINQ, no allocation.
+        var anyActive = false;
+        var minimum = long.MaxValue;
+        foreach (var channel in _channels.Values)
         {
-            return null;
+            if (!channel.Idle)
+            {
+                anyActive = true;
+                minimum = Math.Min(minimum, channel.Watermark);
+            }
         }
 
-        var minimum = active.Min(c => c.Watermark);
-        if (minimum <= Watermark)
+        if (!anyActive || minimum <= Watermark)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansFlow.Sources;
 
 namespace OrleansFlow.Examples;
 
@@ -20,7 +21,15 @@ public readonly record struct WindowEvent(
     public static WindowEvent Parse(string line, bool punctuated, bool keepLine)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var text = line.AsSpan();
+        return Parse(line.AsSpan(), punctuated, keepLine, keys: null);
+    }
+
+    /// <summary>
+    /// Parses a line from its characters; keys come from <paramref name="keys"/> when given (one string per distinct
+    /// key instead of one per line). Throws a FormatException naming the field that is wrong.
+    /// </summary>
+    public static WindowEvent Parse(ReadOnlySpan<char> text, bool punctuated, bool keepLine, StringPool? keys)
+    {
         var first = text.IndexOf(',');
         if (first < 0)
         {
@@ -46,7 +55,8 @@ public readonly record struct WindowEvent(
 
         var timestamp = Long(text[..first], "field 1 (timestamp)");
         var value = Long(rest[(second + 1)..], "field 3 (value)");
-        return new WindowEvent(timestamp, rest[..second].ToString(), value, IsWatermark: false, keepLine ? line : null);
+        var key = keys is null ? rest[..second].ToString() : keys.Get(rest[..second]);
+        return new WindowEvent(timestamp, key, value, IsWatermark: false, keepLine ? text.ToString() : null);
     }
 
     private static long Long(ReadOnlySpan<char> text, string field) =>

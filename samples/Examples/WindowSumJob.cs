@@ -58,14 +58,16 @@ public sealed class WindowSumJob : IStreamJob
                 ? WatermarkStrategy<WindowEvent>.ForGenerator(() => new PunctuatedWatermarks())
                 : WatermarkStrategy<WindowEvent>.ForGenerator(() => new PerEventBoundedOutOfOrdernessWatermarks<WindowEvent>(outOfOrderness)))
             .WithTimestampAssigner(e => e.Timestamp);
-        var keyed = env.ReadLines(options.Required("input"), line => WindowEvent.Parse(line, punctuated, lateOutput is not null), badRecords, options.OptionalPositive("rate"))
+        var keys = new StringPool();
+        var keepLines = lateOutput is not null;
+        var keyed = env.ReadLineSpans(options.Required("input"), line => WindowEvent.Parse(line, punctuated, keepLines, keys), badRecords, options.OptionalPositive("rate"))
             .SetParallelism(1)
             .AssignTimestampsAndWatermarks(strategy).SetParallelism(1)
             .Filter(e => !e.IsWatermark).Name("Drop watermark lines").SetParallelism(1)
             .KeyBy(e => e.Key);
         var sums = window.IsGlobal
-            ? Sum(keyed.Window(GlobalWindows.CreateWithEndOfStreamTrigger()), settings, static _ => ",")
-            : Sum(keyed.Window(window.Assigner!), settings, static w => $"{w.Start},{w.End}");
+            ? Sum(keyed.Window(GlobalWindows.CreateWithEndOfStreamTrigger()), settings, static (key, _, sum) => $"{key},,,{sum}")
+            : Sum(keyed.Window(window.Assigner!), settings, static (key, w, sum) => $"{key},{w.Start},{w.End},{sum}");
         sums.WriteAsText(output).SetParallelism(1);
         if (settings.LateData is { } tag)
         {
@@ -73,7 +75,7 @@ public sealed class WindowSumJob : IStreamJob
         }
     }
 
-    private static DataStream<string> Sum<TWindow>(WindowedStream<string, WindowEvent, TWindow> windowed, WindowSettings settings, Func<TWindow, string> range)
+    private static DataStream<string> Sum<TWindow>(WindowedStream<string, WindowEvent, TWindow> windowed, WindowSettings settings, Func<string, TWindow, long, string> format)
         where TWindow : Window
     {
         if (settings.Count is { } count)
@@ -96,7 +98,7 @@ public sealed class WindowSumJob : IStreamJob
             windowed.SideOutputLateData(tag);
         }
 
-        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new FormatSum<TWindow>(range)).Name("Window Sum");
+        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new FormatSum<TWindow>(format)).Name("Window Sum");
     }
 
     private static long CountOf(string trigger) =>
@@ -106,15 +108,15 @@ public sealed class WindowSumJob : IStreamJob
 
     private sealed record WindowSettings(TimeSpan? AllowedLateness, OutputTag<WindowEvent>? LateData, long? Count, bool Purging);
 
-    /// <summary>Writes a window's sum as <c>key,start,end,sum</c>.</summary>
-    private sealed class FormatSum<TWindow>(Func<TWindow, string> range) : ProcessWindowFunction<WindowEvent, string, string, TWindow>
+    /// <summary>Writes a window's sum as <c>key,start,end,sum</c> (one string per line: <paramref name="format"/> gets key, window and sum).</summary>
+    private sealed class FormatSum<TWindow>(Func<string, TWindow, long, string> format) : ProcessWindowFunction<WindowEvent, string, string, TWindow>
         where TWindow : Window
     {
         public override void Process(string key, Context context, IEnumerable<WindowEvent> elements, ICollector<string> output)
         {
             foreach (var sum in elements)
             {
-                output.Collect($"{key},{range(context.Window)},{sum.Value}");
+                output.Collect(format(key, context.Window, sum.Value));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 
 namespace OrleansFlow.Execution;
@@ -14,6 +15,7 @@ internal interface IBatchPusher
 
 internal sealed class BatchPusher<T>(ICollector<T> collector, ChainContext context) : IBatchPusher
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Push(object records, long[]? timestamps, int start, int end, Func<int, string> describe)
     {
         var array = (T[])records;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 
 namespace OrleansFlow.Execution;
@@ -7,6 +8,7 @@ internal static class ChainedOperators
 {
     internal sealed class Map<TIn, TOut>(string name, IMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>, IChainElement
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Collect(TIn record)
         {
             TOut result;
@@ -29,6 +31,7 @@ internal static class ChainedOperators
 
     internal sealed class Filter<T>(string name, IFilterFunction<T> function, ICollector<T> next) : ICollector<T>, IChainElement
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Collect(T record)
         {
             bool keep;
@@ -54,6 +57,7 @@ internal static class ChainedOperators
 
     internal sealed class FlatMap<TIn, TOut>(string name, IFlatMapFunction<TIn, TOut> function, ICollector<TOut> next) : ICollector<TIn>, IChainElement
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Collect(TIn record)
         {
             try
@@ -74,6 +78,7 @@ internal static class ChainedOperators
     /// <summary>Sends each record to several collectors (an operator whose output feeds several edges).</summary>
     internal sealed class FanOut<T>(IReadOnlyList<ICollector<T>> targets) : ICollector<T>, IChainElement
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Collect(T record)
         {
             foreach (var target in targets)

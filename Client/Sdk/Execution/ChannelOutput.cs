@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
@@ -67,6 +68,7 @@ internal sealed class ChannelOutput<T> : ICollector<T>, IChannelOutput, IChainEl
 
     public object Collector => this;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         var index = _spec.Partition switch
@@ -155,6 +157,7 @@ internal sealed class ChannelOutput<T> : ICollector<T>, IChannelOutput, IChainEl
 
         public long SentWatermark { get; private set; } = long.MinValue;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PlaceWatermark(long watermark)
         {
             if (watermark > SentWatermark)
@@ -164,6 +167,7 @@ internal sealed class ChannelOutput<T> : ICollector<T>, IChannelOutput, IChainEl
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(T record, long? timestamp)
         {
             if (timestamp is { } ts && Timestamps is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Graph;
 
 namespace OrleansFlow.Execution;
@@ -31,9 +32,12 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
 {
     private readonly KeyRouter<TIn, TKey> _router = (KeyRouter<TIn, TKey>)router;
     private readonly List<Segment> _segments = [];
+    private readonly Dictionary<TKey, Group> _groups = [];
+    private readonly List<Group> _order = [];
 
     public int Count { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(object records, long[]? timestamps, int start, int end, long watermark)
     {
         if (end > start)
@@ -44,10 +48,14 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
     }
 
     /// <summary>Two passes over the gathered records: find each record's key group and count, then fill exact-size arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<KeySlice> Take()
     {
-        var groups = new Dictionary<TKey, Group>();
-        var order = new List<Group>();
+        // The tables are kept from flush to flush (the same keys recur); the groups are new, their arrays go to the grains.
+        var groups = _groups;
+        var order = _order;
+        groups.Clear();
+        order.Clear();
         var groupOf = System.Buffers.ArrayPool<Group>.Shared.Rent(Count);
         try
         {
@@ -99,6 +107,8 @@ internal sealed class KeySplitter<TKey, TIn>(IKeyRouter<TIn> router) : IKeySplit
             slices[i] = new KeySlice(KeyFormat.Format(group.Key), group.Key, group.Records, group.Timestamps, group.Watermarks, group.FirstWatermark);
         }
 
+        groups.Clear(); // let the groups (and their arrays) go once the grains are done with them
+        order.Clear();
         return slices;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Keyed;
 
 namespace OrleansFlow.Execution;
@@ -7,6 +8,7 @@ internal sealed class KeyTimers
 {
     private readonly SortedSet<long> _eventTime = [];
     private readonly SortedSet<long> _processingTime = [];
+    private const int CancelWindow = 8;
     private List<TimerChange>? _changes;
 
     public int Count => _eventTime.Count + _processingTime.Count;
@@ -18,7 +20,7 @@ internal sealed class KeyTimers
     {
         if (Set(domain).Add(time))
         {
-            (_changes ??= []).Add(new TimerChange(time, domain, Deleted: false));
+            Record(time, domain, deleted: false);
         }
     }
 
@@ -26,7 +28,7 @@ internal sealed class KeyTimers
     {
         if (Set(domain).Remove(time))
         {
-            (_changes ??= []).Add(new TimerChange(time, domain, Deleted: true));
+            Record(time, domain, deleted: true);
         }
     }
 
@@ -38,11 +40,12 @@ internal sealed class KeyTimers
             return false;
         }
 
-        (_changes ??= []).Add(new TimerChange(time, domain, Deleted: true));
+        Record(time, domain, deleted: true);
         return true;
     }
 
     /// <summary>Removes and returns the earliest timer at or before <paramref name="upTo"/>, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryTakeDue(TimeDomain domain, long upTo, out long time)
     {
         var set = Set(domain);
@@ -59,8 +62,8 @@ internal sealed class KeyTimers
     /// <summary>Returns and clears the changes made since the last call.</summary>
     public TimerChange[]? TakeChanges()
     {
-        var changes = _changes?.ToArray();
-        _changes = null;
+        var changes = _changes is { Count: > 0 } list ? list.ToArray() : null;
+        _changes?.Clear();
         return changes;
     }
 
@@ -81,6 +84,28 @@ internal sealed class KeyTimers
         _processingTime.UnionWith(image.ProcessingTimers);
         Watermark = image.Watermark;
         _changes = null;
+    }
+
+    /// <summary>
+    /// Notes a change. A timer's changes alternate (registered, deleted, registered, ...), so when one of the last
+    /// few changes is the same timer's, it is the opposite of this one and the two cancel out: a timer registered and
+    /// fired in the same call (a window opened and fired within one batch) is not reported at all. Only the last few
+    /// changes are searched, which keeps this constant-time; the changes left still apply in order to the same result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Record(long time, TimeDomain domain, bool deleted)
+    {
+        var changes = _changes ??= [];
+        for (var i = changes.Count - 1; i >= Math.Max(0, changes.Count - CancelWindow); i--)
+        {
+            if (changes[i].Timestamp == time && changes[i].Domain == domain)
+            {
+                changes.RemoveAt(i);
+                return;
+            }
+        }
+
+        changes.Add(new TimerChange(time, domain, deleted));
     }
 
     private SortedSet<long> Set(TimeDomain domain) => domain == TimeDomain.EventTime ? _eventTime : _processingTime;

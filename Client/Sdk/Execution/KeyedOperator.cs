@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
@@ -55,6 +56,7 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public KeyedOutput Process(KeyedStateStore store, KeyTimers timers, KeyedInput input)
     {
         var key = (TKey)input.Key;
@@ -112,6 +114,7 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     }
 
     /// <summary>Moves this key's watermark forward, firing its event-time timers up to it in time order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdvanceWatermark(long watermark, KeyContext<TKey> context, KeyedOutputBuilder<TOut> output)
     {
         var timers = context.Timers;
@@ -172,6 +175,9 @@ internal sealed class KeyContext<TKey>(TKey key, KeyTimers timers, ISideOutputs 
     public long CurrentWatermark { get; set; } = long.MinValue;
 
     public long CurrentProcessingTime { get; } = processingTime;
+
+    /// <summary>An object the operator may keep for the length of the call and reuse for each element and timer.</summary>
+    public object? Scratch { get; set; }
 
     public void RegisterEventTimeTimer(long time) => Timers.Register(time, TimeDomain.EventTime);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Keyed;
 
@@ -17,6 +18,7 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
     /// <summary>The timestamp given to the next records, or null for none.</summary>
     public long? Timestamp { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         if (Timestamp is { } timestamp)

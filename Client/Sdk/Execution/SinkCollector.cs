@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Sinks;
 
@@ -19,6 +20,7 @@ internal interface ISinkCollector : IAsyncDisposable
 
 internal sealed class SinkCollector<T>(string operatorName, ISinkWriter<T> writer) : ICollector<T>, ISinkCollector, IChainElement
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         try

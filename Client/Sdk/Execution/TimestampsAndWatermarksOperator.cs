@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Watermarks;
 
@@ -37,6 +38,7 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
     /// <inheritdoc />
     public void RestoreWatermark(long watermark) => EmitWatermark(watermark);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
         long timestamp;
@@ -50,7 +52,11 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
         }
 
         _context.Timestamp = timestamp == long.MinValue ? null : timestamp;
-        _lastRecordTime = _context.Time.GetTimestamp();
+        if (_strategy.IdleTimeout is not null)
+        {
+            _lastRecordTime = _context.Time.GetTimestamp(); // only idleness needs it: reading the clock per record is not free
+        }
+
         if (_idle)
         {
             MarkActive();
@@ -89,6 +95,7 @@ internal sealed class TimestampsAndWatermarksOperator<T> : ICollector<T>, IChain
         _generator.OnPeriodicEmit(this);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EmitWatermark(long watermark)
     {
         if (watermark > _emitted)

@@ -24,17 +24,34 @@ internal sealed class WindowLogic<TKey, TIn, TAcc, TOut, TWindow>(
         emit(key, window, accumulator, context, output);
 }
 
-/// <summary>The window metadata an emitter passes to process-window functions.</summary>
+/// <summary>
+/// The window metadata an emitter passes to process-window functions. The window operator keeps one per call and
+/// moves it from firing to firing (<see cref="MoveTo"/>), with the process-function context that reads it.
+/// </summary>
 internal sealed class WindowEmitContext<TWindow>(TWindow window, long watermark, long processingTime, ISideOutputs sideOutputs)
     where TWindow : Window
 {
-    public TWindow Window { get; } = window;
+    public TWindow Window { get; private set; } = window;
 
-    public long Watermark { get; } = watermark;
+    public long Watermark { get; private set; } = watermark;
 
     public long ProcessingTime { get; } = processingTime;
 
     public ISideOutputs SideOutputs { get; } = sideOutputs;
+
+    /// <summary>The process-function context over this one, made on first use (its type depends on the function).</summary>
+    public object? FunctionContext { get; set; }
+
+    /// <summary>The one-element sequence handed to the process function, reused from firing to firing.</summary>
+    public object? Elements { get; set; }
+
+    /// <summary>Points this context at the next firing window of the same call.</summary>
+    public WindowEmitContext<TWindow> MoveTo(TWindow window, long watermark)
+    {
+        Window = window;
+        Watermark = watermark;
+        return this;
+    }
 }
 
 /// <summary>The accumulator of a reduce: the running value, once there is one (serializable, so checkpoints can copy it).</summary>
@@ -94,7 +111,7 @@ internal static class WindowLogics
             {
                 if (list.Count > 0)
                 {
-                    process.Process(key, new ProcessContext<TIn, TOut, TKey, TWindow>(context), list, output);
+                    process.Process(key, ProcessContext<TIn, TOut, TKey, TWindow>.Over(context), list, output);
                 }
             });
 
@@ -135,7 +152,9 @@ internal static class WindowLogics
         }
         else
         {
-            process.Process(key, new ProcessContext<TResult, TOut, TKey, TWindow>(context), [value], output);
+            var elements = context.Elements is OneElement<TResult> reused ? reused.Refill(value) : new OneElement<TResult>(value);
+            context.Elements = elements;
+            process.Process(key, ProcessContext<TResult, TOut, TKey, TWindow>.Over(context), elements, output);
         }
     }
 
@@ -143,6 +162,18 @@ internal static class WindowLogics
         : ProcessWindowFunction<TIn, TOut, TKey, TWindow>.Context
         where TWindow : Window
     {
+        /// <summary>The context over <paramref name="emit"/>, made once per emit context.</summary>
+        public static ProcessContext<TIn, TOut, TKey, TWindow> Over(WindowEmitContext<TWindow> emit)
+        {
+            if (emit.FunctionContext is not ProcessContext<TIn, TOut, TKey, TWindow> made)
+            {
+                made = new ProcessContext<TIn, TOut, TKey, TWindow>(emit);
+                emit.FunctionContext = made;
+            }
+
+            return made;
+        }
+
         public override TWindow Window => context.Window;
 
         public override long CurrentWatermark => context.Watermark;

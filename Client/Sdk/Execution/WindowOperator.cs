@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrleansFlow.Functions;
 using OrleansFlow.Keyed;
 using OrleansFlow.State;
@@ -25,11 +26,15 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
 {
     public const string StateName = "windows";
 
+    [ThreadStatic]
+    private static WindowPanes<TWindow, TAcc>? t_spareState;
+
     private long _droppedLateRecords;
 
     /// <summary>Late records dropped because no late-data side output was set (this silo).</summary>
     public long DroppedLateRecords => Interlocked.Read(ref _droppedLateRecords);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ProcessElement(TIn value, KeyContext<TKey> context, ICollector<TOut> output)
     {
         long timestamp;
@@ -46,10 +51,12 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             timestamp = long.MinValue;
         }
 
-        var state = State();
+        var state = State(context);
         var skipped = true;
-        foreach (var assignedWindow in assigner.AssignWindows(timestamp, context.CurrentProcessingTime))
+        var windows = assigner.AssignWindows(timestamp, context.CurrentProcessingTime);
+        for (var w = 0; w < windows.Count; w++)
         {
+            var assignedWindow = windows[w];
             var window = assigner is MergingWindowAssigner<TWindow> merging
                 ? AddAndMerge(merging, assignedWindow, state, context, output)
                 : assignedWindow;
@@ -67,8 +74,13 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             var pane = state.Pane(window);
             pane.Accumulator = logic.Add(value, pane.HasContent ? pane.Accumulator : logic.Create());
             pane.HasContent = true;
-            var result = trigger.OnElement(value, timestamp, window, new TriggerContext(state, window, context));
-            Act(result, window, state, context, output);
+            var element = trigger.ReadsElements ? (object?)value : null;
+            var result = trigger.OnElement(element, timestamp, window, Reused(context).Reset(state, window, context, pane));
+            if (result != TriggerResult.Continue)
+            {
+                Act(result, window, state, context, output);
+            }
+
             RegisterCleanupTimer(window, state, context);
         }
 
@@ -87,33 +99,52 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
 
     protected override void OnTimer(long time, TimeDomain domain, KeyContext<TKey> context, ICollector<TOut> output)
     {
-        var state = State();
-        var timers = state.Timers(domain);
-        if (!timers.Remove(time, out var windows))
+        var state = State(context);
+        if (!state.TakeTimer(domain, time, out var windows))
         {
             return;
         }
 
-        foreach (var window in windows.ToArray())
+        if (windows.Count == 1)
         {
-            if (assigner is MergingWindowAssigner<TWindow> && !state.Panes.ContainsKey(window))
+            // The set is out of the timers, so firing (which may register or delete timers) cannot change it.
+            foreach (var window in windows)
             {
-                continue; // merged into another window meanwhile
+                OnTimer(time, domain, window, state, context, output);
             }
+        }
+        else
+        {
+            foreach (var window in windows.ToArray())
+            {
+                OnTimer(time, domain, window, state, context, output);
+            }
+        }
 
-            var triggerContext = new TriggerContext(state, window, context);
-            var result = domain == TimeDomain.EventTime
-                ? trigger.OnEventTime(time, window, triggerContext)
-                : trigger.OnProcessingTime(time, window, triggerContext);
-            Act(result, window, state, context, output);
-            var cleanupDomain = assigner.IsEventTime ? TimeDomain.EventTime : TimeDomain.ProcessingTime;
-            if (domain == cleanupDomain && time == CleanupTime(window))
-            {
-                ClearAll(window, state, context);
-            }
+        WindowPanes<TWindow, TAcc>.Recycle(windows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void OnTimer(long time, TimeDomain domain, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
+    {
+        if (assigner is MergingWindowAssigner<TWindow> && !state.Panes.ContainsKey(window))
+        {
+            return; // merged into another window meanwhile
+        }
+
+        var triggerContext = Reused(context).Reset(state, window, context, state.Panes.GetValueOrDefault(window));
+        var result = domain == TimeDomain.EventTime
+            ? trigger.OnEventTime(time, window, triggerContext)
+            : trigger.OnProcessingTime(time, window, triggerContext);
+        Act(result, window, state, context, output);
+        var cleanupDomain = assigner.IsEventTime ? TimeDomain.EventTime : TimeDomain.ProcessingTime;
+        if (domain == cleanupDomain && time == CleanupTime(window))
+        {
+            ClearAll(window, state, context);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Act(TriggerResult result, TWindow window, WindowPanes<TWindow, TAcc> state, KeyContext<TKey> context, ICollector<TOut> output)
     {
         if (!state.Panes.TryGetValue(window, out var pane))
@@ -126,7 +157,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             var builder = (KeyedOutputBuilder<TOut>)output;
             var previous = builder.Timestamp;
             builder.Timestamp = window.MaxTimestamp;
-            logic.Emit(context.Key, window, pane.Accumulator, new WindowEmitContext<TWindow>(window, context.CurrentWatermark, context.CurrentProcessingTime, builder), output);
+            logic.Emit(context.Key, window, pane.Accumulator, Reused(context).EmitContext(window, context, builder), output);
             builder.Timestamp = previous;
         }
 
@@ -165,14 +196,17 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
                     mergedPane.HasContent = true;
                 }
 
-                mergedTriggerStates.Add(pane.TriggerState);
+                if (pane.TriggerState is { } triggerState)
+                {
+                    mergedTriggerStates.Add(triggerState);
+                }
             }
 
             state.Panes[cover] = mergedPane;
             trigger.OnMerge(cover, new TriggerContext(state, cover, context) { MergedStates = mergedTriggerStates });
             foreach (var old in existing.Where(w => !w.Equals(cover)))
             {
-                trigger.Clear(old, new TriggerContext(state, old, context) { Pane = state.Panes[old] });
+                trigger.Clear(old, new TriggerContext(state, old, context, state.Panes[old]));
                 DeleteCleanupTimer(old, state, context);
                 state.Panes.Remove(old);
             }
@@ -185,14 +219,16 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     {
         if (state.Panes.TryGetValue(window, out var pane))
         {
-            trigger.Clear(window, new TriggerContext(state, window, context) { Pane = pane });
+            trigger.Clear(window, Reused(context).Reset(state, window, context, pane));
             state.Panes.Remove(window);
         }
 
         DeleteCleanupTimer(window, state, context);
-        if (state.Panes.Count == 0 && state.EventTimers.Count == 0 && state.ProcessingTimers.Count == 0)
+        if (state.Panes.Count == 0 && !state.HasTimers)
         {
             KeyedStateStore.Current.Remove(StateName);
+            Reused(context).Panes = null;
+            t_spareState = state; // empty and referenced nowhere else now: the next key to open a window reuses it
         }
     }
 
@@ -221,30 +257,90 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         }
     }
 
-    private static WindowPanes<TWindow, TAcc> State() => KeyedStateStore.Current.GetOrAdd(StateName, static () => new WindowPanes<TWindow, TAcc>());
-
-    /// <summary>Timers and per-window state for triggers, scoped to one window of the key.</summary>
-    private sealed class TriggerContext(WindowPanes<TWindow, TAcc> state, TWindow window, KeyContext<TKey> context)
-        : IOnMergeContext
+    /// <summary>The trigger context of this call, reused for each element and timer (triggers must not keep it).</summary>
+    private static TriggerContext Reused(KeyContext<TKey> context)
     {
-        public WindowPane<TAcc>? Pane { get; init; } = state.Panes.GetValueOrDefault(window);
+        if (context.Scratch is not TriggerContext reused)
+        {
+            reused = new TriggerContext();
+            context.Scratch = reused;
+        }
+
+        return reused;
+    }
+
+    /// <summary>
+    /// The key's windows. A key whose last window closed drops its state, and most keys open a window again soon:
+    /// the emptied state object (its tables keep their capacity) is kept per thread and given to the next key that
+    /// needs one.
+    /// </summary>
+    /// <remarks>Looked up once per call (kept with the call's reused trigger context) rather than once per element.</remarks>
+    private static WindowPanes<TWindow, TAcc> State(KeyContext<TKey> context)
+    {
+        var call = Reused(context);
+        return call.Panes ??= KeyedStateStore.Current.GetOrAdd(StateName, static () =>
+        {
+            var spare = t_spareState;
+            t_spareState = null;
+            return spare ?? new WindowPanes<TWindow, TAcc>();
+        });
+    }
+
+    /// <summary>
+    /// Timers and per-window state for triggers, scoped to one window of the key. One instance per call is reused
+    /// (<see cref="Reset"/>) for every element and timer; merges build their own.
+    /// </summary>
+    private sealed class TriggerContext : IOnMergeContext
+    {
+        private WindowPanes<TWindow, TAcc> _state = null!;
+        private TWindow _window = null!;
+        private KeyContext<TKey> _context = null!;
+        private WindowEmitContext<TWindow>? _emit;
+
+        public TriggerContext()
+        {
+        }
+
+        public TriggerContext(WindowPanes<TWindow, TAcc> state, TWindow window, KeyContext<TKey> context, WindowPane<TAcc>? pane = null) =>
+            Reset(state, window, context, pane ?? state.Panes.GetValueOrDefault(window));
+
+        public WindowPane<TAcc>? Pane { get; private set; }
 
         public List<Dictionary<string, object?>>? MergedStates { get; init; }
 
-        public long CurrentWatermark => context.CurrentWatermark;
+        /// <summary>The key's window state during this call (null until looked up, and again once dropped).</summary>
+        public WindowPanes<TWindow, TAcc>? Panes { get; set; }
 
-        public long CurrentProcessingTime => context.CurrentProcessingTime;
+        /// <summary>The call's emit context (kept with the reused trigger context), pointed at <paramref name="firing"/>.</summary>
+        public WindowEmitContext<TWindow> EmitContext(TWindow firing, KeyContext<TKey> keyContext, ISideOutputs sideOutputs) =>
+            _emit is null
+                ? _emit = new WindowEmitContext<TWindow>(firing, keyContext.CurrentWatermark, keyContext.CurrentProcessingTime, sideOutputs)
+                : _emit.MoveTo(firing, keyContext.CurrentWatermark);
 
-        public void RegisterEventTimeTimer(long time) => state.Register(TimeDomain.EventTime, time, window, context.Timers);
+        /// <summary>Scopes this context to <paramref name="scopeWindow"/>, whose pane is <paramref name="pane"/> (null if it has none).</summary>
+        public TriggerContext Reset(WindowPanes<TWindow, TAcc> scopeState, TWindow scopeWindow, KeyContext<TKey> keyContext, WindowPane<TAcc>? pane)
+        {
+            _state = scopeState;
+            _window = scopeWindow;
+            _context = keyContext;
+            Pane = pane;
+            return this;
+        }
 
-        public void RegisterProcessingTimeTimer(long time) => state.Register(TimeDomain.ProcessingTime, time, window, context.Timers);
+        public long CurrentWatermark => _context.CurrentWatermark;
 
-        public void DeleteEventTimeTimer(long time) => state.Delete(TimeDomain.EventTime, time, window, context.Timers);
+        public long CurrentProcessingTime => _context.CurrentProcessingTime;
 
-        public void DeleteProcessingTimeTimer(long time) => state.Delete(TimeDomain.ProcessingTime, time, window, context.Timers);
+        public void RegisterEventTimeTimer(long time) => _state.Register(TimeDomain.EventTime, time, _window, _context.Timers);
+
+        public void RegisterProcessingTimeTimer(long time) => _state.Register(TimeDomain.ProcessingTime, time, _window, _context.Timers);
+
+        public void DeleteEventTimeTimer(long time) => _state.Delete(TimeDomain.EventTime, time, _window, _context.Timers);
+
+        public void DeleteProcessingTimeTimer(long time) => _state.Delete(TimeDomain.ProcessingTime, time, _window, _context.Timers);
 
         public IValueState<T> GetState<T>(ValueStateDescriptor<T> descriptor) =>
-            new PaneValueState<T>(Pane ?? state.Pane(window), descriptor.Name);
+            new PaneValueState<T>(Pane ?? _state.Pane(_window), descriptor.Name);
 
         public void MergeState<T>(ValueStateDescriptor<T> descriptor, Func<T, T, T> merge)
         {
@@ -259,13 +355,13 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
     /// <summary>A trigger's value state, kept in its window's pane.</summary>
     private sealed class PaneValueState<T>(WindowPane<TAcc> pane, string name) : IValueState<T>
     {
-        public bool HasValue => pane.TriggerState.ContainsKey(name);
+        public bool HasValue => pane.TriggerState?.ContainsKey(name) == true;
 
         public T? Value => TryGetValue(out var value) ? value : default;
 
         public bool TryGetValue([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
         {
-            if (pane.TriggerState.TryGetValue(name, out var stored))
+            if (pane.TriggerState is { } values && values.TryGetValue(name, out var stored))
             {
                 value = (T)stored!;
                 return true;
@@ -275,8 +371,8 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             return false;
         }
 
-        public void Update(T value) => pane.TriggerState[name] = value;
+        public void Update(T value) => pane.WritableTriggerState()[name] = value;
 
-        public void Clear() => pane.TriggerState.Remove(name);
+        public void Clear() => pane.TriggerState?.Remove(name);
     }
 }

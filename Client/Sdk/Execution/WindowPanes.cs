@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using OrleansFlow.Keyed;
 using OrleansFlow.Windowing;
 
@@ -14,8 +16,12 @@ internal sealed class WindowPane<TAcc>
     [Id(1)]
     public TAcc Accumulator { get; set; } = default!;
 
+    /// <summary>The trigger's values for this window, or null while it has none (most triggers keep none).</summary>
     [Id(2)]
-    public Dictionary<string, object?> TriggerState { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?>? TriggerState { get; set; }
+
+    /// <summary>The trigger's values, created on first write.</summary>
+    public Dictionary<string, object?> WritableTriggerState() => TriggerState ??= new(StringComparer.Ordinal);
 
     /// <summary>The accumulator, for people (<c>flow state</c>).</summary>
     public override string ToString() => HasContent ? Accumulator?.ToString() ?? "null" : "(empty)";
@@ -31,20 +37,45 @@ internal sealed class WindowPane<TAcc>
 internal sealed class WindowPanes<TWindow, TAcc>
     where TWindow : Window
 {
+    private const int MaxSpareSets = 64;
+
+    [ThreadStatic]
+    private static Stack<HashSet<TWindow>>? t_spareSets;
+
     [Id(0)]
     public Dictionary<TWindow, WindowPane<TAcc>> Panes { get; set; } = [];
 
     [Id(1)]
     public SortedDictionary<long, HashSet<TWindow>> EventTimers { get; set; } = [];
 
+    /// <summary>Processing-time timers, or null while there have been none (event-time windows never use them).</summary>
     [Id(2)]
-    public SortedDictionary<long, HashSet<TWindow>> ProcessingTimers { get; set; } = [];
+    public SortedDictionary<long, HashSet<TWindow>>? ProcessingTimers { get; set; }
+
+    /// <summary>Whether any timer of either domain is pending.</summary>
+    public bool HasTimers => EventTimers.Count > 0 || ProcessingTimers is { Count: > 0 };
 
     /// <summary>The open windows and their contents, for people (<c>flow state</c>): <c>{TimeWindow[0, 10): 42, ...}</c>.</summary>
     public override string ToString() => "{" + string.Join(", ", Panes.Select(p => $"{p.Key}: {p.Value}")) + "}";
 
-    public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers;
+    // The last two timers registered (not serialized). Every element of a window registers the trigger's timer and
+    // the cleanup timer again; while no timer has been taken or deleted since, repeating a registration changes nothing.
+    [NonSerialized]
+    private Registered _recent0;
 
+    [NonSerialized]
+    private Registered _recent1;
+
+    public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
+
+    /// <summary>Removes the timer at <paramref name="time"/> that is firing, with its windows.</summary>
+    public bool TakeTimer(TimeDomain domain, long time, [NotNullWhen(true)] out HashSet<TWindow>? windows)
+    {
+        ForgetRecent();
+        return Timers(domain).Remove(time, out windows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WindowPane<TAcc> Pane(TWindow window)
     {
         if (!Panes.TryGetValue(window, out var pane))
@@ -56,12 +87,20 @@ internal sealed class WindowPanes<TWindow, TAcc>
         return pane;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Register(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
+        if (_recent0.Is(domain, time, window) || _recent1.Is(domain, time, window))
+        {
+            return;
+        }
+
+        _recent1 = _recent0;
+        _recent0 = new Registered(domain, time, window);
         var timers = Timers(domain);
         if (!timers.TryGetValue(time, out var windows))
         {
-            windows = [];
+            windows = t_spareSets is { Count: > 0 } spare ? spare.Pop() : [];
             timers.Add(time, windows);
         }
 
@@ -71,13 +110,42 @@ internal sealed class WindowPanes<TWindow, TAcc>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Delete(TimeDomain domain, long time, TWindow window, KeyTimers keyTimers)
     {
+        ForgetRecent();
         var timers = Timers(domain);
         if (timers.TryGetValue(time, out var windows) && windows.Remove(window) && windows.Count == 0)
         {
             timers.Remove(time);
             keyTimers.Delete(time, domain);
+            Recycle(windows);
         }
+    }
+
+    private void ForgetRecent()
+    {
+        _recent0 = default;
+        _recent1 = default;
+    }
+
+    /// <summary>
+    /// Keeps a window set that was taken out of the timers (and is referenced nowhere else) for the next timer
+    /// registered on this thread: every window of every key registers one, so this saves a set per window.
+    /// </summary>
+    public static void Recycle(HashSet<TWindow> windows)
+    {
+        var spare = t_spareSets ??= new Stack<HashSet<TWindow>>();
+        if (spare.Count < MaxSpareSets)
+        {
+            windows.Clear();
+            spare.Push(windows);
+        }
+    }
+
+    private readonly record struct Registered(TimeDomain Domain, long Time, TWindow? Window)
+    {
+        public bool Is(TimeDomain domain, long time, TWindow window) =>
+            Window is not null && Time == time && Domain == domain && (ReferenceEquals(Window, window) || Window.Equals(window));
     }
 }

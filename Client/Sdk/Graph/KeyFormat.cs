@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Runtime.CompilerServices;
 
 namespace OrleansFlow.Graph;
 
@@ -39,7 +40,8 @@ internal static class KeyFormat
         type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(Guid) || type == typeof(DateTime) || type == typeof(DateTimeOffset);
 
     /// <summary>FNV-1a over UTF-16 code units, finished with a murmur3 avalanche.</summary>
-    private static int Hash(ReadOnlySpan<char> text)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int Hash(ReadOnlySpan<char> text)
     {
         var hash = 2166136261u;
         foreach (var c in text)
@@ -50,6 +52,7 @@ internal static class KeyFormat
         return Mix(hash);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Mix(uint h)
     {
         h ^= h >> 16;

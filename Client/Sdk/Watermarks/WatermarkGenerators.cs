@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansFlow.Watermarks;
 
 /// <summary>Where a watermark generator sends watermarks and idleness.</summary>
@@ -46,6 +48,7 @@ public sealed class BoundedOutOfOrdernessWatermarks<T> : IWatermarkGenerator<T>
     public long CurrentWatermark => _maxTimestamp - _bound - 1;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(T record, long timestamp, IWatermarkOutput output) => _maxTimestamp = Math.Max(_maxTimestamp, timestamp);
 
     /// <inheritdoc />
@@ -63,6 +66,7 @@ public sealed class PerEventBoundedOutOfOrdernessWatermarks<T>(TimeSpan bound) :
     private readonly BoundedOutOfOrdernessWatermarks<T> _inner = new(bound);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(T record, long timestamp, IWatermarkOutput output)
     {
         _inner.OnEvent(record, timestamp, output);
@@ -80,6 +84,7 @@ public sealed class PerEventBoundedOutOfOrdernessWatermarks<T>(TimeSpan bound) :
 public sealed class NoWatermarksGenerator<T> : IWatermarkGenerator<T>
 {
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEvent(T record, long timestamp, IWatermarkOutput output)
     {
     }

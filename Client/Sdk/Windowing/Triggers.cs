@@ -80,6 +80,12 @@ public abstract class Trigger<TWindow>
     /// <summary>Whether the trigger supports merging windows (session windows).</summary>
     public virtual bool CanMerge => false;
 
+    /// <summary>
+    /// Whether <see cref="OnElement"/> looks at its element. When false, the window operator passes null instead of
+    /// boxing every element of a value type (the built-in triggers do not look at elements).
+    /// </summary>
+    public virtual bool ReadsElements => true;
+
     /// <summary>Windows were merged into <paramref name="window"/>; re-register timers and merge state.</summary>
     public virtual void OnMerge(TWindow window, IOnMergeContext context) =>
         throw new NotSupportedException($"{GetType().Name} does not support merging windows.");
@@ -91,6 +97,9 @@ public abstract class Trigger<TWindow>
 /// <summary>Fires when the watermark passes the end of the window (the default for event-time windows).</summary>
 public sealed class EventTimeTrigger : Trigger<TimeWindow>
 {
+    /// <inheritdoc />
+    public override bool ReadsElements => false;
+
     /// <summary>The trigger.</summary>
     public static EventTimeTrigger Create() => new();
 
@@ -132,6 +141,9 @@ public sealed class EventTimeTrigger : Trigger<TimeWindow>
 /// <summary>Fires when the wall clock passes the end of the window (the default for processing-time windows).</summary>
 public sealed class ProcessingTimeTrigger : Trigger<TimeWindow>
 {
+    /// <inheritdoc />
+    public override bool ReadsElements => false;
+
     /// <summary>The trigger.</summary>
     public static ProcessingTimeTrigger Create() => new();
 
@@ -183,6 +195,9 @@ public sealed class CountTrigger<TWindow> : Trigger<TWindow>
     public static CountTrigger<TWindow> Of(long count) => new(count);
 
     /// <inheritdoc />
+    public override bool ReadsElements => false;
+
+    /// <inheritdoc />
     public override TriggerResult OnElement(object? element, long timestamp, TWindow window, ITriggerContext context)
     {
         var state = context.GetState(CountState);
@@ -222,6 +237,9 @@ public sealed class PurgingTrigger<TWindow>(Trigger<TWindow> nested) : Trigger<T
     public static PurgingTrigger<TWindow> Of(Trigger<TWindow> nested) => new(nested ?? throw new ArgumentNullException(nameof(nested)));
 
     /// <inheritdoc />
+    public override bool ReadsElements => nested.ReadsElements;
+
+    /// <inheritdoc />
     public override TriggerResult OnElement(object? element, long timestamp, TWindow window, ITriggerContext context) =>
         Purging(nested.OnElement(element, timestamp, window, context));
 
@@ -247,6 +265,9 @@ public sealed class PurgingTrigger<TWindow>(Trigger<TWindow> nested) : Trigger<T
 public sealed class NeverTrigger : Trigger<GlobalWindow>
 {
     /// <inheritdoc />
+    public override bool ReadsElements => false;
+
+    /// <inheritdoc />
     public override TriggerResult OnElement(object? element, long timestamp, GlobalWindow window, ITriggerContext context) => TriggerResult.Continue;
 
     /// <inheritdoc />
@@ -264,6 +285,9 @@ public sealed class NeverTrigger : Trigger<GlobalWindow>
 /// <summary>Fires the global window once, when the input ends (the watermark reaches its maximum).</summary>
 public sealed class EndOfStreamTrigger : Trigger<GlobalWindow>
 {
+    /// <inheritdoc />
+    public override bool ReadsElements => false;
+
     /// <inheritdoc />
     public override TriggerResult OnElement(object? element, long timestamp, GlobalWindow window, ITriggerContext context)
     {

@@ -24,6 +24,13 @@ public sealed record TimeWindow([property: Id(0)] long Start, [property: Id(1)] 
     /// <inheritdoc />
     public override long MaxTimestamp => End - 1;
 
+    /// <summary>Equal when start and end are (what the generated record equality compares, without its type checks).</summary>
+    /// <remarks>Windows are the keys of every key's window state, looked up for each element.</remarks>
+    public bool Equals(TimeWindow? other) => other is not null && Start == other.Start && End == other.End;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Start, End);
+
     /// <summary>Whether the windows overlap or touch (Flink merges session windows that merely touch).</summary>
     public bool Intersects(TimeWindow other)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansFlow.Windowing;
 
 /// <summary>Puts each element into zero or more windows, as Flink's WindowAssigner.</summary>
@@ -178,11 +180,19 @@ public sealed class GlobalWindows : WindowAssigner<GlobalWindow>
     public override bool IsEventTime => false;
 }
 
+/// <summary>How many recent answers the tumbling and sliding assigners keep.</summary>
+internal static class RecentWindows
+{
+    /// <summary>Slots, indexed by window number: more than the windows a keyed batch usually spans.</summary>
+    public const int Slots = 256;
+}
+
 /// <summary>The window arithmetic tumbling assigners share.</summary>
 internal sealed class TumblingWindows
 {
     private readonly long _size;
     private readonly long _offset;
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<TimeWindow>?[] _recent = new System.Collections.ObjectModel.ReadOnlyCollection<TimeWindow>?[RecentWindows.Slots];
 
     public TumblingWindows(long size, long offset)
     {
@@ -197,10 +207,25 @@ internal sealed class TumblingWindows
     }
 
     /// <summary>The one window [start, start + size) with start = offset + k * size that holds the time.</summary>
+    /// <remarks>
+    /// Per-key calls go through a batch's event times key by key, so the same few dozen windows come up again and
+    /// again: recent answers are kept in a small table indexed by window number and handed out again (windows are
+    /// immutable and the lists read-only). Each slot is one reference, read and replaced atomically, so concurrent
+    /// callers at worst build a window again.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
         var start = TimeWindow.WindowStart(time, _offset, _size);
-        return [new TimeWindow(start, start + _size)];
+        var slot = (int)((ulong)(start / _size) % (ulong)_recent.Length);
+        var recent = _recent[slot];
+        if (recent is null || recent[0].Start != start)
+        {
+            recent = Array.AsReadOnly([new TimeWindow(start, start + _size)]);
+            _recent[slot] = recent;
+        }
+
+        return recent;
     }
 }
 
@@ -210,6 +235,7 @@ internal sealed class SlidingWindows
     private readonly long _size;
     private readonly long _slide;
     private readonly long _offset;
+    private readonly Recent?[] _recent = new Recent?[RecentWindows.Slots];
 
     public SlidingWindows(long size, long slide, long offset)
     {
@@ -226,16 +252,34 @@ internal sealed class SlidingWindows
     }
 
     /// <summary>Every window [start, start + size) with start = offset + k * slide that holds the time, latest first.</summary>
+    /// <remarks>Recent answers are kept and handed out again, as for tumbling windows.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
+        var latest = TimeWindow.WindowStart(time, _offset, _slide);
+        var slot = (int)((ulong)(latest / _slide) % (ulong)_recent.Length);
+        var recent = _recent[slot];
+        if (recent is not null && recent.Latest == latest && recent.Earliest > time - _size && !(recent.Earliest - _slide > time - _size))
+        {
+            return recent.Windows; // the loop below would produce exactly these windows
+        }
+
         var windows = new List<TimeWindow>((int)Math.Min(_size / _slide + 1, 1024));
-        for (var start = TimeWindow.WindowStart(time, _offset, _slide); start > time - _size; start -= _slide)
+        for (var start = latest; start > time - _size; start -= _slide)
         {
             windows.Add(new TimeWindow(start, start + _size));
         }
 
-        return windows;
+        var answer = windows.AsReadOnly();
+        if (windows.Count > 0)
+        {
+            _recent[slot] = new Recent(latest, windows[^1].Start, answer);
+        }
+
+        return answer;
     }
+
+    private sealed record Recent(long Latest, long Earliest, IReadOnlyList<TimeWindow> Windows);
 }
 
 /// <summary>Merges session windows that overlap or touch, as Flink's TimeWindow.mergeWindows.</summary>
