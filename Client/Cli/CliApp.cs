@@ -31,6 +31,7 @@ internal static class CliApp
                 ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
                 ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, cancel.Token),
+                ["resume", .. var rest] => await ResumeAsync(rest, stderr, cancel.Token),
                 ["stop", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("stop", rest), stop: true, stdout, cancel.Token),
                 [] or ["help" or "--help" or "-h"] => Help(stdout),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'; try 'flow help'"),
@@ -110,6 +111,11 @@ internal static class CliApp
             // So that 'flow savepoint JOB' and 'flow stop JOB' can name it.
             await stderr.WriteLineAsync($"job {job.JobId} submitted");
         }
+        else if (options.FaultTolerance.CheckpointingEnabled)
+        {
+            // The embedded job dies with this process; its checkpoints stay in the checkpoint directory.
+            await stderr.WriteLineAsync($"job {job.JobId} submitted; should this process die, 'flow resume {job.JobId}' continues it from its latest checkpoint");
+        }
 
         try
         {
@@ -156,6 +162,41 @@ internal static class CliApp
         stdout.WriteLine($"(in the cluster's checkpoint storage, provider 'flow-checkpoints'; start a new job from it with --from-savepoint {savepoint.Id})");
     }
 
+    /// <summary>
+    /// <c>flow resume JOB_ID</c>: starts the embedded silo on the same checkpoint directory and wakes the job's manager,
+    /// which finds the job still marked running with its silo gone and restarts it from its latest completed checkpoint
+    /// (the recovery path of a silo crash); then waits for the job as <c>flow run</c> does.
+    /// </summary>
+    private static async Task<int> ResumeAsync(IReadOnlyList<string> args, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args is not [var jobId] || jobId.StartsWith('-'))
+        {
+            throw new UsageException("'resume' takes the id of an embedded job ('flow run' printed it); a job on a cluster resumes by itself after a crash");
+        }
+
+        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error });
+        JobClient job;
+        try
+        {
+            job = await env.AttachAsync(jobId, cancellationToken);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal))
+        {
+            throw new UsageException($"there is no job '{jobId}' in {Path.GetFullPath(LocalEnvironmentOptions.DefaultCheckpointDirectory)}");
+        }
+
+        var status = await job.GetStatusAsync(cancellationToken);
+        if (status.Status.IsTerminal())
+        {
+            await stderr.WriteLineAsync($"job {jobId} already ended: {status.Status}");
+            return status.Status == JobStatus.Finished ? Ok : JobFailed;
+        }
+
+        await stderr.WriteLineAsync($"job {jobId} resumes from its latest completed checkpoint");
+        await job.WaitForCompletionAsync(cancellationToken);
+        return Ok;
+    }
+
     private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)
     {
         using var host = FlowSiloHost.Build(args);
@@ -182,6 +223,7 @@ internal static class CliApp
 
         stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T]");
         stdout.WriteLine($"       {JobCommands.Usage}");
+        stdout.WriteLine("       flow resume JOB_ID   (an embedded job whose process died: continues it from its latest checkpoint)");
         stdout.WriteLine();
         stdout.WriteLine("jobs:");
         foreach (var name in ExampleJobs.Names)

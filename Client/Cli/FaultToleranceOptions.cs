@@ -42,6 +42,9 @@ internal sealed class FaultToleranceOptions
     /// </summary>
     public bool SavepointOnInterrupt { get; private set; }
 
+    /// <summary>Whether <c>--checkpoint-interval</c> was given.</summary>
+    public bool CheckpointingEnabled => _given.ContainsKey(Interval);
+
     private bool _allowNonRestoredState;
 
     /// <summary>Whether <paramref name="flag"/> is one of these options that take no value.</summary>

@@ -80,7 +80,6 @@ internal sealed class FlowProcess : IDisposable
     /// <summary>Waits for the process to exit and its output to be read.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _exited.WaitAsync(cancellationToken);
 
-    /// <summary>Kills the process and its descendants with SIGKILL (no shutdown of any kind).</summary>
     /// <summary>Sends SIGTERM (what a service manager sends to stop a process gracefully).</summary>
     public async Task TerminateAsync()
     {
@@ -89,6 +88,7 @@ internal sealed class FlowProcess : IDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>Kills the process and its descendants with SIGKILL (no shutdown of any kind).</summary>
     public void Kill()
     {
         try
