@@ -55,9 +55,9 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     [Alias("Acknowledge")]
     Task AcknowledgeAsync(long checkpointId, int vertexId, int subtask, int attempt, TaskSnapshot snapshot, CancellationToken cancellationToken);
 
-    /// <summary>A subtask could not snapshot (its state write failed, it had finished, ...): the checkpoint is aborted.</summary>
+    /// <summary>A subtask could not snapshot (its state write failed, it had finished, a newer barrier overtook it, ...): the checkpoint is aborted.</summary>
     [Alias("Decline")]
-    Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken);
+    Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, DeclineKind kind, string reason, CancellationToken cancellationToken);
 
     /// <summary>The latest completed checkpoint, which a restart restores (0 when there is none).</summary>
     [Alias("GetLatestCompleted"), AlwaysInterleave]

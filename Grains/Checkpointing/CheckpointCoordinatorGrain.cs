@@ -171,14 +171,20 @@ internal sealed class CheckpointCoordinatorGrain(
     /// failed snapshot, does not count against the tolerable failures. A source that finishes while a trigger is on its
     /// way must not fail a bounded job at its very end.
     /// </remarks>
-    public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, string reason, CancellationToken cancellationToken)
+    public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, DeclineKind kind, string reason, CancellationToken cancellationToken)
     {
         if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
         {
             return;
         }
 
-        var failure = _submission!.Plan.Vertex(vertexId).IsSource ? CheckpointFailureReason.TaskNotReady : CheckpointFailureReason.Declined;
+        var failure = kind switch
+        {
+            DeclineKind.Subsumed => CheckpointFailureReason.Subsumed,
+            DeclineKind.CancellationMarker => CheckpointFailureReason.CancellationMarker,
+            _ when _submission!.Plan.Vertex(vertexId).IsSource => CheckpointFailureReason.TaskNotReady,
+            _ => CheckpointFailureReason.Declined,
+        };
         if (inFlight.Pending.Decline((vertexId, subtask), failure, reason))
         {
             await OnAbortedAsync(inFlight);

@@ -550,7 +550,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     {
         foreach (var aborted in decision.Aborted)
         {
-            _ = DeclineAsync(aborted.CheckpointId, $"aborted at {_vertex.Name} subtask {Address.Subtask}: {aborted.Reason}");
+            var kind = aborted.Reason == CheckpointFailureReason.Subsumed ? DeclineKind.Subsumed : DeclineKind.CancellationMarker;
+            _ = DeclineAsync(aborted.CheckpointId, kind, $"aborted at {_vertex.Name} subtask {Address.Subtask}: {aborted.Reason}");
         }
 
         if (decision.SnapshotCheckpointId is { } checkpointId)
@@ -643,7 +644,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
         catch (Exception e)
         {
-            await DeclineAsync(checkpointId, $"per-key state of {_vertex.Name} subtask {Address.Subtask} could not be written: {e.Message}");
+            await DeclineAsync(checkpointId, DeclineKind.SnapshotFailed, $"per-key state of {_vertex.Name} subtask {Address.Subtask} could not be written: {e.Message}");
             return;
         }
 
@@ -657,16 +658,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
         catch (Exception e)
         {
-            await DeclineAsync(checkpointId, $"{_vertex.Name} subtask {Address.Subtask} could not acknowledge: {e.Message}");
+            await DeclineAsync(checkpointId, DeclineKind.SnapshotFailed, $"{_vertex.Name} subtask {Address.Subtask} could not acknowledge: {e.Message}");
         }
     }
 
     /// <summary>Tells the coordinator this subtask cannot complete a checkpoint (best effort: a lost decline ends as a timeout).</summary>
-    public async Task DeclineAsync(long checkpointId, string reason)
+    public async Task DeclineAsync(long checkpointId, DeclineKind kind, string reason)
     {
         try
         {
-            await Coordinator.DeclineAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, reason, CancellationToken.None);
+            await Coordinator.DeclineAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, kind, reason, CancellationToken.None);
         }
         catch (Exception) when (!IsCancelled)
         {

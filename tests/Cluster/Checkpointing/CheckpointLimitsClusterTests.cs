@@ -20,27 +20,38 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
     public async Task Checkpoints_WithOneAtATimeAndAMinimumPause_NeverOverlapAndWaitThePauseAfterEachEnd()
     {
         var minPause = TimeSpan.FromMilliseconds(300);
-        var (faults, history, context) = await RunAsync(8000, TimeSpan.FromMilliseconds(1500), config =>
+        // The stall must land inside a checkpoint for the run to show anything; on a loaded machine it sometimes lands
+        // between two (the coordinator triggered late), so up to three runs. The pause is checked in every run.
+        var exercised = false;
+        var contexts = new List<string>();
+        for (var runs = 0; runs < 3 && !exercised; runs++)
         {
-            config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
-            config.MaxConcurrentCheckpoints = 1;
-            config.MinPauseBetweenCheckpoints = minPause;
-        });
+            var (faults, history, context) = await RunAsync(8000, TimeSpan.FromMilliseconds(1500), config =>
+            {
+                config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
+                config.MaxConcurrentCheckpoints = 1;
+                config.MinPauseBetweenCheckpoints = minPause;
+            });
+            contexts.Add(context);
 
-        Assert.Equal(1, faults.Stalled);
-        Assert.True(history.Count >= 4, $"Too few checkpoints to judge. {context}");
-        // The interval is raised to the pause (300 ms). One checkpoint waited behind the stall for longer than that, so a
-        // second one was due while it ran; and since every checkpoint takes some time, a pause counted from the trigger
-        // instead of the end would show as a shorter gap.
-        Assert.True(history.Any(h => h.DurationMs > 300), $"No checkpoint outlasted the interval. {context}");
-        for (var i = 1; i < history.Count; i++)
-        {
-            var previous = history[i - 1];
-            var end = CheckpointWatch.EndTime(previous)!.Value;
-            var gap = history[i].TriggerTime - end;
-            Assert.True(gap >= minPause - Granularity,
-                $"Checkpoint {history[i].CheckpointId} started {gap.TotalMilliseconds:F1} ms after checkpoint {previous.CheckpointId} ended (minimum pause {minPause.TotalMilliseconds} ms). {context}");
+            Assert.Equal(1, faults.Stalled);
+            Assert.True(history.Count >= 4, $"Too few checkpoints to judge. {context}");
+            for (var i = 1; i < history.Count; i++)
+            {
+                var previous = history[i - 1];
+                var end = CheckpointWatch.EndTime(previous)!.Value;
+                var gap = history[i].TriggerTime - end;
+                Assert.True(gap >= minPause - Granularity,
+                    $"Checkpoint {history[i].CheckpointId} started {gap.TotalMilliseconds:F1} ms after checkpoint {previous.CheckpointId} ended (minimum pause {minPause.TotalMilliseconds} ms). {context}");
+            }
+
+            // The interval is raised to the pause (300 ms). A checkpoint that waited behind the stall for longer than
+            // that had a second one due while it ran; and since every checkpoint takes some time, a pause counted from
+            // the trigger instead of the end would show as a shorter gap.
+            exercised = history.Any(h => h.DurationMs > 300);
         }
+
+        Assert.True(exercised, $"In three runs no checkpoint outlasted the interval. {string.Join(" / ", contexts)}");
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
         log.WriteLine(context);
 
         Assert.True(status.Status == JobStatus.Finished, $"The job is {status.Status}. {context}");
-        Assert.True(status.Attempt == 0, $"The job restarted. {context}");
+        Assert.True(status.Attempt == 0, $"The job restarted after: {status.LastFailure}. {context}");
         // With two in flight, a later checkpoint may be acknowledged first (a subtask whose keys did not change has no
         // per-key writes to wait for) and subsume the earlier one, as in Flink; and one triggered as a source finishes
         // fails as not ready. Nothing else may fail.
