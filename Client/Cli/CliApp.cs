@@ -117,9 +117,12 @@ internal static class CliApp
             await stderr.WriteLineAsync($"job {job.JobId} submitted; should this process die, 'flow resume {job.JobId}' continues it from its latest checkpoint");
         }
 
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = options.Progress ? JobProgress.ReportAsync(job, stderr, stopProgress.Token) : Task.CompletedTask;
         try
         {
             var status = await job.WaitForCompletionAsync(cancellationToken);
+            await StopAsync(stopProgress, progress);
             if (options.Verbose)
             {
                 await stderr.WriteLineAsync($"job {job.JobId} {status.Status}");
@@ -129,15 +132,27 @@ internal static class CliApp
         }
         catch (OperationCanceledException) when (options.FaultTolerance.SavepointOnInterrupt)
         {
+            await StopAsync(stopProgress, progress);
             var savepoint = await job.StopWithSavepointAsync(CancellationToken.None);
             PrintSavepoint(stdout, savepoint, $"job {job.JobId} stopped with a savepoint");
             return Ok;
         }
         catch (OperationCanceledException)
         {
+            await StopAsync(stopProgress, progress);
             await job.CancelAsync(CancellationToken.None);
             throw;
         }
+        finally
+        {
+            await StopAsync(stopProgress, progress); // also when the job failed: no progress line after the error
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task progress)
+    {
+        await stop.CancelAsync();
+        await progress;
     }
 
     /// <summary><c>flow savepoint JOB</c> and <c>flow stop JOB --savepoint</c> on a cluster.</summary>
@@ -215,7 +230,7 @@ internal static class CliApp
 
     private static int Help(TextWriter stdout)
     {
-        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T] [--verbose]");
+        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T] [--progress] [--verbose]");
         foreach (var line in FaultToleranceOptions.Usage)
         {
             stdout.WriteLine($"                     {line}");

@@ -22,6 +22,9 @@ internal sealed class RunOptions
 
     public bool Verbose { get; init; }
 
+    /// <summary>Progress lines on stderr while the job runs (<c>--progress</c>; also on when stderr is a terminal).</summary>
+    public bool Progress { get; init; }
+
     /// <summary>
     /// The cluster's shared submission token: <c>--token</c>, or the environment variable <see cref="TokenVariable"/>
     /// (which keeps it out of the process list).
@@ -48,6 +51,7 @@ internal sealed class RunOptions
         string? clusterId = null;
         string? serviceId = null;
         var verbose = false;
+        var progress = false;
         string? token = null;
         var faultTolerance = new FaultToleranceOptions();
         var jobArgs = new List<string>();
@@ -72,6 +76,9 @@ internal sealed class RunOptions
                     break;
                 case "--token":
                     token = Id(args, ref i);
+                    break;
+                case "--progress":
+                    progress = true;
                     break;
                 case "--verbose":
                     verbose = true;
@@ -109,6 +116,7 @@ internal sealed class RunOptions
             ClusterId = clusterId ?? DefaultId,
             ServiceId = serviceId ?? DefaultId,
             Verbose = verbose,
+            Progress = progress || !Console.IsErrorRedirected,
             Token = token ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null),
             FaultTolerance = faultTolerance,
             JobArguments = jobArgs,

@@ -77,6 +77,20 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(expected, File.ReadAllLines(output).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task RunWithProgress_WhileTheJobRuns_WritesProgressLinesToStderr()
+    {
+        var input = Path.Combine(_dir, "in.txt");
+        await File.WriteAllLinesAsync(input, Enumerable.Range(0, 1_500).Select(i => $"word{i % 50} other"));
+
+        // 1,500 lines at 300 per second: about 5 s, so two or more progress lines (one every 2 s).
+        var exit = await CliApp.RunAsync(["run", "wordcount", "--input", input, "--output", Path.Combine(_dir, "out.txt"), "--rate", "300", "--progress"], _stdout, _stderr);
+
+        Assert.Equal(CliApp.Ok, exit);
+        var lines = _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^job [0-9a-f]{32}: Running, attempt 0, [0-9,]+ records read, [0-9,]+ into '"));
+    }
+
     public void Dispose()
     {
         _stdout.Dispose();
