@@ -57,23 +57,29 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
     [Fact]
     public async Task Checkpoints_WithTwoConcurrentAndASlowAcknowledgement_OverlapButNeverMoreThanTwo()
     {
-        var (faults, history, context) = await RunAsync(6000, TimeSpan.FromMilliseconds(800), config =>
-        {
-            config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
-            config.MaxConcurrentCheckpoints = 2;
-        });
-
-        Assert.Equal(1, faults.Stalled);
+        // As above, the stall must hold up a checkpoint for two to overlap; up to three runs, the limit checked in each.
         var overlapping = 0;
-        foreach (var checkpoint in history)
+        var contexts = new List<string>();
+        for (var runs = 0; runs < 3 && overlapping == 0; runs++)
         {
-            var inFlightAtTrigger = history.Count(other => other.CheckpointId != checkpoint.CheckpointId
-                && other.TriggerTime <= checkpoint.TriggerTime && CheckpointWatch.EndTime(other) > checkpoint.TriggerTime + Granularity);
-            Assert.True(inFlightAtTrigger <= 1, $"Checkpoint {checkpoint.CheckpointId} started while {inFlightAtTrigger} others were in flight. {context}");
-            overlapping += inFlightAtTrigger;
+            var (faults, history, context) = await RunAsync(6000, TimeSpan.FromMilliseconds(800), config =>
+            {
+                config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
+                config.MaxConcurrentCheckpoints = 2;
+            });
+            contexts.Add(context);
+
+            Assert.Equal(1, faults.Stalled);
+            foreach (var checkpoint in history)
+            {
+                var inFlightAtTrigger = history.Count(other => other.CheckpointId != checkpoint.CheckpointId
+                    && other.TriggerTime <= checkpoint.TriggerTime && CheckpointWatch.EndTime(other) > checkpoint.TriggerTime + Granularity);
+                Assert.True(inFlightAtTrigger <= 1, $"Checkpoint {checkpoint.CheckpointId} started while {inFlightAtTrigger} others were in flight. {context}");
+                overlapping += inFlightAtTrigger;
+            }
         }
 
-        Assert.True(overlapping > 0, $"No two checkpoints overlapped although one waited behind a stalled task. {context}");
+        Assert.True(overlapping > 0, $"In three runs no two checkpoints overlapped although one waited behind a stalled task. {string.Join(" / ", contexts)}");
     }
 
     /// <summary>Runs the keyed sum with one stall after the second completed checkpoint; returns the history oldest first.</summary>
@@ -97,9 +103,10 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
         Assert.True(status.Attempt == 0, $"The job restarted after: {status.LastFailure}. {context}");
         // With two in flight, a later checkpoint may be acknowledged first (a subtask whose keys did not change has no
         // per-key writes to wait for) and subsume the earlier one, as in Flink; and one triggered as a source finishes
-        // fails as not ready. Nothing else may fail.
+        // fails as not ready, and one in flight when the job ends is dropped with the coordinator. Nothing else may fail.
         Assert.True(
-            overview.History.All(h => h.Status != CheckpointStatus.Failed || CheckpointWatch.IsNotReady(h) || h.FailureReason!.StartsWith("Subsumed", StringComparison.Ordinal)),
+            overview.History.All(h => h.Status != CheckpointStatus.Failed || CheckpointWatch.IsNotReady(h)
+                || h.FailureReason!.StartsWith("Subsumed", StringComparison.Ordinal) || h.FailureReason.StartsWith("CoordinatorShutdown: the job ended", StringComparison.Ordinal)),
             $"A checkpoint failed. {context}");
         CheckpointedSumJob.AssertExactOutput(count, output, context);
         return (faults, CheckpointWatch.Chronological(overview), context);

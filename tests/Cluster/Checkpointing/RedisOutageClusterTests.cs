@@ -17,7 +17,7 @@ namespace OrleansFlow.Tests.Cluster.Checkpointing;
 [Trait("Category", "Cluster")]
 public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
 {
-    private const long Count = 12_000; // 6 s at 1,000 records/s per source subtask
+    private const long Count = 18_000; // 9 s at 1,000 records/s per source subtask: several seconds go on after the outage
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(3);
     private readonly TempDirectory _dir = new();
 
