@@ -35,7 +35,6 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
             contexts.Add(context);
 
             Assert.Equal(1, faults.Stalled);
-            Assert.True(history.Count >= 4, $"Too few checkpoints to judge. {context}");
             for (var i = 1; i < history.Count; i++)
             {
                 var previous = history[i - 1];
@@ -48,10 +47,11 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
             // The interval is raised to the pause (300 ms). A checkpoint that waited behind the stall for longer than
             // that had a second one due while it ran; and since every checkpoint takes some time, a pause counted from
             // the trigger instead of the end would show as a shorter gap.
-            exercised = history.Any(h => h.DurationMs > 300);
+            // A starved machine can also leave too few checkpoints to judge.
+            exercised = history.Count >= 4 && history.Any(h => h.DurationMs > 300);
         }
 
-        Assert.True(exercised, $"In three runs no checkpoint outlasted the interval. {string.Join(" / ", contexts)}");
+        Assert.True(exercised, $"In three runs there were never four checkpoints with one outlasting the interval. {string.Join(" / ", contexts)}");
     }
 
     [Fact]
