@@ -190,15 +190,7 @@ internal static class CliApp
         }
 
         await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error });
-        JobClient job;
-        try
-        {
-            job = await env.AttachAsync(jobId, cancellationToken);
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal))
-        {
-            throw new UsageException($"there is no job '{jobId}' in {Path.GetFullPath(LocalEnvironmentOptions.DefaultCheckpointDirectory)}");
-        }
+        var job = await JobCommands.AttachAsync(env, jobId, $"in {Path.GetFullPath(LocalEnvironmentOptions.DefaultCheckpointDirectory)}", cancellationToken);
 
         var status = await job.GetStatusAsync(cancellationToken);
         if (status.Status.IsTerminal())

@@ -38,7 +38,7 @@ internal static class JobCommands
             return CliApp.Ok;
         }
 
-        var job = await AttachAsync(env, operands[0], cancellationToken);
+        var job = await AttachAsync(env, operands[0], "on this cluster ('flow list' shows the jobs)", cancellationToken);
         switch (command)
         {
             case "status":
@@ -62,12 +62,13 @@ internal static class JobCommands
         await stdout.WriteLineAsync($"{"JOB ID",-34}{"STATUS",-12}{"SUBMITTED (UTC)",-21}NAME");
         foreach (var entry in jobs)
         {
-            var status = await (await env.AttachAsync(entry.JobId, cancellationToken)).GetStatusAsync(cancellationToken);
+            var status = await env.GetJobStatusAsync(entry.JobId, cancellationToken);
             await stdout.WriteLineAsync($"{entry.JobId,-34}{status.Status,-12}{entry.SubmittedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),-21}{entry.JobName}");
         }
     }
 
-    private static async Task<JobClient> AttachAsync(StreamExecutionEnvironment env, string jobId, CancellationToken cancellationToken)
+    /// <summary>Attaches to a job; an unknown id is a usage error saying where the command looked (<paramref name="where"/>).</summary>
+    public static async Task<JobClient> AttachAsync(StreamExecutionEnvironment env, string jobId, string where, CancellationToken cancellationToken)
     {
         try
         {
@@ -75,7 +76,7 @@ internal static class JobCommands
         }
         catch (InvalidOperationException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal))
         {
-            throw new UsageException($"there is no job '{jobId}' on this cluster ('flow list' shows the jobs)");
+            throw new UsageException($"there is no job '{jobId}' {where}");
         }
     }
 
@@ -95,11 +96,10 @@ internal static class JobCommands
         stdout.WriteLine($"{"OPERATOR",-50}{"PAR",5}{"RECORDS IN",14}{"RECORDS OUT",14}{"WATERMARK",16}{"BACKPRESSURE MS",17}{"IN FLIGHT",11}");
         foreach (var v in details.Vertices)
         {
-            var watermarks = v.Subtasks.Where(t => t.Watermark is not null).Select(t => t.Watermark!.Value).ToList();
-            var watermark = watermarks.Count == v.Subtasks.Count && watermarks.Count > 0 ? watermarks.Min().ToString(CultureInfo.InvariantCulture) : "-";
+            var watermark = v.Watermark is { } w ? w.ToString(CultureInfo.InvariantCulture) : "-";
             stdout.WriteLine(
-                $"{Truncate(v.Name, 49),-50}{v.Parallelism,5}{v.Subtasks.Sum(t => t.RecordsIn),14:N0}{v.Subtasks.Sum(t => t.RecordsOut),14:N0}{watermark,16}" +
-                $"{v.Subtasks.Sum(t => t.BackPressuredMs),17:N0}{v.Subtasks.Sum(t => t.OutputBatchesInFlight),11}");
+                $"{Truncate(v.Name, 49),-50}{v.Parallelism,5}{v.RecordsIn,14:N0}{v.RecordsOut,14:N0}{watermark,16}" +
+                $"{v.BackPressuredMs,17:N0}{v.OutputBatchesInFlight,11}");
         }
 
         if (details.Checkpoints is { } checkpoints)

@@ -38,8 +38,8 @@ internal static class JobProgress
         {
             var details = await job.GetDetailsAsync(cancellationToken);
             var status = details.Status;
-            var read = details.Vertices.Count > 0 ? details.Vertices[0].Subtasks.Sum(t => t.RecordsIn) : 0;
-            var last = details.Vertices.Count > 0 ? details.Vertices[^1].Subtasks.Sum(t => t.RecordsIn) : 0;
+            var read = details.Vertices.Count > 0 ? details.Vertices[0].RecordsIn : 0;
+            var last = details.Vertices.Count > 0 ? details.Vertices[^1].RecordsIn : 0;
             var checkpoint = details.Checkpoints is { LatestCompletedId: > 0 } c ? $", checkpoint {c.LatestCompletedId}" : "";
             return string.Create(CultureInfo.InvariantCulture,
                 $"job {status.JobId}: {status.Status}, attempt {status.Attempt}, {read:N0} records read, {last:N0} into '{details.Vertices[^1].Name}'{checkpoint}");

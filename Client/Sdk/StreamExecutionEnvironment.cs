@@ -135,8 +135,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     /// <summary>A handle to a job already submitted to the cluster this environment reaches.</summary>
     public async Task<JobClient> AttachAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs.");
-        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
         return new JobClient(client, submission);
     }
@@ -145,11 +144,23 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     public async Task<IReadOnlyList<JobEntry>> ListJobsAsync(int limit = 100, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs.");
-        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var registry = client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
         return await ClusterCallRetry.RunAsync(() => registry.ListAsync(limit, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The status of a job of the cluster this environment reaches, by id (without fetching its plan as <see cref="AttachAsync"/> does).</summary>
+    public async Task<JobStatusInfo> GetJobStatusAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var manager = client.GetGrain<IJobManagerGrain>(jobId);
+        return await ClusterCallRetry.RunAsync(() => manager.GetStatusAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The client of the cluster this environment reaches (starting the embedded silo on first use).</summary>
+    private ValueTask<IClusterClient> ClientAsync(CancellationToken cancellationToken) =>
+        (_executor ?? throw new InvalidOperationException("This environment only builds graphs.")).GetClientAsync(cancellationToken);
 
     /// <summary>Stops the embedded silo, if this environment started one.</summary>
     public ValueTask DisposeAsync() => _executor?.DisposeAsync() ?? ValueTask.CompletedTask;

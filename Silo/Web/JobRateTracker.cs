@@ -20,7 +20,7 @@ internal sealed class JobRateTracker
     /// </summary>
     public IReadOnlyDictionary<int, VertexRates> Update(JobDetails details)
     {
-        var current = new Sample(details.Status.Attempt, details.SampledAt, details.Vertices.ToDictionary(v => v.VertexId, Totals.Of));
+        var current = new Sample(details.Status.Attempt, details.SampledAt, details.Vertices.ToDictionary(v => v.VertexId));
         var previous = _previous.TryGetValue(details.Status.JobId, out var p) ? p.Sample : null;
         if (previous is not null && previous.Attempt == current.Attempt && current.At - previous.At < MinInterval)
         {
@@ -52,13 +52,7 @@ internal sealed class JobRateTracker
         return rates;
     }
 
-    private sealed record Sample(int Attempt, DateTimeOffset At, Dictionary<int, Totals> Vertices);
-
-    private readonly record struct Totals(long RecordsIn, long RecordsOut, long BackPressuredMs)
-    {
-        public static Totals Of(VertexDetails vertex) =>
-            new(vertex.Subtasks.Sum(t => t.RecordsIn), vertex.Subtasks.Sum(t => t.RecordsOut), vertex.Subtasks.Sum(t => t.BackPressuredMs));
-    }
+    private sealed record Sample(int Attempt, DateTimeOffset At, Dictionary<int, VertexDetails> Vertices);
 }
 
 /// <summary>Per-second rates of one vertex between two samples.</summary>

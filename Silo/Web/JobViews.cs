@@ -46,16 +46,9 @@ internal sealed record VertexView(
     long? Watermark,
     IReadOnlyList<TaskMetrics> Subtasks)
 {
-    public static VertexView Of(VertexDetails v, VertexRates? rates)
-    {
-        // A vertex's watermark is its slowest subtask's, known only once every subtask answered with one.
-        var watermarks = v.Subtasks.Select(t => t.Watermark).ToList();
-        long? watermark = watermarks.Count == v.Parallelism && watermarks.All(w => w is not null) ? watermarks.Min() : null;
-        return new VertexView(
-            v.VertexId, v.Name, v.Parallelism, v.Subtasks.Sum(t => t.RecordsIn), v.Subtasks.Sum(t => t.RecordsOut),
-            rates?.RecordsInPerSecond, rates?.RecordsOutPerSecond, rates?.BackPressuredMsPerSecond,
-            v.Subtasks.Sum(t => t.OutputBatchesInFlight), watermark, v.Subtasks);
-    }
+    public static VertexView Of(VertexDetails v, VertexRates? rates) =>
+        new(v.VertexId, v.Name, v.Parallelism, v.RecordsIn, v.RecordsOut, rates?.RecordsInPerSecond, rates?.RecordsOutPerSecond,
+            rates?.BackPressuredMsPerSecond, v.OutputBatchesInFlight, v.Watermark, v.Subtasks);
 }
 
 /// <summary><c>GET /jobs/{id}/checkpoints</c>, shaped like Flink's: counts, the latest completed one, the history (newest first).</summary>
