@@ -30,9 +30,9 @@ internal static class CliApp
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stdout, stderr, cancel.Token),
                 ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
-                ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, cancel.Token),
+                ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, stderr, cancel.Token),
                 ["resume", .. var rest] => await ResumeAsync(rest, stderr, cancel.Token),
-                ["stop", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("stop", rest), stop: true, stdout, cancel.Token),
+                ["stop", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("stop", rest), stop: true, stdout, stderr, cancel.Token),
                 [] or ["help" or "--help" or "-h"] => Help(stdout),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'; try 'flow help'"),
             };
@@ -156,12 +156,13 @@ internal static class CliApp
     }
 
     /// <summary><c>flow savepoint JOB</c> and <c>flow stop JOB --savepoint</c> on a cluster.</summary>
-    private static async Task<int> SavepointAsync(JobCommandOptions options, bool stop, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> SavepointAsync(JobCommandOptions options, bool stop, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         await using var connection = await options.Target.ConnectAsync(cancellationToken);
         await using var env = StreamExecutionEnvironment.ForCluster(connection.Client);
         var job = await env.AttachAsync(options.JobId, cancellationToken);
-        var savepoint = stop ? await job.StopWithSavepointAsync(cancellationToken) : await job.TriggerSavepointAsync(cancellationToken);
+        var progress = options.Progress ? new SavepointProgressWriter(stderr, JobProgress.Period) : null;
+        var savepoint = stop ? await job.StopWithSavepointAsync(progress, cancellationToken) : await job.TriggerSavepointAsync(progress, cancellationToken);
         PrintSavepoint(stdout, savepoint, stop ? $"job {job.JobId} stopped with a savepoint" : null);
         return Ok;
     }

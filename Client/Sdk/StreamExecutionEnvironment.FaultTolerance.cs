@@ -55,7 +55,7 @@ public sealed partial class StreamExecutionEnvironment
 
     /// <summary>
     /// Makes the jobs this environment submits start from a savepoint, given by its id (as <c>flink run -s</c>; the id
-    /// <see cref="JobClient.TriggerSavepointAsync"/> or <c>flow savepoint</c> returned). Each submission is a new job
+    /// <see cref="JobClient.TriggerSavepointAsync(CancellationToken)"/> or <c>flow savepoint</c> returned). Each submission is a new job
     /// (new job id): sources resume from the savepoint's positions, keyed state, windows and timers come back as of
     /// the savepoint, and exactly-once sinks continue the output the savepoint committed. State is matched to
     /// operators by uid (<see cref="DataStream{T}.Uid"/>; operators without one by kind and position); a submission

@@ -11,6 +11,7 @@ public sealed class JobClient
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SavepointPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(2);
     private readonly IClusterClient _client;
     private readonly JobSubmission _submission;
 
@@ -104,7 +105,16 @@ public sealed class JobClient
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
-    public Task<Savepoint> TriggerSavepointAsync(CancellationToken cancellationToken = default) => TakeSavepointAsync(stop: false, cancellationToken);
+    public Task<Savepoint> TriggerSavepointAsync(CancellationToken cancellationToken = default) => TakeSavepointAsync(stop: false, progress: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="TriggerSavepointAsync(CancellationToken)"/>, telling <paramref name="progress"/> where the savepoint
+    /// stands while it is written (each time its status is read, about every 50 ms).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
+    public Task<Savepoint> TriggerSavepointAsync(IProgress<SavepointProgress>? progress, CancellationToken cancellationToken = default) =>
+        TakeSavepointAsync(stop: false, progress, cancellationToken);
 
     /// <summary>
     /// Flink's stop-with-savepoint: takes a savepoint, after which no checkpoint is taken; once it is durable its
@@ -114,25 +124,45 @@ public sealed class JobClient
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
-    public async Task<Savepoint> StopWithSavepointAsync(CancellationToken cancellationToken = default)
-    {
-        var savepoint = await TakeSavepointAsync(stop: true, cancellationToken).ConfigureAwait(false);
-        var waiter = new JobManagerWaiter(Manager, PollInterval);
-        while (!(await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false)).Status.IsTerminal())
-        {
-        }
+    public Task<Savepoint> StopWithSavepointAsync(CancellationToken cancellationToken = default) => StopWithSavepointAsync(progress: null, cancellationToken);
 
-        return savepoint;
+    /// <summary>
+    /// <see cref="StopWithSavepointAsync(CancellationToken)"/>, telling <paramref name="progress"/> where the savepoint
+    /// stands while it is written, then the job's status while it stops (every few seconds).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
+    public async Task<Savepoint> StopWithSavepointAsync(IProgress<SavepointProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var savepoint = await TakeSavepointAsync(stop: true, progress, cancellationToken).ConfigureAwait(false);
+        var waiter = new JobManagerWaiter(Manager, StopPollInterval);
+        while (true)
+        {
+            var status = (await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false)).Status;
+            if (status.IsTerminal())
+            {
+                return savepoint;
+            }
+
+            progress?.Report(new SavepointProgress(JobId, savepoint.CheckpointId, SavepointPhase.StoppingJob, TimeProvider.System.GetElapsedTime(started), status));
+        }
     }
 
-    private async Task<Savepoint> TakeSavepointAsync(bool stop, CancellationToken cancellationToken)
+    private async Task<Savepoint> TakeSavepointAsync(bool stop, IProgress<SavepointProgress>? progress, CancellationToken cancellationToken)
     {
         // Not retried: a retry after a lost answer would trigger a second savepoint.
+        var started = TimeProvider.System.GetTimestamp();
         var checkpointId = await Manager.TriggerSavepointAsync(stop, cancellationToken).ConfigureAwait(false);
         var coordinator = _client.GetGrain<ICheckpointCoordinatorGrain>(JobId);
         while (true)
         {
             var stats = await ClusterCallRetry.RunAsync(() => coordinator.GetCheckpointStatsAsync(checkpointId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (stats?.Status == CheckpointStatus.InProgress)
+            {
+                progress?.Report(new SavepointProgress(JobId, checkpointId, SavepointPhase.InProgress, TimeProvider.System.GetElapsedTime(started)));
+            }
+
             switch (stats?.Status)
             {
                 case CheckpointStatus.Completed:

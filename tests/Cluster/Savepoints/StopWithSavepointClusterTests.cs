@@ -44,7 +44,12 @@ public sealed class StopWithSavepointClusterTests(ITestOutputHelper log) : IDisp
                 .ExecuteJobAsync<WindowSumJob>(Args(output, rated: true), cancellationToken: TestTimeouts.JobToken());
             await CheckpointWatch.WaitForCompletedAsync(cluster.Cluster.Client, job.JobId, 2);
 
-            savepoint = await job.StopWithSavepointAsync(TestTimeouts.JobToken());
+            var progress = new RecordingProgress<SavepointProgress>();
+            savepoint = await job.StopWithSavepointAsync(progress, TestTimeouts.JobToken());
+            // Whatever was reported belongs to this savepoint, and the phases come in order.
+            Assert.All(progress.Reports, p => Assert.Equal((job.JobId, savepoint.CheckpointId), (p.JobId, p.CheckpointId)));
+            Assert.Equal(progress.Reports.Select(p => p.Phase).Order(), progress.Reports.Select(p => p.Phase));
+            Assert.All(progress.Reports, p => Assert.Equal(p.Phase == SavepointPhase.StoppingJob, p.JobStatus is not null));
 
             var status = await job.GetStatusAsync(TestTimeouts.JobToken());
             var overview = await CheckpointWatch.OverviewAsync(cluster.Cluster.Client, job.JobId);
