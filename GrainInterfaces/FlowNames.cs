@@ -12,6 +12,9 @@ public static class FlowNames
     /// <summary>The grain storage provider for checkpoints and job metadata (a name, never a backend).</summary>
     public const string CheckpointStorage = "flow-checkpoints";
 
+    /// <summary>The grain storage provider for uploaded job artifacts (a name, never a backend).</summary>
+    public const string ArtifactStorage = "flow-artifacts";
+
     /// <summary>The grain storage provider Orleans streaming uses for its pub-sub table.</summary>
     public const string PubSubStorage = "PubSubStore";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansFlow.Artifacts;
 using OrleansFlow.Examples;
 using OrleansFlow.Hosting;
 using OrleansFlow.Jobs;
@@ -28,6 +29,7 @@ internal static class CliApp
             return args switch
             {
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stdout, stderr, cancel.Token),
+                ["submit", .. var rest] => await SubmitAsync(RunOptions.ParseSubmit(rest), stdout, stderr, cancel.Token),
                 ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
                 ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, stderr, cancel.Token),
@@ -97,6 +99,23 @@ internal static class CliApp
             }
         }
 
+        return await ExecuteAndWaitAsync(options, jobType, announceAlways: false, stdout, stderr, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>flow submit PATH/TO/Job.dll</c>: loads the job assembly (with its private dependencies) into a load context
+    /// of its own, picks the job type, and runs it as <c>flow run</c> does; the environment uploads the assembly to the
+    /// cluster (or the embedded silo) before the job. Every problem with the file is reported before anything is sent.
+    /// </summary>
+    private static async Task<int> SubmitAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var jobType = JobAssembly.LoadFile(options.JobName).GetJobType(options.JobType);
+        return await ExecuteAndWaitAsync(options, jobType, announceAlways: true, stdout, stderr, cancellationToken);
+    }
+
+    /// <summary>Submits <paramref name="jobType"/> with the engine options, prints its id, and waits for it (progress, savepoint on interrupt).</summary>
+    private static async Task<int> ExecuteAndWaitAsync(RunOptions options, Type jobType, bool announceAlways, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         await using var connection = options.Cluster is { } redis ? await ClusterConnection.ConnectAsync(redis, options.ClusterId, options.ServiceId, cancellationToken) : null;
         await using var env = connection is not null
             ? StreamExecutionEnvironment.ForCluster(connection.Client)
@@ -105,16 +124,16 @@ internal static class CliApp
                 LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
             });
         options.ApplyTo(env);
-        var job = await env.ExecuteJobAsync(jobType, options.JobArguments, options.JobName, cancellationToken);
-        if (connection is not null)
-        {
-            // So that 'flow savepoint JOB' and 'flow stop JOB' can name it.
-            await stderr.WriteLineAsync($"job {job.JobId} submitted");
-        }
-        else if (options.FaultTolerance.CheckpointingEnabled)
+        var job = await env.ExecuteJobAsync(jobType, options.JobArguments, announceAlways ? jobType.Name : options.JobName, cancellationToken);
+        if (connection is null && options.FaultTolerance.CheckpointingEnabled)
         {
             // The embedded job dies with this process; its checkpoints stay in the checkpoint directory.
             await stderr.WriteLineAsync($"job {job.JobId} submitted; should this process die, 'flow resume {job.JobId}' continues it from its latest checkpoint");
+        }
+        else if (connection is not null || announceAlways)
+        {
+            // So that 'flow savepoint JOB' and 'flow stop JOB' can name it.
+            await stderr.WriteLineAsync($"job {job.JobId} submitted");
         }
 
         using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -229,6 +248,9 @@ internal static class CliApp
             stdout.WriteLine($"                     {line}");
         }
 
+        stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
+        stdout.WriteLine("                  [checkpoint and restart options as for run] [--progress] [--verbose] [-- job arguments]");
+        stdout.WriteLine("                  (your own job project: uploads the assembly and its private dependencies, then runs it as 'run' does)");
         stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T]");
         stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine("       flow resume JOB_ID   (an embedded job whose process died: continues it from its latest checkpoint)");

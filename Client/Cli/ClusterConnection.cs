@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansFlow.Hosting;
 
 namespace OrleansFlow.Cli;
 
@@ -43,6 +44,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             .UseOrleansClient(client =>
             {
                 clustering(client);
+                client.AddOrleansFlowClient();
                 client.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = clusterId;

@@ -8,7 +8,11 @@ internal sealed class RunOptions
     /// <summary>The cluster and service id silos use unless told otherwise.</summary>
     public const string DefaultId = "orleansflow";
 
+    /// <summary>The example job's name (<c>flow run</c>), or the job assembly's path (<c>flow submit</c>).</summary>
     public required string JobName { get; init; }
+
+    /// <summary>The job type to run from the job assembly (<c>flow submit --job</c>), or null for its only one.</summary>
+    public string? JobType { get; init; }
 
     public int? Parallelism { get; init; }
 
@@ -39,6 +43,10 @@ internal sealed class RunOptions
 
     public required IReadOnlyList<string> JobArguments { get; init; }
 
+    /// <summary>
+    /// Reads <c>flow run JOB ...</c>: flags the engine does not know (<c>--input FILE</c>, ...) go to the job as
+    /// name/value pairs.
+    /// </summary>
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0 || args[0].StartsWith('-'))
@@ -46,6 +54,25 @@ internal sealed class RunOptions
             throw new UsageException($"'run' needs a job name ({string.Join(", ", ExampleJobs.Names)})");
         }
 
+        return Parse(args, submit: false);
+    }
+
+    /// <summary>
+    /// Reads <c>flow submit PATH/TO/Job.dll [--job TYPE] [engine options] [-- job arguments]</c>: everything after
+    /// <c>--</c> goes to the job verbatim; an unknown flag before it is a usage error.
+    /// </summary>
+    public static RunOptions ParseSubmit(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            throw new UsageException("'submit' needs the path of a job assembly (the .dll your job project builds)");
+        }
+
+        return Parse(args, submit: true);
+    }
+
+    private static RunOptions Parse(IReadOnlyList<string> args, bool submit)
+    {
         int? parallelism = null;
         string? cluster = null;
         string? clusterId = null;
@@ -53,12 +80,20 @@ internal sealed class RunOptions
         var verbose = false;
         var progress = false;
         string? token = null;
+        string? jobType = null;
         var faultTolerance = new FaultToleranceOptions();
         var jobArgs = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
             switch (args[i])
             {
+                case "--" when submit:
+                    jobArgs.AddRange(args.Skip(i + 1));
+                    i = args.Count;
+                    break;
+                case "--job" when submit:
+                    jobType = Id(args, ref i);
+                    break;
                 case "--parallelism":
                     var text = Value(args, ref i);
                     parallelism = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0
@@ -92,7 +127,12 @@ internal sealed class RunOptions
                 default:
                     if (!args[i].StartsWith("--", StringComparison.Ordinal))
                     {
-                        throw new UsageException($"unexpected argument '{args[i]}'");
+                        throw new UsageException($"unexpected argument '{args[i]}'" + (submit ? "; job arguments go after '--'" : ""));
+                    }
+
+                    if (submit)
+                    {
+                        throw new UsageException($"unknown option '{args[i]}'; job arguments go after '--'");
                     }
 
                     jobArgs.Add(args[i]);
@@ -111,6 +151,7 @@ internal sealed class RunOptions
         return new RunOptions
         {
             JobName = args[0],
+            JobType = jobType,
             Parallelism = parallelism,
             Cluster = cluster,
             ClusterId = clusterId ?? DefaultId,

@@ -1,3 +1,4 @@
+using OrleansFlow.Artifacts;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 using OrleansFlow.Sources;
@@ -119,13 +120,22 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
 
     /// <summary>
     /// Builds the job type with <paramref name="args"/> and submits it. Every silo rebuilds the same graph from the
-    /// type, so this works on a cluster whose silos can load the job's assembly.
+    /// type. When the cluster's silos do not ship the type's assembly (your own job project, or a type of a
+    /// <see cref="JobAssembly"/>), the assembly and its private dependencies are uploaded first, and the silos load
+    /// them into an isolated load context; record types of the job need no Orleans attributes then.
     /// </summary>
     public async Task<JobClient> ExecuteJobAsync(Type jobType, IReadOnlyList<string>? args = null, string? jobName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobType);
         var executor = _executor ?? throw new InvalidOperationException("This environment only builds graphs; it cannot execute them.");
-        return await SubmitAsync(executor, PrepareJobSubmission(jobType, args, jobName), cancellationToken).ConfigureAwait(false);
+        var submission = PrepareJobSubmission(jobType, args, jobName);
+        var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        if (await JobUploads.PrepareAsync(client, jobType, executor.SharesProcessWithSilos, SubmissionToken, cancellationToken).ConfigureAwait(false) is { } artifactId)
+        {
+            submission = submission with { Source = submission.Source with { ArtifactId = artifactId } };
+        }
+
+        return await SubmitAsync(executor, submission, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds and submits a job type; see <see cref="ExecuteJobAsync(Type, IReadOnlyList{string}?, string?, CancellationToken)"/>.</summary>
@@ -171,7 +181,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     internal JobSubmission PrepareJobSubmission(Type jobType, IReadOnlyList<string>? args, string? jobName)
     {
         var source = new JobSource(jobType.AssemblyQualifiedName, args ?? [], LocalGraphId: null);
-        return JobSubmissions.Create(NewJobId(), jobName ?? jobType.Name, source, JobGraphBuilder.Build(source, this));
+        return JobSubmissions.Create(NewJobId(), jobName ?? jobType.Name, source, JobGraphBuilder.Build(source, this, jobType));
     }
 
     internal T Add<T>(T transformation)

@@ -36,4 +36,10 @@ internal static class OrleansFlowEventIds
     public const int LocalStorageReadFailed = 5001;
     public const int LocalStorageWriteFailed = 5002;
     public const int LocalStorageETagConflict = 5003;
+
+    // 7xxx: job artifacts
+    public const int ArtifactStored = 7000;
+    public const int ArtifactLoaded = 7001;
+    public const int ArtifactUnloaded = 7002;
+    public const int ArtifactKept = 7003;
 }

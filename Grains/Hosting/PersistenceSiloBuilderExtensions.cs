@@ -5,7 +5,8 @@ namespace OrleansFlow.Hosting;
 
 /// <summary>
 /// Chooses where a silo keeps what must outlive a grain activation: the grain storage provider named
-/// <see cref="FlowNames.CheckpointStorage"/> and the reminder service. Grain code only names the provider; a
+/// <see cref="FlowNames.CheckpointStorage"/> (and <see cref="FlowNames.ArtifactStorage"/> for uploaded job artifacts)
+/// and the reminder service. Grain code only names the provider; a
 /// deployment may instead register any other provider (Azure Storage, ADO.NET, ...) under that name.
 /// </summary>
 public static class PersistenceSiloBuilderExtensions
@@ -19,6 +20,7 @@ public static class PersistenceSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddLocalDirectoryGrainStorage(FlowNames.CheckpointStorage, options => options.Directory = directory);
+        builder.AddLocalDirectoryGrainStorage(FlowNames.ArtifactStorage, options => options.Directory = directory);
         builder.UseInMemoryReminderService();
         return builder;
     }
@@ -32,11 +34,14 @@ public static class PersistenceSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(redisConfiguration);
-        builder.AddRedisGrainStorage(FlowNames.CheckpointStorage, options =>
+        foreach (var provider in new[] { FlowNames.CheckpointStorage, FlowNames.ArtifactStorage })
         {
-            options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration);
-            options.DeleteStateOnClear = true;
-        });
+            builder.AddRedisGrainStorage(provider, options =>
+            {
+                options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration);
+                options.DeleteStateOnClear = true;
+            });
+        }
         builder.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
         return builder;
     }

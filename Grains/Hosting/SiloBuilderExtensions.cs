@@ -31,6 +31,7 @@ public static class SiloBuilderExtensions
         configureSubmission?.Invoke(submission);
         builder.Services.AddSingleton(Options.Create(submission));
         builder.Services.AddSingleton<JobGraphCache>();
+        builder.AddJobArtifacts();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMemoryGrainStorage(FlowNames.PubSubStorage);
         Action<ISiloMemoryStreamConfigurator> configure = streams =>

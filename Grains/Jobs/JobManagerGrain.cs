@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Storage;
+using OrleansFlow.Artifacts;
 using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Configuration;
@@ -96,6 +95,11 @@ internal sealed class JobManagerGrain(
         if (submission.JobId != JobId)
         {
             throw new ArgumentException($"Submission for job {submission.JobId} sent to the manager of job {JobId}.", nameof(submission));
+        }
+
+        if (submission.Source.ArtifactId is { } artifactId && !await GrainFactory.GetGrain<IJobArtifactGrain>(artifactId).ExistsAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"Job {submission.JobId} refused: its job artifact {artifactId} was not uploaded to this cluster.");
         }
 
         if (submission.RestoreFrom is { } restoreFrom)
@@ -494,9 +498,7 @@ internal sealed class JobManagerGrain(
         }
     }
 
-    private bool TokenAccepted(string? offered) =>
-        string.IsNullOrEmpty(submissionOptions.Value.Token)
-        || (offered is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(offered), Encoding.UTF8.GetBytes(submissionOptions.Value.Token)));
+    private bool TokenAccepted(string? offered) => SubmissionTokens.Accepted(submissionOptions.Value, offered);
 
     /// <summary>Adds the job to the cluster's registry; a job that is not listed still runs, so a failure is only logged.</summary>
     private async Task RegisterAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansFlow.Artifacts;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 
@@ -6,11 +7,14 @@ namespace OrleansFlow.Runtime;
 
 /// <summary>
 /// Rebuilds each job's graph once per silo from its submission (fetched from the job manager) and checks that
-/// it matches the submitted plan, so every silo runs the same operators.
+/// it matches the submitted plan, so every silo runs the same operators. A job from an uploaded artifact loads the
+/// artifact first (<see cref="JobArtifactStore"/>), which also makes sure its record types can be deserialized before
+/// the job's tasks and per-key grains run; the artifact is released when the job's graph is evicted.
 /// </summary>
-internal sealed class JobGraphCache(IGrainFactory grains)
+internal sealed class JobGraphCache(IGrainFactory grains, JobArtifactStore artifacts)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<JobGraph>>> _graphs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedArtifact> _artifacts = new(StringComparer.Ordinal);
 
     public Task<JobGraph> GetAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -25,12 +29,34 @@ internal sealed class JobGraphCache(IGrainFactory grains)
     }
 
     /// <summary>Drops a job's graph once the job has ended (per-key grains keep the operator they already resolved).</summary>
-    public void Evict(string jobId) => _graphs.TryRemove(jobId, out _);
+    public void Evict(string jobId)
+    {
+        _graphs.TryRemove(jobId, out _);
+        if (_artifacts.TryRemove(jobId, out var artifact))
+        {
+            artifacts.Release(artifact);
+        }
+    }
 
     private async Task<JobGraph> BuildAsync(string jobId)
     {
         var submission = await grains.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(CancellationToken.None);
-        var built = JobGraphBuilder.Build(submission.Source);
+        Type? jobType = null;
+        if (submission.Source.ArtifactId is { } artifactId)
+        {
+            var artifact = await artifacts.AcquireAsync(artifactId, CancellationToken.None);
+            if (_artifacts.TryAdd(jobId, artifact))
+            {
+                jobType = artifact.ResolveJobType(submission.Source.JobTypeName!);
+            }
+            else
+            {
+                artifacts.Release(artifact); // built twice (the first build failed): one lease per job
+                jobType = _artifacts[jobId].ResolveJobType(submission.Source.JobTypeName!);
+            }
+        }
+
+        var built = JobGraphBuilder.Build(submission.Source, jobType: jobType);
         var fingerprint = JobPlanner.Fingerprint(built.Transformations);
         if (fingerprint != submission.Plan.Fingerprint)
         {

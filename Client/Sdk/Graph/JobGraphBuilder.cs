@@ -15,7 +15,11 @@ internal static class JobGraphBuilder
         public ExecutionConfig Config => Environment.Config;
     }
 
-    public static BuiltGraph Build(JobSource source, StreamExecutionEnvironment? template = null)
+    /// <summary>
+    /// Builds the graph of <paramref name="source"/>: its local graph, or its job type (<paramref name="jobType"/> when
+    /// the caller resolved it, as for a type of an uploaded artifact; otherwise loaded by name).
+    /// </summary>
+    public static BuiltGraph Build(JobSource source, StreamExecutionEnvironment? template = null, Type? jobType = null)
     {
         if (source.LocalGraphId is { } local)
         {
@@ -23,7 +27,7 @@ internal static class JobGraphBuilder
         }
 
         var typeName = source.JobTypeName ?? throw new ArgumentException("The job source names neither a job type nor a local graph.", nameof(source));
-        var type = Type.GetType(typeName, throwOnError: false)
+        var type = jobType ?? Type.GetType(typeName, throwOnError: false)
             ?? throw new InvalidOperationException($"Job type '{typeName}' cannot be loaded here; is its assembly deployed?");
         if (!typeof(IStreamJob).IsAssignableFrom(type))
         {

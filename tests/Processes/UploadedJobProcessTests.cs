@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace OrleansFlow.Tests.Processes;
+
+/// <summary>
+/// Issue 5's submission of job assemblies the cluster has never seen, on real processes: two <c>flow silo</c>
+/// processes with Redis; the sample project <c>samples/UserJob</c> (record types without Orleans attributes through
+/// keyBy, windows, keyed state and a file sink) is built during the test in two versions of one assembly name, both
+/// are submitted with <c>flow submit --cluster</c> and run side by side with checkpoints, and each output must equal
+/// what its version computes. Meanwhile a file that is not an assembly and an unknown <c>--job</c> fail clearly.
+/// </summary>
+[Trait("Category", "Processes")]
+[Collection(ProcessTestsCollection.Name)]
+public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Lines = 3_000;
+    private const int Sensors = 4;
+    private const long Start = 1_700_000_000_000;
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+    private readonly string _directory = Directory.CreateTempSubdirectory("flow-upload-").FullName;
+    private bool _passed;
+
+    [Fact]
+    public async Task Submit_TwoVersionsOfOneAssembly_RunSideBySideWithExactOutputsWhileBadSubmissionsFail()
+    {
+        var redis = Fixtures.RedisTestServer.Address;
+        var input = Path.Combine(_directory, "readings.csv");
+        await File.WriteAllLinesAsync(input, Enumerable.Range(0, Lines).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{Start + (i * 50L)},sensor-{i % Sensors},{(i * 7) % 23}")));
+        await using var cluster = await ProcessCluster.CreateAsync(redis, _directory, output);
+        try
+        {
+            // The build and the silos' start overlap.
+            var build = UserJobBuild.BuildBothAsync(_directory, Limit);
+            await cluster.StartSilosAsync(2, Limit);
+            var (v1, v2) = await build;
+            cluster.Note("both versions built");
+
+            string[] engine = ["--parallelism", "2", "--checkpoint-interval", "300ms", .. cluster.ClusterArguments];
+            var out1 = Path.Combine(_directory, "out-v1.txt");
+            var out2 = Path.Combine(_directory, "out-v2.txt");
+            var job1 = cluster.StartClient("submit-v1", ["submit", v1, .. engine, "--", input, out1, "600"]);
+            var job2 = cluster.StartClient("submit-v2", ["submit", v2, .. engine, "--", input, out2, "600"]);
+            await WaitForLineAsync(job1, l => JobIdLine().IsMatch(l), "job id");
+            await WaitForLineAsync(job2, l => JobIdLine().IsMatch(l), "job id");
+            Assert.False(job1.HasExited || job2.HasExited, "a job ended before both had been submitted: they did not run side by side");
+
+            var notAssembly = Path.Combine(_directory, "NotAnAssembly.dll");
+            await File.WriteAllTextAsync(notAssembly, "this is not a .NET assembly");
+            var bad = await RunToEndAsync(cluster, "submit-bad-dll", ["submit", notAssembly, .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad.txt")]);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains(bad.Lines(), l => l.Contains("NotAnAssembly.dll' is not a .NET assembly", StringComparison.Ordinal));
+
+            var badJob = await RunToEndAsync(cluster, "submit-bad-job", ["submit", v1, "--job", "NoSuchJob", .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad.txt")]);
+            Assert.Equal(2, badJob.ExitCode);
+            Assert.Contains(badJob.Lines(), l => l.Contains("has no job type 'NoSuchJob'; its job types: UserJob.SensorStatsJob", StringComparison.Ordinal));
+            Assert.False(job1.HasExited || job2.HasExited, "a job ended while the bad submissions ran: make the jobs longer (rate)");
+
+            foreach (var job in new[] { job1, job2 })
+            {
+                using var timeout = new CancellationTokenSource(Limit);
+                await job.WaitForExitAsync(timeout.Token);
+                Assert.True(job.ExitCode == 0, $"{job.Name} exited with {job.ExitCode}:\n{string.Join('\n', job.Lines().TakeLast(20))}");
+            }
+
+            Assert.Equal(Expected(input, "v1", scale: 1), Sorted(out1));
+            Assert.Equal(Expected(input, "v2", scale: 2), Sorted(out2));
+            cluster.Note($"outputs equal: {File.ReadAllLines(out1).Length} and {File.ReadAllLines(out2).Length} lines");
+            _passed = true;
+        }
+        catch (Exception e) when (!_passed)
+        {
+            throw new InvalidOperationException($"{e.Message}\n{cluster.Diagnostics()}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_passed)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>What <c>SensorStatsJob</c> of a version writes: per sensor and 10 s window, running totals over its windows.</summary>
+    private static List<string> Expected(string input, string label, long scale)
+    {
+        var lines = new List<string>();
+        var readings = File.ReadLines(input).Select(l => l.Split(',')).Select(f => (Ts: long.Parse(f[0], CultureInfo.InvariantCulture), Sensor: f[1], Value: long.Parse(f[2], CultureInfo.InvariantCulture) * scale));
+        foreach (var sensor in readings.GroupBy(r => r.Sensor))
+        {
+            long windows = 0, count = 0, sum = 0, max = long.MinValue;
+            foreach (var window in sensor.GroupBy(r => r.Ts - (r.Ts % 10_000)).OrderBy(w => w.Key))
+            {
+                windows++;
+                count += window.Count();
+                sum += window.Sum(r => r.Value);
+                max = Math.Max(max, window.Max(r => r.Value));
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{label},{sensor.Key},{windows},{count},{sum},{max},{window.Key + 10_000}"));
+            }
+        }
+
+        return [.. lines.Order(StringComparer.Ordinal)];
+    }
+
+    private static List<string> Sorted(string file) => [.. File.ReadAllLines(file).Order(StringComparer.Ordinal)];
+
+    /// <summary>Runs a client to its end; the cluster disposes it.</summary>
+    private static async Task<FlowProcess> RunToEndAsync(ProcessCluster cluster, string name, string[] args)
+    {
+        var process = cluster.StartClient(name, args);
+        using var timeout = new CancellationTokenSource(Limit);
+        await process.WaitForExitAsync(timeout.Token);
+        return process;
+    }
+
+    private static async Task WaitForLineAsync(FlowProcess process, Func<string, bool> predicate, string what)
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        while (!process.AnyLine(predicate))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited with {process.ExitCode} before its {what}:\n{string.Join('\n', process.Lines())}");
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    [GeneratedRegex("job ([0-9a-f]{32}) submitted")]
+    private static partial Regex JobIdLine();
+}
