@@ -1,3 +1,4 @@
+using OrleansFlow.Configuration;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,7 @@ public static class FlowSiloHost
         ["--service-id"] = "Silo:ServiceId",
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
         ["--submission-token"] = "Silo:SubmissionToken",
+        ["--max-artifact-bytes"] = "Silo:MaxArtifactBytes",
     };
 
     /// <summary>
@@ -105,5 +107,6 @@ public static class FlowSiloHost
         }
 
         silo.AddOrleansFlow(configureSubmission: s => s.Token = options.SubmissionToken);
+        silo.Services.Configure<JobArtifactOptions>(a => a.MaxSizeBytes = options.MaxArtifactBytes);
     }
 }

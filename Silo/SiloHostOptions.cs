@@ -1,3 +1,4 @@
+using OrleansFlow.Configuration;
 using OrleansFlow.Hosting;
 
 namespace OrleansFlow.Silo;
@@ -46,6 +47,9 @@ public sealed class SiloHostOptions
     /// a cluster the same one, e.g. through the environment variable <c>Silo__SubmissionToken</c>.
     /// </summary>
     public string? SubmissionToken { get; set; }
+
+    /// <summary>The largest job artifact (uploaded job assembly and its private dependencies) this silo accepts, in bytes (default 32 MiB).</summary>
+    public long MaxArtifactBytes { get; set; } = JobArtifactOptions.DefaultMaxSizeBytes;
 
     /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
     public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;

@@ -24,6 +24,11 @@ public static class SiloHostOptionsValidator
             yield return $"Silo:SiloPort and Silo:GatewayPort must differ, both are {options.SiloPort}.";
         }
 
+        if (options.MaxArtifactBytes < 1)
+        {
+            yield return $"Silo:MaxArtifactBytes must be at least 1, got {options.MaxArtifactBytes}.";
+        }
+
         if (options.DashboardPort is < 0 or > 65535)
         {
             yield return $"Silo:DashboardPort must be between 0 (off) and 65535, got {options.DashboardPort}.";
