@@ -105,5 +105,6 @@ public static class FlowSiloHost
         }
 
         silo.AddOrleansFlow(configureSubmission: s => s.Token = options.SubmissionToken);
+        silo.UseElasticScale(); // new silos get a share of running jobs; a gracefully stopping silo hands its work off
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Storage;
 using OrleansFlow.Checkpointing;
@@ -24,7 +25,8 @@ namespace OrleansFlow.Jobs;
 /// </summary>
 [GrainType("flow.jobmanager")]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class JobManagerGrain(
+[Immovable]
+internal sealed partial class JobManagerGrain(
     [PersistentState("job", FlowNames.CheckpointStorage)] IPersistentState<JobManagerState> state,
     IClusterMembershipService membership,
     TimeProvider time,
@@ -57,6 +59,11 @@ internal sealed class JobManagerGrain(
         if (Job.Status.IsTerminal())
         {
             _terminal.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        if (ResumeIfAwaitingRedeploy())
+        {
             return Task.CompletedTask;
         }
 
@@ -391,7 +398,7 @@ internal sealed class JobManagerGrain(
         var tasks = AllTasks(attempt).ToList();
         // Savepoints exist only after a first attempt ran: later attempts' keys must keep their versions too.
         var pinned = attempt == 0 ? [] : await Coordinator.GetSavepointIdsAsync(cancellationToken);
-        await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(restorePoints, pinned, cancellationToken)));
+        await DeploySpreadAsync(tasks, restorePoints, pinned, cancellationToken);
         SetStatus(JobStatus.Running);
         await PersistAsync();
         await Coordinator.StartAsync(attempt, restorePoints, cancellationToken);
@@ -425,6 +432,7 @@ internal sealed class JobManagerGrain(
                     }
                 }
 
+                OnMembershipSnapshot(snapshot, first);
                 first = false;
                 if (Job.Status.IsTerminal())
                 {
