@@ -25,6 +25,9 @@ internal sealed partial class JobManagerGrain
     private static readonly TimeSpan RedeployGrace = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<SiloAddress> _leaving = [];
+
+    /// <summary>Leaving silos the job was redeployed off: their end (membership status Dead) is not a failure.</summary>
+    private readonly HashSet<SiloAddress> _drained = [];
     private HashSet<SiloAddress>? _knownSilos;
     private IGrainTimer? _joinTimer;
     private IGrainTimer? _redeployFallback;
@@ -46,6 +49,7 @@ internal sealed partial class JobManagerGrain
             return false;
         }
 
+        _drained.Add(silo);
         await StopAttemptForRedeployAsync($"silo {silo} is leaving gracefully");
         Job.AwaitingRedeploy = true;
         await PersistAsync();
@@ -59,6 +63,7 @@ internal sealed partial class JobManagerGrain
         _leaving.Add(silo);
         if (Job.AwaitingRedeploy && Job.Status == JobStatus.Restarting)
         {
+            _drained.Add(silo);
             await RedeployNowAsync();
         }
     }
@@ -136,6 +141,27 @@ internal sealed partial class JobManagerGrain
         StopJoinWait();
         await StopAttemptForRedeployAsync($"a silo joined; latest checkpoint {latest}");
         await RedeployNowAsync();
+    }
+
+    /// <summary>
+    /// A failure of the running attempt while a silo's join is pending a redeploy (or not yet noticed) is absorbed by
+    /// redeploying now: the new attempt restores the latest checkpoint either way. Orleans' memory stream queues move
+    /// to the new silo's pulling agents when it joins, and batches an old agent had read but not delivered are lost
+    /// (the channel's sequence check reports the gap); that is what this catches. A failure that recurs in the new
+    /// attempt goes to the restart strategy as usual.
+    /// </summary>
+    private async Task<bool> AbsorbedByJoinRedeployAsync(int attempt, JobFailure failure)
+    {
+        var joinPending = _joinTimer is not null
+            || (_knownSilos is { } known && membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !known.Contains(m.SiloAddress)));
+        if (!joinPending || attempt != Job.Attempt || !Elastic.Enabled || !Elastic.RedeployOnJoin || !CanRedeploy)
+        {
+            return false;
+        }
+
+        await StopAttemptForRedeployAsync($"a silo joined; the attempt failed meanwhile in {failure.OperatorName}[{failure.Subtask}]: {failure.Message}");
+        await RedeployNowAsync();
+        return true;
     }
 
     private void StopJoinWait()

@@ -315,6 +315,11 @@ internal sealed partial class JobManagerGrain(
             return;
         }
 
+        if (await AbsorbedByJoinRedeployAsync(attempt, failure))
+        {
+            return;
+        }
+
         var decision = (_restarts ??= new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission!), time)).OnFailure();
         if (!decision.ShouldRestart)
         {
@@ -420,7 +425,7 @@ internal sealed partial class JobManagerGrain(
                 // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
                 foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                 {
-                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running)
+                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
                     {
                         // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
                         var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");

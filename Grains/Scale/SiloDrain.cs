@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Core.Internal;
+using Orleans.Providers;
+using Orleans.Providers.Streams.Common;
 using Orleans.Runtime.Placement;
+using Orleans.Streams;
 using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
@@ -13,21 +17,25 @@ namespace OrleansFlow.Scale;
 /// Moves work off a silo that stops gracefully, before Orleans deactivates what is left on it (Orleans 10.4.2 does
 /// not migrate activations on shutdown; it deactivates them). While the silo is still an active member: every running
 /// job with checkpointing stops its attempt (<see cref="IJobManagerGrain.PrepareForSiloLeavingAsync"/>); the per-key
-/// grains, job managers and checkpoint coordinators on this silo migrate to the other silos (per-key grains carry
-/// their live state); then the stopped jobs redeploy from their latest checkpoint on the silos that stay. Bounded by
+/// grains, job managers, checkpoint coordinators and memory stream queues on this silo migrate to the other silos
+/// (per-key grains carry their live state, queues their batches); then the stopped jobs redeploy from their latest checkpoint on the silos that stay. Bounded by
 /// <see cref="ElasticScaleOptions.DrainTimeout"/>; whatever is left is deactivated by Orleans as before.
 /// </summary>
 internal sealed class SiloDrain(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
+    IServiceProvider services,
     IOptions<ElasticScaleOptions> options,
     ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    /// <summary>Grain types whose local activations the drain migrates.</summary>
+    /// <summary>
+    /// Grain types whose local activations the drain migrates: besides OrleansFlow's, Orleans' memory stream queues
+    /// (channels), which carry their queued batches when they migrate and would lose them when deactivated.
+    /// </summary>
     private static readonly HashSet<string> MovedTypes = new(StringComparer.Ordinal)
     {
-        Keyed.KeyedStateGrain.GrainTypeName, "flow.jobmanager", "flow.checkpoints",
+        Keyed.KeyedStateGrain.GrainTypeName, "flow.jobmanager", "flow.checkpoints", "memorystreamqueue",
     };
 
     /// <summary>How many migrations are requested at once.</summary>
@@ -60,6 +68,7 @@ internal sealed class SiloDrain(
         limit.CancelAfter(options.Value.DrainTimeout);
         ScaleLog.SiloDrainStarted(logger, self.ToString(), targets.Length);
         var stopped = await StopJobsAsync(self, limit.Token);
+        await StopChannelAgentsAsync(self);
         var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
         await ResumeJobsAsync(self, stopped, targets, limit.Token);
         ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
@@ -81,6 +90,27 @@ internal sealed class SiloDrain(
         }
 
         return stopped;
+    }
+
+    /// <summary>
+    /// Stops this silo's pulling agents of the channel streams. A memory stream queue hands a batch over when an agent
+    /// reads it, so a batch of the redeployed attempt read by an agent here would die with this silo. Stopped, the
+    /// agents read nothing more; the queues (migrated to other silos) keep the batches until the other silos' agents
+    /// take the queues over when this silo has left.
+    /// </summary>
+    private async Task StopChannelAgentsAsync(SiloAddress self)
+    {
+        try
+        {
+            if (services.GetKeyedService<IStreamProvider>(FlowNames.ChannelStreamProvider) is IControllable channels)
+            {
+                await channels.ExecuteCommand((int)PersistentStreamProviderCommand.StopAgents, null);
+            }
+        }
+        catch (Exception e)
+        {
+            ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "stop the channel streams' pulling agents");
+        }
     }
 
     /// <summary>Asks each moved grain on this silo to migrate (spread round-robin over the targets), then waits until they are gone.</summary>
