@@ -108,5 +108,6 @@ public static class FlowSiloHost
 
         silo.AddOrleansFlow(configureSubmission: s => s.Token = options.SubmissionToken);
         silo.Services.Configure<JobArtifactOptions>(a => a.MaxSizeBytes = options.MaxArtifactBytes);
+        silo.UseElasticScale(); // new silos get a share of running jobs; a gracefully stopping silo hands its work off
     }
 }

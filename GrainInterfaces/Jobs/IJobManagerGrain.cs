@@ -54,4 +54,19 @@ public interface IJobManagerGrain : IGrainWithStringKey
     /// <summary>A subtask reports a failure.</summary>
     [Alias("ReportFailure")]
     Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A silo is about to stop gracefully (elastic scale): a running job with checkpointing stops its current attempt
+    /// and waits for <see cref="ResumeAfterSiloLeavingAsync"/> (or a time limit) before it redeploys from its latest
+    /// checkpoint on the other silos. Not counted as a failure. Returns whether the job stopped its attempt.
+    /// </summary>
+    [Alias("PrepareForSiloLeaving")]
+    Task<bool> PrepareForSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The leaving silo has moved its per-key grains off: redeploy the job from its latest checkpoint on the silos that
+    /// stay. Nothing happens unless the job stopped for <see cref="PrepareForSiloLeavingAsync"/>.
+    /// </summary>
+    [Alias("ResumeAfterSiloLeaving")]
+    Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken);
 }

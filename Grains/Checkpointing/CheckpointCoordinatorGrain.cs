@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
@@ -24,6 +25,7 @@ namespace OrleansFlow.Checkpointing;
 /// </para>
 /// </summary>
 [GrainType("flow.checkpoints")]
+[Immovable] // pending checkpoints and its trigger timer live in the activation
 internal sealed class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", FlowNames.CheckpointStorage)] IPersistentState<CoordinatorState> state,
     TimeProvider time,

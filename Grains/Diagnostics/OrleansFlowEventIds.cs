@@ -21,6 +21,12 @@ internal static class OrleansFlowEventIds
     public const int JobOperationFailed = 4007;
     public const int TaskCancellationSlow = 4008;
 
+    // 8xxx: elastic scale
+    public const int JobRedeploying = 8000;
+    public const int SiloDrainStarted = 8001;
+    public const int SiloDrainFinished = 8002;
+    public const int SiloDrainStepFailed = 8003;
+
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;
     public const int CheckpointCompleted = 6001;

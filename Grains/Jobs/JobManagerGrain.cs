@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Storage;
 using OrleansFlow.Artifacts;
@@ -23,7 +24,8 @@ namespace OrleansFlow.Jobs;
 /// </summary>
 [GrainType("flow.jobmanager")]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class JobManagerGrain(
+[Immovable]
+internal sealed partial class JobManagerGrain(
     [PersistentState("job", FlowNames.CheckpointStorage)] IPersistentState<JobManagerState> state,
     IClusterMembershipService membership,
     TimeProvider time,
@@ -56,6 +58,11 @@ internal sealed class JobManagerGrain(
         if (Job.Status.IsTerminal())
         {
             _terminal.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        if (ResumeIfAwaitingRedeploy())
+        {
             return Task.CompletedTask;
         }
 
@@ -312,6 +319,11 @@ internal sealed class JobManagerGrain(
             return;
         }
 
+        if (await AbsorbedByJoinRedeployAsync(attempt, failure))
+        {
+            return;
+        }
+
         var decision = (_restarts ??= new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission!), time)).OnFailure();
         if (!decision.ShouldRestart)
         {
@@ -395,7 +407,7 @@ internal sealed class JobManagerGrain(
         var tasks = AllTasks(attempt).ToList();
         // Savepoints exist only after a first attempt ran: later attempts' keys must keep their versions too.
         var pinned = attempt == 0 ? [] : await Coordinator.GetSavepointIdsAsync(cancellationToken);
-        await Task.WhenAll(tasks.Select(t => t.Grain.DeployAsync(restorePoints, pinned, cancellationToken)));
+        await DeploySpreadAsync(tasks, restorePoints, pinned, cancellationToken);
         SetStatus(JobStatus.Running);
         await PersistAsync();
         await Coordinator.StartAsync(attempt, restorePoints, cancellationToken);
@@ -417,7 +429,7 @@ internal sealed class JobManagerGrain(
                 // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
                 foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                 {
-                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running)
+                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
                     {
                         // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
                         var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");
@@ -429,6 +441,7 @@ internal sealed class JobManagerGrain(
                     }
                 }
 
+                OnMembershipSnapshot(snapshot, first);
                 first = false;
                 if (Job.Status.IsTerminal())
                 {

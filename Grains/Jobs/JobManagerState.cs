@@ -34,4 +34,11 @@ internal sealed class JobManagerState
     /// <summary>When the job was submitted.</summary>
     [Id(10)]
     public DateTimeOffset SubmittedAt { get; set; }
+
+    /// <summary>
+    /// The job stopped its attempt because a silo is leaving gracefully and waits to be redeployed on the others
+    /// (elastic scale): a job manager activated in this state redeploys instead of counting a failure.
+    /// </summary>
+    [Id(11)]
+    public bool AwaitingRedeploy { get; set; }
 }

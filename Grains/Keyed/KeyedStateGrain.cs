@@ -23,7 +23,7 @@ namespace OrleansFlow.Keyed;
 [GrainType(KeyedStateGrain.GrainTypeName)]
 [PreferLocalPlacement]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class KeyedStateGrain(
+internal sealed partial class KeyedStateGrain(
     JobGraphCache graphs,
     Serializer serializer,
     [FromKeyedServices(FlowNames.CheckpointStorage)] IGrainStorage storage,

@@ -1,3 +1,5 @@
+using Orleans.Placement;
+
 namespace OrleansFlow.Operators;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace OrleansFlow.Operators;
 /// so results survive quiet periods; collect sinks are meant for tests and small results.
 /// </summary>
 [GrainType("flow.collect")]
+[Immovable] // collected results live in the activation only
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class CollectSinkGrain : Grain, ICollectSinkGrain
 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Orleans.Streams;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
@@ -17,6 +18,7 @@ namespace OrleansFlow.Operators;
 /// </summary>
 [ImplicitStreamSubscription(FlowNames.ChannelNamespace)]
 [GrainType("flow.operator")]
+[Immovable] // tasks move with a checkpoint-aligned redeploy (elastic scale), never live: their channels and runtime are in memory
 internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
 {
     private TaskAddress _address;

@@ -65,18 +65,7 @@ public sealed class CheckpointedSumJob : IStreamJob
     }
 
     /// <summary>The output lines of a failure-free run, sorted ordinally.</summary>
-    public static string[] ExpectedLines(long count)
-    {
-        var sums = new long[Keys];
-        var lines = new List<string>((int)count);
-        for (long i = 0; i < count; i++)
-        {
-            sums[i % Keys] += i;
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{i % Keys},{sums[i % Keys]}"));
-        }
-
-        return [.. lines.Order(StringComparer.Ordinal)];
-    }
+    public static string[] ExpectedLines(long count) => ElasticSumJob.ExpectedLines(count, Keys);
 
     /// <summary>
     /// Asserts that the committed output equals a failure-free run's (sorted comparison), naming the lines missing

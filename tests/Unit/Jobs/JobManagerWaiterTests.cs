@@ -101,6 +101,10 @@ public sealed class JobManagerWaiterTests
 
         public Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<bool> PrepareForSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansFlow.Diagnostics;
+
+/// <summary>Log messages of elastic scale (job redeploys on membership changes, silo drains), source-generated.</summary>
+internal static partial class ScaleLog
+{
+    [LoggerMessage(OrleansFlowEventIds.JobRedeploying, LogLevel.Information, "Job {JobId} attempt {Attempt}: redeploying over the cluster's silos ({Reason})")]
+    public static partial void JobRedeploying(ILogger logger, string jobId, int attempt, string reason);
+
+    [LoggerMessage(OrleansFlowEventIds.SiloDrainStarted, LogLevel.Information, "Silo {Silo} stops gracefully: moving jobs and per-key grains to {Targets} other silo(s)")]
+    public static partial void SiloDrainStarted(ILogger logger, string silo, int targets);
+
+    [LoggerMessage(OrleansFlowEventIds.SiloDrainFinished, LogLevel.Information, "Silo {Silo} drained in {ElapsedMs} ms: {Jobs} job(s) redeployed, {Moved} grain(s) migrated, {Left} left")]
+    public static partial void SiloDrainFinished(ILogger logger, string silo, long elapsedMs, int jobs, int moved, int left);
+
+    [LoggerMessage(OrleansFlowEventIds.SiloDrainStepFailed, LogLevel.Warning, "Silo {Silo} drain: could not {Step}")]
+    public static partial void SiloDrainStepFailed(ILogger logger, Exception exception, string silo, string step);
+}

@@ -1,0 +1,236 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
+using OrleansFlow.Configuration;
+using OrleansFlow.Diagnostics;
+using OrleansFlow.Graph;
+using OrleansFlow.Operators;
+
+namespace OrleansFlow.Jobs;
+
+/// <summary>
+/// Elastic scale (<see cref="ElasticScaleOptions"/>): a job with checkpointing moves its tasks with a
+/// checkpoint-aligned redeploy, as Flink's reactive mode does. When a silo joins, the job waits (a bounded time) for a
+/// checkpoint that completes after the join; when a silo announces a graceful stop, it stops the attempt at once and
+/// waits until the silo has moved its per-key grains off. Then it starts a new attempt from the latest completed
+/// checkpoint with its tasks spread round-robin over the active silos (a placement hint per task). Exactly-once sinks
+/// keep the output exact; a redeploy is not a failure and does not count against the restart strategy.
+/// </summary>
+internal sealed partial class JobManagerGrain
+{
+    /// <summary>How often a job waiting for a checkpoint after a silo joined looks at its coordinator.</summary>
+    private static readonly TimeSpan JoinPollPeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long past the drain timeout a job stopped for a leaving silo waits before it redeploys by itself.</summary>
+    private static readonly TimeSpan RedeployGrace = TimeSpan.FromSeconds(5);
+
+    private readonly HashSet<SiloAddress> _leaving = [];
+
+    /// <summary>Leaving silos the job was redeployed off: their end (membership status Dead) is not a failure.</summary>
+    private readonly HashSet<SiloAddress> _drained = [];
+    private HashSet<SiloAddress>? _knownSilos;
+    private IGrainTimer? _joinTimer;
+    private IGrainTimer? _redeployFallback;
+    private long _joinBaseline;
+    private long _joinDeadline;
+    private bool _redeploying;
+
+    private ElasticScaleOptions Elastic => ServiceProvider.GetRequiredService<IOptions<ElasticScaleOptions>>().Value;
+
+    private bool CanRedeploy =>
+        Job.Submission is { Checkpointing.IsEnabled: true } && Job.Status == JobStatus.Running && !_finishing && !_redeploying;
+
+    public async Task<bool> PrepareForSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        _leaving.Add(silo);
+        if (!CanRedeploy)
+        {
+            return false;
+        }
+
+        _drained.Add(silo);
+        await StopAttemptForRedeployAsync($"silo {silo} is leaving gracefully");
+        Job.AwaitingRedeploy = true;
+        await PersistAsync();
+        ArmRedeployFallback();
+        return true;
+    }
+
+    public async Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        _leaving.Add(silo);
+        if (Job.AwaitingRedeploy && Job.Status == JobStatus.Restarting)
+        {
+            _drained.Add(silo);
+            await RedeployNowAsync();
+        }
+    }
+
+    /// <summary>
+    /// Called on activation: a job manager that finds its job waiting for a redeploy (it migrated off a leaving silo,
+    /// or its silo died during the drain) waits for the resume call, or redeploys by itself after a time limit.
+    /// </summary>
+    private bool ResumeIfAwaitingRedeploy()
+    {
+        if (!Job.AwaitingRedeploy || Job.Status != JobStatus.Restarting)
+        {
+            return false;
+        }
+
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission!), time);
+        _redeploying = true;
+        ArmRedeployFallback();
+        _ = WatchMembershipAsync();
+        return true;
+    }
+
+    /// <summary>Notices silos that became active after the job started and schedules one redeploy for them.</summary>
+    private void OnMembershipSnapshot(ClusterMembershipSnapshot snapshot, bool first)
+    {
+        var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+        if (first || _knownSilos is null)
+        {
+            _knownSilos = active;
+            return;
+        }
+
+        var joined = active.Count(s => !_knownSilos.Contains(s));
+        _knownSilos.UnionWith(active);
+        if (joined == 0 || _joinTimer is not null || !Elastic.Enabled || !Elastic.RedeployOnJoin || !CanRedeploy)
+        {
+            return;
+        }
+
+        _joinBaseline = -1;
+        _joinDeadline = time.GetTimestamp() + (long)(Elastic.JoinCheckpointWait.TotalSeconds * time.TimestampFrequency);
+        _joinTimer = this.RegisterGrainTimer(static (self, _) => self.OnJoinTickAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, JoinPollPeriod));
+    }
+
+    /// <summary>Redeploys once a checkpoint completed after the join, or when the wait is over.</summary>
+    private async Task OnJoinTickAsync()
+    {
+        if (!CanRedeploy)
+        {
+            StopJoinWait();
+            return;
+        }
+
+        long latest;
+        try
+        {
+            latest = await Coordinator.GetLatestCompletedAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobOperationFailed(logger, e, JobId, "read the latest checkpoint for a redeploy onto a new silo");
+            return;
+        }
+
+        if (_joinBaseline < 0)
+        {
+            _joinBaseline = latest;
+        }
+
+        if ((latest <= _joinBaseline && time.GetTimestamp() < _joinDeadline) || !CanRedeploy)
+        {
+            return;
+        }
+
+        StopJoinWait();
+        await StopAttemptForRedeployAsync($"a silo joined; latest checkpoint {latest}");
+        await RedeployNowAsync();
+    }
+
+    /// <summary>
+    /// A failure of the running attempt while a silo's join is pending a redeploy (or not yet noticed) is absorbed by
+    /// redeploying now: the new attempt restores the latest checkpoint either way. Orleans' memory stream queues move
+    /// to the new silo's pulling agents when it joins, and batches an old agent had read but not delivered are lost
+    /// (the channel's sequence check reports the gap); that is what this catches. A failure that recurs in the new
+    /// attempt goes to the restart strategy as usual.
+    /// </summary>
+    private async Task<bool> AbsorbedByJoinRedeployAsync(int attempt, JobFailure failure)
+    {
+        var joinPending = _joinTimer is not null
+            || (_knownSilos is { } known && membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !known.Contains(m.SiloAddress)));
+        if (!joinPending || attempt != Job.Attempt || !Elastic.Enabled || !Elastic.RedeployOnJoin || !CanRedeploy)
+        {
+            return false;
+        }
+
+        await StopAttemptForRedeployAsync($"a silo joined; the attempt failed meanwhile in {failure.OperatorName}[{failure.Subtask}]: {failure.Message}");
+        await RedeployNowAsync();
+        return true;
+    }
+
+    private void StopJoinWait()
+    {
+        _joinTimer?.Dispose();
+        _joinTimer = null;
+    }
+
+    /// <summary>Stops the running attempt as a restart does, without consulting the restart strategy.</summary>
+    private async Task StopAttemptForRedeployAsync(string reason)
+    {
+        _redeploying = true;
+        StopJoinWait();
+        ScaleLog.JobRedeploying(logger, JobId, Job.Attempt, reason);
+        SetStatus(JobStatus.Restarting);
+        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false); // first: no checkpoint of this attempt may complete now
+        await PersistAsync();
+        await CancelTasksAsync(Job.Attempt, CancellationToken.None);
+    }
+
+    /// <summary>A new attempt from the latest completed checkpoint (the restart path, which persists the attempt first).</summary>
+    private async Task RedeployNowAsync()
+    {
+        _redeployFallback?.Dispose();
+        _redeployFallback = null;
+        Job.AwaitingRedeploy = false;
+        try
+        {
+            await RestartAsync();
+        }
+        finally
+        {
+            _redeploying = false;
+        }
+    }
+
+    private void ArmRedeployFallback()
+    {
+        _redeployFallback?.Dispose();
+        _redeployFallback = this.RegisterGrainTimer(
+            static (self, _) => self.Job.AwaitingRedeploy && self.Job.Status == JobStatus.Restarting ? self.RedeployNowAsync() : Task.CompletedTask,
+            this,
+            new GrainTimerCreationOptions(Elastic.DrainTimeout + RedeployGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Deploys the attempt's tasks; with elastic scale on, task i goes to the i-th active silo (round-robin, silos
+    /// that announced a graceful stop left out), so every silo gets a share.
+    /// </summary>
+    private Task DeploySpreadAsync(IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    {
+        var silos = Elastic.Enabled ? TargetSilos() : [];
+        return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], restorePoints, pinned, cancellationToken)));
+    }
+
+    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    {
+        // Request context set in this async method stays with this call (the caller's context is restored on return).
+        if (silo is not null)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        }
+
+        await task.DeployAsync(restorePoints, pinned, cancellationToken);
+    }
+
+    private List<SiloAddress> TargetSilos() =>
+        [.. membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !_leaving.Contains(m.SiloAddress))
+            .Select(m => m.SiloAddress)
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal)];
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Core.Internal;
+using Orleans.Providers;
+using Orleans.Providers.Streams.Common;
+using Orleans.Runtime.Placement;
+using Orleans.Streams;
+using OrleansFlow.Configuration;
+using OrleansFlow.Diagnostics;
+using OrleansFlow.Jobs;
+
+namespace OrleansFlow.Scale;
+
+/// <summary>
+/// Moves work off a silo that stops gracefully, before Orleans deactivates what is left on it (Orleans 10.4.2 does
+/// not migrate activations on shutdown; it deactivates them). While the silo is still an active member: every running
+/// job with checkpointing stops its attempt (<see cref="IJobManagerGrain.PrepareForSiloLeavingAsync"/>); the per-key
+/// grains, job managers, checkpoint coordinators and memory stream queues on this silo migrate to the other silos
+/// (per-key grains carry their live state, queues their batches); then the stopped jobs redeploy from their latest checkpoint on the silos that stay. Bounded by
+/// <see cref="ElasticScaleOptions.DrainTimeout"/>; whatever is left is deactivated by Orleans as before.
+/// </summary>
+internal sealed class SiloDrain(
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    IServiceProvider services,
+    IOptions<ElasticScaleOptions> options,
+    ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>
+    /// Grain types whose local activations the drain migrates: besides OrleansFlow's, Orleans' memory stream queues
+    /// (channels), which carry their queued batches when they migrate and would lose them when deactivated.
+    /// </summary>
+    private static readonly HashSet<string> MovedTypes = new(StringComparer.Ordinal)
+    {
+        Keyed.KeyedStateGrain.GrainTypeName, "flow.jobmanager", "flow.checkpoints", "memorystreamqueue",
+    };
+
+    /// <summary>How many migrations are requested at once.</summary>
+    private const int MigrationBatch = 64;
+
+    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(100);
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        // Stops before the silo leaves the membership and deactivates its grains (both at BecomeActive).
+        lifecycle.Subscribe(nameof(SiloDrain), ServiceLifecycleStage.Active + 1, _ => Task.CompletedTask, DrainAsync);
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var self = silo.SiloAddress;
+        var targets = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self))
+            .Select(m => m.SiloAddress)
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal)
+            .ToArray();
+        if (!options.Value.Enabled || targets.Length == 0)
+        {
+            return; // nowhere to go: the last silo's jobs stop with it
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(options.Value.DrainTimeout);
+        ScaleLog.SiloDrainStarted(logger, self.ToString(), targets.Length);
+        var stopped = await StopJobsAsync(self, limit.Token);
+        await StopChannelAgentsAsync(self);
+        var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
+        await ResumeJobsAsync(self, stopped, targets, limit.Token);
+        ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
+    }
+
+    private async Task<List<string>> StopJobsAsync(SiloAddress self, CancellationToken cancellationToken)
+    {
+        var stopped = new List<string>();
+        try
+        {
+            var jobs = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).ListAsync(int.MaxValue, cancellationToken);
+            var results = await Task.WhenAll(jobs.Select(async j =>
+                (j.JobId, Stopped: await grains.GetGrain<IJobManagerGrain>(j.JobId).PrepareForSiloLeavingAsync(self, cancellationToken))));
+            stopped.AddRange(results.Where(r => r.Stopped).Select(r => r.JobId));
+        }
+        catch (Exception e)
+        {
+            ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "stop every running job's attempt");
+        }
+
+        return stopped;
+    }
+
+    /// <summary>
+    /// Stops this silo's pulling agents of the channel streams. A memory stream queue hands a batch over when an agent
+    /// reads it, so a batch of the redeployed attempt read by an agent here would die with this silo. Stopped, the
+    /// agents read nothing more; the queues (migrated to other silos) keep the batches until the other silos' agents
+    /// take the queues over when this silo has left.
+    /// </summary>
+    private async Task StopChannelAgentsAsync(SiloAddress self)
+    {
+        try
+        {
+            if (services.GetKeyedService<IStreamProvider>(FlowNames.ChannelStreamProvider) is IControllable channels)
+            {
+                await channels.ExecuteCommand((int)PersistentStreamProviderCommand.StopAgents, null);
+            }
+        }
+        catch (Exception e)
+        {
+            ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "stop the channel streams' pulling agents");
+        }
+    }
+
+    /// <summary>Asks each moved grain on this silo to migrate (spread round-robin over the targets), then waits until they are gone.</summary>
+    private async Task<(int Moved, int Left)> MigrateLocalGrainsAsync(SiloAddress self, SiloAddress[] targets, CancellationToken cancellationToken)
+    {
+        var local = await LocalGrainsAsync(self, cancellationToken);
+        if (local.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        try
+        {
+            var index = 0;
+            foreach (var batch in local.Chunk(MigrationBatch))
+            {
+                await Task.WhenAll(batch.Select(id => MigrateAsync(id, targets[index++ % targets.Length])));
+            }
+
+            var remaining = local.Count;
+            while (remaining > 0)
+            {
+                await Task.Delay(PollPeriod, cancellationToken);
+                remaining = (await LocalGrainsAsync(self, cancellationToken)).Count;
+            }
+
+            return (local.Count, 0);
+        }
+        catch (Exception e)
+        {
+            ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "migrate every per-key grain, job manager and coordinator off this silo");
+            var left = cancellationToken.IsCancellationRequested ? local.Count : (await LocalGrainsAsync(self, CancellationToken.None)).Count;
+            return (local.Count - left, left);
+        }
+    }
+
+    private async Task MigrateAsync(GrainId grain, SiloAddress target)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target); // local to this async method's call
+        await grains.GetGrain(grain).Cast<IGrainManagementExtension>().MigrateOnIdle();
+    }
+
+    private async Task<List<GrainId>> LocalGrainsAsync(SiloAddress self, CancellationToken cancellationToken)
+    {
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(null, [self], cancellationToken);
+        return [.. statistics.Where(s => MovedTypes.Contains(s.GrainId.Type.ToString()!)).Select(s => s.GrainId).Distinct()];
+    }
+
+    private async Task ResumeJobsAsync(SiloAddress self, List<string> jobs, SiloAddress[] targets, CancellationToken cancellationToken)
+    {
+        // Even past the drain's time limit: a job left waiting would only redeploy after its own fallback timer.
+        var token = cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken;
+        var index = 0;
+        await Task.WhenAll(jobs.Select(job => ResumeAsync(self, job, targets[index++ % targets.Length], token)));
+    }
+
+    private async Task ResumeAsync(SiloAddress self, string jobId, SiloAddress target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Should the job manager have been deactivated rather than migrated, it must not come back on this silo.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            await grains.GetGrain<IJobManagerGrain>(jobId).ResumeAfterSiloLeavingAsync(self, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), $"redeploy job {jobId} (it redeploys by itself after its time limit)");
+        }
+    }
+}
