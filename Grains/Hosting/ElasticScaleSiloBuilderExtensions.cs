@@ -34,6 +34,7 @@ public static class ElasticScaleSiloBuilderExtensions
         builder.Services.AddOptions<DeploymentLoadPublisherOptions>().Configure<IOptions<ElasticScaleOptions>>((p, e) =>
             p.DeploymentLoadPublisherRefreshTime = e.Value.LoadPublishPeriod);
         builder.Services.AddSingleton<IGrainPropertiesProvider, ImmovableRuntimeGrains>();
+        builder.Services.AddSingleton<SiloDrainState>();
         builder.Services.AddSingleton<SiloDrain>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
 #pragma warning disable ORLEANSEXP002 // the activation rebalancer is experimental in Orleans 10.4.2

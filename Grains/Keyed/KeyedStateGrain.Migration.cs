@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Placement;
 using OrleansFlow.Keyed.Migration;
 using OrleansFlow.State;
 
@@ -12,6 +14,23 @@ namespace OrleansFlow.Keyed;
 internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
 {
     private const string MigrationKey = "flow.keyed.live";
+
+    /// <summary>
+    /// On a draining silo (<see cref="Scale.SiloDrainState"/>) a new activation moves to another silo before its first
+    /// call: the pending call follows it there. Otherwise the silo's stop would end it with the live state of the
+    /// attempt that called it.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (ServiceProvider.GetService<Scale.SiloDrainState>()?.NextTarget() is { } target)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            this.MigrateOnIdle();
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

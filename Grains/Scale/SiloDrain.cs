@@ -18,7 +18,9 @@ namespace OrleansFlow.Scale;
 /// not migrate activations on shutdown; it deactivates them). While the silo is still an active member: every running
 /// job with checkpointing stops its attempt (<see cref="IJobManagerGrain.PrepareForSiloLeavingAsync"/>); the per-key
 /// grains, job managers, checkpoint coordinators and memory stream queues on this silo migrate to the other silos
-/// (per-key grains carry their live state, queues their batches); then the stopped jobs redeploy from their latest checkpoint on the silos that stay. Bounded by
+/// (per-key grains carry their live state, queues their batches); then the stopped jobs redeploy from their latest
+/// checkpoint on the silos that stay. Until the process ends, a per-key grain Orleans still places here (this silo is
+/// an active member until it stops) moves away at once (<see cref="SiloDrainState"/>). Bounded by
 /// <see cref="ElasticScaleOptions.DrainTimeout"/>; whatever is left is deactivated by Orleans as before.
 /// </summary>
 internal sealed class SiloDrain(
@@ -27,6 +29,7 @@ internal sealed class SiloDrain(
     IClusterMembershipService membership,
     IServiceProvider services,
     IOptions<ElasticScaleOptions> options,
+    SiloDrainState drainState,
     ILogger<SiloDrain> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>
@@ -67,29 +70,47 @@ internal sealed class SiloDrain(
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(options.Value.DrainTimeout);
         ScaleLog.SiloDrainStarted(logger, self.ToString(), targets.Length);
-        var stopped = await StopJobsAsync(self, limit.Token);
+        var (stopped, anyActive) = await StopJobsAsync(self, limit.Token);
+        if (!anyActive)
+        {
+            // No job is running: nothing needs this silo's grains elsewhere (those of ended jobs only serve state
+            // queries). Moving them anyway would hold every silo's stop for the whole drain timeout when a cluster is
+            // stopped at once.
+            ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0, 0, 0);
+            return;
+        }
+
+        drainState.Begin(targets); // from now on, per-key grains activated here move away at once
         await StopChannelAgentsAsync(self);
         var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
         await ResumeJobsAsync(self, stopped, targets, limit.Token);
         ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
     }
 
-    private async Task<List<string>> StopJobsAsync(SiloAddress self, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the attempt of every running job with checkpointing; returns those jobs, and whether any job has not ended
+    /// (true when that cannot be told).
+    /// </summary>
+    private async Task<(List<string> Stopped, bool AnyActive)> StopJobsAsync(SiloAddress self, CancellationToken cancellationToken)
     {
         var stopped = new List<string>();
         try
         {
             var jobs = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key).ListAsync(int.MaxValue, cancellationToken);
             var results = await Task.WhenAll(jobs.Select(async j =>
-                (j.JobId, Stopped: await grains.GetGrain<IJobManagerGrain>(j.JobId).PrepareForSiloLeavingAsync(self, cancellationToken))));
+            {
+                var manager = grains.GetGrain<IJobManagerGrain>(j.JobId);
+                var wasStopped = await manager.PrepareForSiloLeavingAsync(self, cancellationToken);
+                return (j.JobId, Stopped: wasStopped, Active: wasStopped || !(await manager.GetStatusAsync(cancellationToken)).Status.IsTerminal());
+            }));
             stopped.AddRange(results.Where(r => r.Stopped).Select(r => r.JobId));
+            return (stopped, results.Any(r => r.Active));
         }
         catch (Exception e)
         {
             ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "stop every running job's attempt");
+            return (stopped, true);
         }
-
-        return stopped;
     }
 
     /// <summary>
