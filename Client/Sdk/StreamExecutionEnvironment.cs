@@ -180,7 +180,9 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     /// <summary>Builds the job type and checks its settings: the submission <see cref="ExecuteJobAsync(Type, IReadOnlyList{string}?, string?, CancellationToken)"/> sends.</summary>
     internal JobSubmission PrepareJobSubmission(Type jobType, IReadOnlyList<string>? args, string? jobName)
     {
-        var source = new JobSource(jobType.AssemblyQualifiedName, args ?? [], LocalGraphId: null);
+        // A copy as a plain array: the caller's list may be a type of its own assembly (a collection expression compiles
+        // to one), which would then travel as a job type, and could change after submission.
+        var source = new JobSource(jobType.AssemblyQualifiedName, args is null ? Array.Empty<string>() : args.ToArray(), LocalGraphId: null);
         return JobSubmissions.Create(NewJobId(), jobName ?? jobType.Name, source, JobGraphBuilder.Build(source, this, jobType));
     }
 

@@ -39,7 +39,7 @@ internal sealed class FlowProcess : IDisposable
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "OrleansFlow.Cli.dll");
 
     /// <summary>Starts <c>flow</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, logging to <paramref name="logPath"/>.</summary>
-    public static FlowProcess Start(string name, IEnumerable<string> arguments, string workingDirectory, string logPath)
+    public static FlowProcess Start(string name, IEnumerable<string> arguments, string workingDirectory, string logPath, string? program = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -49,7 +49,7 @@ internal sealed class FlowProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(CliPath);
+        info.ArgumentList.Add(program ?? CliPath);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -68,7 +68,7 @@ internal sealed class FlowProcess : IDisposable
         if (!process.Start())
         {
             log.Dispose();
-            throw new InvalidOperationException($"Could not start {name}: dotnet {CliPath} {string.Join(' ', arguments)}");
+            throw new InvalidOperationException($"Could not start {name}: dotnet {program ?? CliPath} {string.Join(' ', arguments)}");
         }
 
         process.BeginOutputReadLine();

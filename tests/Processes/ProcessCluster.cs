@@ -150,9 +150,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Starts <c>flow</c> with <paramref name="arguments"/> (e.g. <c>run ...</c>) in the cluster's directory.</summary>
-    public FlowProcess StartClient(string name, IEnumerable<string> arguments)
+    public FlowProcess StartClient(string name, IEnumerable<string> arguments, string? program = null)
     {
-        var client = FlowProcess.Start(name, arguments, Directory, Path.Combine(Directory, name + ".log"));
+        var client = FlowProcess.Start(name, arguments, Directory, Path.Combine(Directory, name + ".log"), program);
         _clients.Add(client);
         Note($"started {name} (pid {client.Id})");
         return client;

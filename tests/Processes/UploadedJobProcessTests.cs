@@ -33,9 +33,9 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
         try
         {
             // The build and the silos' start overlap.
-            var build = UserJobBuild.BuildBothAsync(_directory, Limit);
+            var build = UserJobBuild.BuildAllAsync(_directory, Limit);
             await cluster.StartSilosAsync(2, Limit);
-            var (v1, v2) = await build;
+            var (v1, v2, runner) = await build;
             cluster.Note("both versions built");
 
             string[] engine = ["--parallelism", "2", "--checkpoint-interval", "300ms", .. cluster.ClusterArguments];
@@ -68,6 +68,15 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             Assert.Equal(Expected(input, "v1", scale: 1), Sorted(out1));
             Assert.Equal(Expected(input, "v2", scale: 2), Sorted(out2));
             cluster.Note($"outputs equal: {File.ReadAllLines(out1).Length} and {File.ReadAllLines(out2).Length} lines");
+
+            // The user's own program submits the job from code (ExecuteJobAsync): the SDK uploads the program's assembly.
+            var out3 = Path.Combine(_directory, "out-runner.txt");
+            var ids = cluster.ClusterArguments.ToArray();
+            var fromCode = await RunDotnetAsync(cluster, "runner", [runner, ids[1], input, out3, ids[3], ids[5]]);
+            Assert.True(fromCode.ExitCode == 0, $"the runner exited with {fromCode.ExitCode}:\n{string.Join('\n', fromCode.Lines().TakeLast(20))}");
+            Assert.Contains(fromCode.Lines(), l => l.EndsWith(" Finished", StringComparison.Ordinal));
+            Assert.Equal(Expected(input, "v1", scale: 1), Sorted(out3));
+            cluster.Note($"the program's submission from code: {File.ReadAllLines(out3).Length} lines, equal");
             _passed = true;
         }
         catch (Exception e) when (!_passed)
@@ -111,6 +120,15 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
     private static async Task<FlowProcess> RunToEndAsync(ProcessCluster cluster, string name, string[] args)
     {
         var process = cluster.StartClient(name, args);
+        using var timeout = new CancellationTokenSource(Limit);
+        await process.WaitForExitAsync(timeout.Token);
+        return process;
+    }
+
+    /// <summary>Runs a program of the user's (<c>dotnet PROGRAM.dll ARGS</c>) to its end; the cluster disposes it.</summary>
+    private static async Task<FlowProcess> RunDotnetAsync(ProcessCluster cluster, string name, string[] programAndArgs)
+    {
+        var process = cluster.StartClient(name, programAndArgs[1..], program: programAndArgs[0]);
         using var timeout = new CancellationTokenSource(Limit);
         await process.WaitForExitAsync(timeout.Token);
         return process;

@@ -5,16 +5,22 @@ namespace OrleansFlow.Tests.Processes;
 /// <summary>
 /// Builds the sample job project <c>samples/UserJob</c> twice in one MSBuild run: the default build and
 /// <c>-p:JobVariant=2</c> (same assembly name, different code), each into a directory of its own, as a user would
-/// build a project the cluster has never seen.
+/// build a project the cluster has never seen; and in the same run <c>samples/UserJobRunner</c>, a program of the
+/// user's that submits the job from code.
 /// </summary>
 internal static class UserJobBuild
 {
-    /// <summary>Builds both variants under <paramref name="directory"/>; returns the paths of their UserJob.dll.</summary>
-    public static async Task<(string Version1, string Version2)> BuildBothAsync(string directory, TimeSpan timeout)
+    /// <summary>
+    /// Builds both variants under <paramref name="directory"/>, and <c>samples/UserJobRunner</c> (a program that submits
+    /// the same job from code); returns the paths of the two UserJob.dll and of UserJobRunner.dll.
+    /// </summary>
+    public static async Task<(string Version1, string Version2, string Runner)> BuildAllAsync(string directory, TimeSpan timeout)
     {
         var project = Path.Combine(RepositoryRoot(), "samples", "UserJob", "UserJob.csproj");
+        var runnerProject = Path.Combine(RepositoryRoot(), "samples", "UserJobRunner", "UserJobRunner.csproj");
         var v1 = Path.Combine(directory, "v1") + "/";
         var v2 = Path.Combine(directory, "v2") + "/";
+        var runner = Path.Combine(directory, "runner") + "/";
         var buildFile = Path.Combine(directory, "build-user-job.proj");
         // One MSBuild run for both variants; the SDK project they reference is already built with the tests.
         await File.WriteAllTextAsync(buildFile, $"""
@@ -22,9 +28,10 @@ internal static class UserJobBuild
               <ItemGroup>
                 <Variant Include="{project}" AdditionalProperties="JobVariant=1;OutDir={v1}" />
                 <Variant Include="{project}" AdditionalProperties="JobVariant=2;OutDir={v2}" />
+                <Variant Include="{runnerProject}" AdditionalProperties="SampleOutDir={runner}" />
               </ItemGroup>
               <Target Name="Restore">
-                <MSBuild Projects="{project}" Targets="Restore" />
+                <MSBuild Projects="{project};{runnerProject}" Targets="Restore" />
               </Target>
               <Target Name="Build">
                 <MSBuild Projects="@(Variant)" Targets="Build" Properties="Configuration=Release;BuildProjectReferences=false" BuildInParallel="true" />
@@ -47,7 +54,7 @@ internal static class UserJobBuild
             throw new InvalidOperationException($"building samples/UserJob failed with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
 
-        return (Path.Combine(v1, "UserJob.dll"), Path.Combine(v2, "UserJob.dll"));
+        return (Path.Combine(v1, "UserJob.dll"), Path.Combine(v2, "UserJob.dll"), Path.Combine(runner, "UserJobRunner.dll"));
     }
 
     private static string RepositoryRoot()
