@@ -18,8 +18,9 @@ public sealed class ExecutionConfig
     public TimeSpan BufferTimeout { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.BufferTimeoutMs);
 
     /// <summary>
-    /// Records a keyed subtask gathers before calling its per-key grains (default 131,072): larger means more records
-    /// per grain call and higher throughput; smaller means lower latency. A partial buffer is sent after a few ms of quiet.
+    /// Records a keyed subtask gathers before calling its per-key grains (default 524,288): larger means more records
+    /// per grain call and higher throughput; smaller means lower latency. A partial buffer is sent after a few ms of quiet,
+    /// or once its oldest record has waited the <see cref="BufferTimeout"/>, so under load the timeout usually ends a buffer first.
     /// </summary>
     public int KeyedBufferSize { get; set; } = ExecutionSettings.Default.KeyedBufferSize;
 

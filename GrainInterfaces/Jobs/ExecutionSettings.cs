@@ -13,7 +13,7 @@ public sealed record ExecutionSettings(
     [property: Id(1)] int ChannelCredits,
     [property: Id(2)] int MaxParallelism,
     [property: Id(3)] int BufferTimeoutMs,
-    [property: Id(4)] int KeyedBufferSize = 131072,
+    [property: Id(4)] int KeyedBufferSize = 524288,
     [property: Id(5)] int AutoWatermarkIntervalMs = 200)
 {
     /// <summary>Defaults tuned for throughput on small machines.</summary>

@@ -1,3 +1,4 @@
+using Orleans.Core;
 using Orleans.Storage;
 
 namespace OrleansFlow.Checkpointing;
@@ -14,7 +15,7 @@ namespace OrleansFlow.Checkpointing;
 internal static class OwnedStateWrites
 {
     /// <summary>Writes the state; on a version conflict, reads the stored ETag and writes the in-memory state once more.</summary>
-    public static async Task WriteOwnedStateAsync<T>(this IPersistentState<T> state, CancellationToken cancellationToken)
+    public static async Task WriteOwnedStateAsync<T>(this IStorage<T> state, CancellationToken cancellationToken)
     {
         try
         {

@@ -70,8 +70,8 @@ internal sealed class KeyedDispatcher(
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var slices = splitter.Take();
         var watermark = Watermark;
+        var slices = splitter.Take(watermark);
         if (slices.Count > 0)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -79,15 +79,15 @@ internal sealed class KeyedDispatcher(
             for (var i = 0; i < slices.Count; i++)
             {
                 var slice = slices[i];
-                var watermarks = slice.Watermarks ?? (slice.Watermark == watermark ? null : Filled(((Array)slice.Records).Length, slice.Watermark));
                 if (trackChangedKeys)
                 {
                     _changedKeys.TryAdd(slice.KeyText, slice.Key);
                 }
 
-                calls[i] = Grain(slice.KeyText)
-                    .ProcessAsync(new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, watermarks), attempt, cancellationToken)
-                    .AsTask();
+                // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
+                // one awaits every call before it returns.
+                var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
+                calls[i] = Grain(slice.KeyText).ProcessAsync(input, attempt, cancellationToken).AsTask();
             }
 
             var results = await AwaitAllAsync(calls);
@@ -191,13 +191,6 @@ internal sealed class KeyedDispatcher(
         }
 
         return (bytes, keys.Length);
-    }
-
-    private static long[] Filled(int length, long value)
-    {
-        var array = new long[length];
-        Array.Fill(array, value);
-        return array;
     }
 
     private async Task FireAsync(TimerIndex index, TimeDomain domain, long upTo, CancellationToken cancellationToken)

@@ -6,8 +6,8 @@ namespace OrleansFlow.Execution;
 /// <summary>The timers of one key, and the changes made to them during the current call.</summary>
 internal sealed class KeyTimers
 {
-    private readonly SortedSet<long> _eventTime = [];
-    private readonly SortedSet<long> _processingTime = [];
+    private readonly SortedTimes _eventTime = new();
+    private readonly SortedTimes _processingTime = new();
     private const int CancelWindow = 8;
     private List<TimerChange>? _changes;
 
@@ -70,18 +70,16 @@ internal sealed class KeyTimers
     /// <summary>Writes the pending timers and the watermark into a checkpoint image.</summary>
     public void ExportTo(State.KeyStateImage image)
     {
-        image.EventTimers = [.. _eventTime];
-        image.ProcessingTimers = [.. _processingTime];
+        image.EventTimers = _eventTime.ToArray();
+        image.ProcessingTimers = _processingTime.ToArray();
         image.Watermark = Watermark;
     }
 
     /// <summary>Replaces the pending timers and the watermark with a checkpoint image's (no changes are reported).</summary>
     public void ImportFrom(State.KeyStateImage image)
     {
-        _eventTime.Clear();
-        _eventTime.UnionWith(image.EventTimers);
-        _processingTime.Clear();
-        _processingTime.UnionWith(image.ProcessingTimers);
+        _eventTime.Reset(image.EventTimers);
+        _processingTime.Reset(image.ProcessingTimers);
         Watermark = image.Watermark;
         _changes = null;
     }
@@ -108,5 +106,5 @@ internal sealed class KeyTimers
         changes.Add(new TimerChange(time, domain, deleted));
     }
 
-    private SortedSet<long> Set(TimeDomain domain) => domain == TimeDomain.EventTime ? _eventTime : _processingTime;
+    private SortedTimes Set(TimeDomain domain) => domain == TimeDomain.EventTime ? _eventTime : _processingTime;
 }

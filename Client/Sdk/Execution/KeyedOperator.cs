@@ -61,18 +61,23 @@ internal abstract class KeyedOperator<TKey, TIn, TOut>(string name) : IKeyedOper
     {
         var key = (TKey)input.Key;
         var records = (TIn[])input.Records;
-        var output = new KeyedOutputBuilder<TOut>(ExpectedOutputs(records.Length));
+        var offset = input.Offset;
+        var length = input.Length;
+        var timestamps = input.Timestamps;
+        var watermarks = input.Watermarks;
+        var output = new KeyedOutputBuilder<TOut>(ExpectedOutputs(length));
         var context = new KeyContext<TKey>(key, timers, output, input.ProcessingTime) { Store = store };
         using (store.Enter())
         {
-            for (var i = 0; i < records.Length; i++)
+            for (var i = 0; i < length; i++)
             {
-                AdvanceWatermark(input.Watermarks?[i] ?? input.Watermark, context, output);
-                context.Timestamp = input.Timestamps is { } timestamps && timestamps[i] != long.MinValue ? timestamps[i] : null;
+                var at = offset + i;
+                AdvanceWatermark(watermarks is null ? input.Watermark : watermarks[at], context, output);
+                context.Timestamp = timestamps is not null && timestamps[at] != long.MinValue ? timestamps[at] : null;
                 output.Timestamp = context.Timestamp;
                 try
                 {
-                    ProcessElement(records[i], context, output);
+                    ProcessElement(records[at], context, output);
                 }
                 catch (Exception e) when (e is not UserFunctionException)
                 {

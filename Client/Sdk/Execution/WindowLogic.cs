@@ -5,16 +5,21 @@ namespace OrleansFlow.Execution;
 
 /// <summary>
 /// What a window keeps and how it is evaluated: an accumulator (created, added to, merged) and an emitter that
-/// turns the accumulator of a firing window into output. Every windowed API variant is one of these.
+/// turns the accumulator of a firing window into output. Every windowed API variant is one of these. A variant whose
+/// accumulator the engine owns may take back the accumulator of a window whose state is dropped (<c>release</c>).
 /// </summary>
 internal sealed class WindowLogic<TKey, TIn, TAcc, TOut, TWindow>(
     Func<TAcc> create,
     Func<TIn, TAcc, TAcc> add,
     Func<TAcc, TAcc, TAcc> merge,
-    Action<TKey, TWindow, TAcc, WindowEmitContext<TWindow>, ICollector<TOut>> emit)
+    Action<TKey, TWindow, TAcc, WindowEmitContext<TWindow>, ICollector<TOut>> emit,
+    Action<TAcc>? release = null)
     where TWindow : Window
 {
     public TAcc Create() => create();
+
+    /// <summary>The accumulator of a window whose state was dropped; nothing refers to it any more.</summary>
+    public void Release(TAcc accumulator) => release?.Invoke(accumulator);
 
     public TAcc Add(TIn value, TAcc accumulator) => add(value, accumulator);
 
@@ -74,7 +79,7 @@ internal static class WindowLogics
     public static WindowLogic<TKey, T, ReduceAccumulator<T>, TOut, TWindow> Reduce<TKey, T, TOut, TWindow>(
         IReduceFunction<T> reduce, ProcessWindowFunction<T, TOut, TKey, TWindow>? process)
         where TWindow : Window => new(
-            static () => new ReduceAccumulator<T>(),
+            static () => SpareObjects<ReduceAccumulator<T>>.TryTake() ?? new ReduceAccumulator<T>(),
             (value, acc) =>
             {
                 acc.Value = acc.HasValue ? reduce.Reduce(acc.Value, value) : value;
@@ -88,6 +93,12 @@ internal static class WindowLogics
                 {
                     EmitOne(key, acc.Value, process, context, output);
                 }
+            },
+            static acc =>
+            {
+                acc.HasValue = false;
+                acc.Value = default!;
+                SpareObjects<ReduceAccumulator<T>>.Keep(acc);
             });
 
     public static WindowLogic<TKey, TIn, TAcc, TOut, TWindow> Aggregate<TKey, TIn, TAcc, TResult, TOut, TWindow>(

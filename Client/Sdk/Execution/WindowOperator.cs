@@ -220,7 +220,10 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
         if (state.Panes.TryGetValue(window, out var pane))
         {
             trigger.Clear(window, Reused(context).Reset(state, window, context, pane));
-            state.Panes.Remove(window);
+            if (state.RemovePane(window) is { } accumulator)
+            {
+                logic.Release(accumulator);
+            }
         }
 
         DeleteCleanupTimer(window, state, context);

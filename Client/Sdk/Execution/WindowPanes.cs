@@ -37,11 +37,6 @@ internal sealed class WindowPane<TAcc>
 internal sealed class WindowPanes<TWindow, TAcc>
     where TWindow : Window
 {
-    private const int MaxSpareSets = 64;
-
-    [ThreadStatic]
-    private static Stack<HashSet<TWindow>>? t_spareSets;
-
     [Id(0)]
     public Dictionary<TWindow, WindowPane<TAcc>> Panes { get; set; } = [];
 
@@ -80,11 +75,30 @@ internal sealed class WindowPanes<TWindow, TAcc>
     {
         if (!Panes.TryGetValue(window, out var pane))
         {
-            pane = new WindowPane<TAcc>();
+            pane = SpareObjects<WindowPane<TAcc>>.TryTake() ?? new WindowPane<TAcc>();
             Panes.Add(window, pane);
         }
 
         return pane;
+    }
+
+    /// <summary>
+    /// Removes a window's pane and keeps it, emptied, for the next window opened on this thread. Returns the pane's
+    /// accumulator (the caller may recycle it), or default when the pane had no content or there was none.
+    /// </summary>
+    public TAcc? RemovePane(TWindow window)
+    {
+        if (!Panes.Remove(window, out var pane))
+        {
+            return default;
+        }
+
+        var accumulator = pane.HasContent ? pane.Accumulator : default;
+        pane.HasContent = false;
+        pane.Accumulator = default!;
+        pane.TriggerState = null;
+        SpareObjects<WindowPane<TAcc>>.Keep(pane);
+        return accumulator;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -100,7 +114,7 @@ internal sealed class WindowPanes<TWindow, TAcc>
         var timers = Timers(domain);
         if (!timers.TryGetValue(time, out var windows))
         {
-            windows = t_spareSets is { Count: > 0 } spare ? spare.Pop() : [];
+            windows = SpareObjects<HashSet<TWindow>>.TryTake() ?? [];
             timers.Add(time, windows);
         }
 
@@ -135,12 +149,8 @@ internal sealed class WindowPanes<TWindow, TAcc>
     /// </summary>
     public static void Recycle(HashSet<TWindow> windows)
     {
-        var spare = t_spareSets ??= new Stack<HashSet<TWindow>>();
-        if (spare.Count < MaxSpareSets)
-        {
-            windows.Clear();
-            spare.Push(windows);
-        }
+        windows.Clear();
+        SpareObjects<HashSet<TWindow>>.Keep(windows);
     }
 
     private readonly record struct Registered(TimeDomain Domain, long Time, TWindow? Window)
