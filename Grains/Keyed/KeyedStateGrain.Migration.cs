@@ -8,8 +8,9 @@ namespace OrleansFlow.Keyed;
 /// <summary>
 /// Live migration of a per-key grain (Orleans' activation rebalancer, or a silo that hands its keys off before it
 /// stops): the activation carries its live state, timers, attempt and the outcome of its snapshot writes to the new
-/// silo, so the subtask sees no fresh activation and the attempt goes on. The version history travels with Orleans'
-/// own persistent-state migration (state and ETag), so it is not read again from storage.
+/// silo, so the subtask sees no fresh activation and the attempt goes on. The version history does not travel: the
+/// snapshot writes in flight finish before the activation is dehydrated (<see cref="OnDeactivateAsync"/>), so storage
+/// holds all of it, and the new activation reads it on first need, as any activation does.
 /// </summary>
 internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
 {
