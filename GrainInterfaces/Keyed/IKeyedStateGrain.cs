@@ -38,4 +38,11 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     /// <summary>The value of a named state (a value, list or map), or null when the key has none.</summary>
     [Alias("GetState"), ReadOnly]
     Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every state of this key rendered as text on the silo (by name), so that a client without the job's types (the
+    /// CLI reading a job of uploaded code) can show them.
+    /// </summary>
+    [Alias("GetStateText"), ReadOnly]
+    Task<IReadOnlyDictionary<string, string?>> GetStateTextAsync(CancellationToken cancellationToken);
 }

@@ -96,6 +96,17 @@ internal sealed partial class KeyedStateGrain(
     public Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken) =>
         Task.FromResult(_store.TryGet(stateName, out var value) ? StateValues.Unwrap(value) : null);
 
+    public Task<IReadOnlyDictionary<string, string?>> GetStateTextAsync(CancellationToken cancellationToken)
+    {
+        var text = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in _store.Names)
+        {
+            text[name] = _store.TryGet(name, out var value) ? Jobs.StateText.Render(StateValues.Unwrap(value)) : null;
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string?>>(text);
+    }
+
     private bool IsCurrent(KeyedAttempt attempt) => _attempt is { } current && current.Number == attempt.Number;
 
     /// <summary>

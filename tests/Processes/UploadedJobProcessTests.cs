@@ -41,8 +41,8 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             string[] engine = ["--parallelism", "2", "--checkpoint-interval", "300ms", .. cluster.ClusterArguments];
             var out1 = Path.Combine(_directory, "out-v1.txt");
             var out2 = Path.Combine(_directory, "out-v2.txt");
-            var job1 = cluster.StartClient("submit-v1", ["submit", v1, .. engine, "--", input, out1, "600"]);
-            var job2 = cluster.StartClient("submit-v2", ["submit", v2, .. engine, "--", input, out2, "600"]);
+            var job1 = cluster.StartClient("submit-v1", ["submit", v1, .. engine, "--", input, out1, "300"]);
+            var job2 = cluster.StartClient("submit-v2", ["submit", v2, .. engine, "--", input, out2, "300"]);
             await WaitForLineAsync(job1, l => JobIdLine().IsMatch(l), "job id");
             await WaitForLineAsync(job2, l => JobIdLine().IsMatch(l), "job id");
             Assert.False(job1.HasExited || job2.HasExited, "a job ended before both had been submitted: they did not run side by side");
@@ -57,6 +57,25 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             Assert.Equal(2, badJob.ExitCode);
             Assert.Contains(badJob.Lines(), l => l.Contains("has no job type 'NoSuchJob'; its job types: UserJob.SensorStatsJob", StringComparison.Ordinal));
             Assert.False(job1.HasExited || job2.HasExited, "a job ended while the bad submissions ran: make the jobs longer (rate)");
+
+            // The job commands against the running jobs of uploaded code, including a key's live state of a user type.
+            var id1 = JobIdLine().Match(job1.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
+            var id2 = JobIdLine().Match(job2.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
+            var list = await RunToEndAsync(cluster, "list", ["list", .. cluster.ClusterArguments]);
+            Assert.True(list.ExitCode == 0 && list.Lines().Any(l => l.StartsWith(id1, StringComparison.Ordinal)) && list.Lines().Any(l => l.StartsWith(id2, StringComparison.Ordinal)),
+                $"flow list exited with {list.ExitCode}:\n{string.Join('\n', list.Lines())}");
+            var status = await RunToEndAsync(cluster, "status", ["status", id1, .. cluster.ClusterArguments]);
+            Assert.True(status.ExitCode == 0 && status.Lines().Any(l => l.StartsWith("Window stats", StringComparison.Ordinal)) && status.Lines().Any(l => l.StartsWith("checkpoints: ", StringComparison.Ordinal)),
+                $"flow status exited with {status.ExitCode}:\n{string.Join('\n', status.Lines())}");
+            var state = await RunToEndAsync(cluster, "state", ["state", id1, "Sensor totals", "sensor-1", .. cluster.ClusterArguments]);
+            Assert.True(state.ExitCode == 0 && state.Lines().Any(l => l.Contains("Sensor = sensor-1", StringComparison.Ordinal)),
+                $"flow state exited with {state.ExitCode}:\n{string.Join('\n', state.Lines())}");
+
+            var slow = cluster.StartClient("submit-slow", ["submit", v1, .. engine, "--", input, Path.Combine(_directory, "slow.txt"), "20"]);
+            await WaitForLineAsync(slow, l => JobIdLine().IsMatch(l), "job id");
+            var slowId = JobIdLine().Match(slow.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
+            var cancel = await RunToEndAsync(cluster, "cancel", ["cancel", slowId, .. cluster.ClusterArguments]);
+            Assert.True(cancel.ExitCode == 0 && cancel.Lines().Contains($"job {slowId} Canceled"), $"flow cancel exited with {cancel.ExitCode}:\n{string.Join('\n', cancel.Lines())}");
 
             foreach (var job in new[] { job1, job2 })
             {

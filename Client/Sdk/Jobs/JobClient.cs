@@ -51,14 +51,9 @@ public sealed class JobClient
     {
         ArgumentNullException.ThrowIfNull(key);
         var op = Plan.FindOperator(operatorNameOrUid);
+        // Rendered on the silo: the state may be of types this client does not have (uploaded job code).
         var grain = _client.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(JobId, op.Id, key));
-        var result = new SortedDictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in await grain.GetStateNamesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result[name] = StateText.Render(await grain.GetStateAsync(name, cancellationToken).ConfigureAwait(false));
-        }
-
-        return result;
+        return await grain.GetStateTextAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
