@@ -31,10 +31,6 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     [Alias("AwaitSnapshot"), AlwaysInterleave]
     Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken);
 
-    /// <summary>The names of the states this key holds.</summary>
-    [Alias("GetStateNames"), ReadOnly]
-    Task<IReadOnlyList<string>> GetStateNamesAsync(CancellationToken cancellationToken);
-
     /// <summary>The value of a named state (a value, list or map), or null when the key has none.</summary>
     [Alias("GetState"), ReadOnly]
     Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken);

@@ -69,7 +69,7 @@ internal sealed partial class JobManagerGrain
     }
 
     /// <summary>
-    /// Called on activation: a job manager that finds its job waiting for a redeploy (it migrated off a leaving silo,
+    /// Called on activation (the restart policy and membership watch already set up): a job manager that finds its job waiting for a redeploy (it migrated off a leaving silo,
     /// or its silo died during the drain) waits for the resume call, or redeploys by itself after a time limit.
     /// </summary>
     private bool ResumeIfAwaitingRedeploy()
@@ -79,10 +79,8 @@ internal sealed partial class JobManagerGrain
             return false;
         }
 
-        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission!), time);
         _redeploying = true;
         ArmRedeployFallback();
-        _ = WatchMembershipAsync();
         return true;
     }
 

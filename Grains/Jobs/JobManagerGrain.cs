@@ -61,6 +61,8 @@ internal sealed partial class JobManagerGrain(
             return Task.CompletedTask;
         }
 
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
+        _ = WatchMembershipAsync();
         if (ResumeIfAwaitingRedeploy())
         {
             return Task.CompletedTask;
@@ -74,13 +76,10 @@ internal sealed partial class JobManagerGrain(
             Job.Status = JobStatus.Running;
         }
 
-        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
-
         this.RegisterGrainTimer(
             static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
             this,
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
-        _ = WatchMembershipAsync();
         return Task.CompletedTask;
     }
 

@@ -90,9 +90,6 @@ internal sealed partial class KeyedStateGrain(
         return await write;
     }
 
-    public Task<IReadOnlyList<string>> GetStateNamesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(_store.Names.ToArray());
-
     public Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken) =>
         Task.FromResult(_store.TryGet(stateName, out var value) ? StateValues.Unwrap(value) : null);
 

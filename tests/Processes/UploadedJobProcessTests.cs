@@ -59,8 +59,8 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             Assert.False(job1.HasExited || job2.HasExited, "a job ended while the bad submissions ran: make the jobs longer (rate)");
 
             // The job commands against the running jobs of uploaded code, including a key's live state of a user type.
-            var id1 = JobIdLine().Match(job1.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
-            var id2 = JobIdLine().Match(job2.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
+            var id1 = JobIdOf(job1);
+            var id2 = JobIdOf(job2);
             var list = await RunToEndAsync(cluster, "list", ["list", .. cluster.ClusterArguments]);
             Assert.True(list.ExitCode == 0 && list.Lines().Any(l => l.StartsWith(id1, StringComparison.Ordinal)) && list.Lines().Any(l => l.StartsWith(id2, StringComparison.Ordinal)),
                 $"flow list exited with {list.ExitCode}:\n{string.Join('\n', list.Lines())}");
@@ -73,7 +73,7 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
 
             var slow = cluster.StartClient("submit-slow", ["submit", v1, .. engine, "--", input, Path.Combine(_directory, "slow.txt"), "20"]);
             await WaitForLineAsync(slow, l => JobIdLine().IsMatch(l), "job id");
-            var slowId = JobIdLine().Match(slow.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
+            var slowId = JobIdOf(slow);
             var cancel = await RunToEndAsync(cluster, "cancel", ["cancel", slowId, .. cluster.ClusterArguments]);
             Assert.True(cancel.ExitCode == 0 && cancel.Lines().Contains($"job {slowId} Canceled"), $"flow cancel exited with {cancel.ExitCode}:\n{string.Join('\n', cancel.Lines())}");
 
@@ -91,7 +91,7 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             // The user's own program submits the job from code (ExecuteJobAsync): the SDK uploads the program's assembly.
             var out3 = Path.Combine(_directory, "out-runner.txt");
             var ids = cluster.ClusterArguments.ToArray();
-            var fromCode = await RunDotnetAsync(cluster, "runner", [runner, ids[1], input, out3, ids[3], ids[5]]);
+            var fromCode = await RunToEndAsync(cluster, "runner", [ids[1], input, out3, ids[3], ids[5]], program: runner);
             Assert.True(fromCode.ExitCode == 0, $"the runner exited with {fromCode.ExitCode}:\n{string.Join('\n', fromCode.Lines().TakeLast(20))}");
             Assert.Contains(fromCode.Lines(), l => l.EndsWith(" Finished", StringComparison.Ordinal));
             Assert.Equal(Expected(input, "v1", scale: 1), Sorted(out3));
@@ -135,23 +135,21 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
 
     private static List<string> Sorted(string file) => [.. File.ReadAllLines(file).Order(StringComparer.Ordinal)];
 
-    /// <summary>Runs a client to its end; the cluster disposes it.</summary>
-    private static async Task<FlowProcess> RunToEndAsync(ProcessCluster cluster, string name, string[] args)
+    /// <summary>
+    /// Runs a client to its end: <c>flow</c>, or a program of the user's (<c>dotnet PROGRAM.dll ARGS</c>) when
+    /// <paramref name="program"/> names one; the cluster disposes it.
+    /// </summary>
+    private static async Task<FlowProcess> RunToEndAsync(ProcessCluster cluster, string name, string[] args, string? program = null)
     {
-        var process = cluster.StartClient(name, args);
+        var process = cluster.StartClient(name, args, program);
         using var timeout = new CancellationTokenSource(Limit);
         await process.WaitForExitAsync(timeout.Token);
         return process;
     }
 
-    /// <summary>Runs a program of the user's (<c>dotnet PROGRAM.dll ARGS</c>) to its end; the cluster disposes it.</summary>
-    private static async Task<FlowProcess> RunDotnetAsync(ProcessCluster cluster, string name, string[] programAndArgs)
-    {
-        var process = cluster.StartClient(name, programAndArgs[1..], program: programAndArgs[0]);
-        using var timeout = new CancellationTokenSource(Limit);
-        await process.WaitForExitAsync(timeout.Token);
-        return process;
-    }
+    /// <summary>The job id a submitting client printed.</summary>
+    private static string JobIdOf(FlowProcess submitter) =>
+        JobIdLine().Match(submitter.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
 
     private static async Task WaitForLineAsync(FlowProcess process, Func<string, bool> predicate, string what)
     {
