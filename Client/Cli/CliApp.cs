@@ -142,9 +142,10 @@ internal static class CliApp
         {
             var status = await job.WaitForCompletionAsync(cancellationToken);
             await StopAsync(stopProgress, progress);
-            if (options.Verbose)
+            if (options.Verbose || options.Progress)
             {
-                await stderr.WriteLineAsync($"job {job.JobId} {status.Status}");
+                var runtime = status.Runtime is { } took ? $", job runtime {took.TotalMilliseconds:N0} ms" : string.Empty;
+                await stderr.WriteLineAsync($"job {job.JobId} {status.Status}{runtime}");
             }
 
             return Ok;

@@ -9,6 +9,7 @@ namespace OrleansFlow.Jobs;
 /// <param name="TotalTasks">All subtasks of the job.</param>
 /// <param name="Attempt">The current execution attempt (restarts so far).</param>
 /// <param name="LastFailure">The latest failure that caused a restart, if any.</param>
+/// <param name="Runtime">Once the job has ended, the time from its submission to its end (Flink's job runtime).</param>
 [GenerateSerializer, Immutable, Alias("flow.JobStatusInfo")]
 public sealed record JobStatusInfo(
     [property: Id(0)] string JobId,
@@ -18,4 +19,5 @@ public sealed record JobStatusInfo(
     [property: Id(4)] int FinishedTasks,
     [property: Id(5)] int TotalTasks,
     [property: Id(6)] int Attempt = 0,
-    [property: Id(7)] JobFailure? LastFailure = null);
+    [property: Id(7)] JobFailure? LastFailure = null,
+    [property: Id(8)] TimeSpan? Runtime = null);

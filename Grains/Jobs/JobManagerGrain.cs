@@ -553,6 +553,7 @@ internal sealed partial class JobManagerGrain(
         Log.JobStatusChanged(logger, JobId, status);
         if (status.IsTerminal())
         {
+            Job.EndedAt ??= time.GetUtcNow();
             if (Job.Submission!.Source.LocalGraphId is { } local)
             {
                 LocalGraphRegistry.Remove(local);
@@ -579,7 +580,8 @@ internal sealed partial class JobManagerGrain(
     }
 
     private JobStatusInfo Status() =>
-        new(JobId, Job.Submission!.JobName, Job.Status, Job.Failure, _finished.Count, Job.Submission.Plan.TaskCount, Job.Attempt, Job.LastFailure);
+        new(JobId, Job.Submission!.JobName, Job.Status, Job.Failure, _finished.Count, Job.Submission.Plan.TaskCount, Job.Attempt, Job.LastFailure,
+            Job.EndedAt - Job.SubmittedAt);
 
     private void EnsureExists()
     {

@@ -35,6 +35,10 @@ internal sealed class JobManagerState
     [Id(10)]
     public DateTimeOffset SubmittedAt { get; set; }
 
+    /// <summary>When the job reached a terminal status, or null while it has not.</summary>
+    [Id(12)]
+    public DateTimeOffset? EndedAt { get; set; }
+
     /// <summary>
     /// The job stopped its attempt because a silo is leaving gracefully and waits to be redeployed on the others
     /// (elastic scale): a job manager activated in this state redeploys instead of counting a failure.

@@ -66,8 +66,8 @@ public sealed class WindowSumJob : IStreamJob
             .Filter(e => !e.IsWatermark).Name("Drop watermark lines").SetParallelism(1)
             .KeyBy(e => e.Key);
         var sums = window.IsGlobal
-            ? Sum(keyed.Window(GlobalWindows.CreateWithEndOfStreamTrigger()), settings, static (key, _, sum) => $"{key},,,{sum}")
-            : Sum(keyed.Window(window.Assigner!), settings, static (key, w, sum) => $"{key},{w.Start},{w.End},{sum}");
+            ? Sum(keyed.Window(GlobalWindows.CreateWithEndOfStreamTrigger()), settings, static (key, _, sum) => WindowSum.Global(key, sum))
+            : Sum(keyed.Window(window.Assigner!), settings, static (key, w, sum) => new WindowSum(key, w.Start, w.End, sum));
         sums.WriteAsText(output).SetParallelism(1);
         if (settings.LateData is { } tag)
         {
@@ -75,7 +75,7 @@ public sealed class WindowSumJob : IStreamJob
         }
     }
 
-    private static DataStream<string> Sum<TWindow>(WindowedStream<string, WindowEvent, TWindow> windowed, WindowSettings settings, Func<string, TWindow, long, string> format)
+    private static DataStream<WindowSum> Sum<TWindow>(WindowedStream<string, WindowEvent, TWindow> windowed, WindowSettings settings, Func<string, TWindow, long, WindowSum> result)
         where TWindow : Window
     {
         if (settings.Count is { } count)
@@ -98,7 +98,7 @@ public sealed class WindowSumJob : IStreamJob
             windowed.SideOutputLateData(tag);
         }
 
-        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new FormatSum<TWindow>(format)).Name("Window Sum");
+        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new EmitSum<TWindow>(result)).Name("Window Sum");
     }
 
     private static long CountOf(string trigger) =>
@@ -108,15 +108,15 @@ public sealed class WindowSumJob : IStreamJob
 
     private sealed record WindowSettings(TimeSpan? AllowedLateness, OutputTag<WindowEvent>? LateData, long? Count, bool Purging);
 
-    /// <summary>Writes a window's sum as <c>key,start,end,sum</c> (one string per line: <paramref name="format"/> gets key, window and sum).</summary>
-    private sealed class FormatSum<TWindow>(Func<string, TWindow, long, string> format) : ProcessWindowFunction<WindowEvent, string, string, TWindow>
+    /// <summary>Emits a window's sum (<paramref name="result"/> gets key, window and sum).</summary>
+    private sealed class EmitSum<TWindow>(Func<string, TWindow, long, WindowSum> result) : ProcessWindowFunction<WindowEvent, WindowSum, string, TWindow>
         where TWindow : Window
     {
-        public override void Process(string key, Context context, IEnumerable<WindowEvent> elements, ICollector<string> output)
+        public override void Process(string key, Context context, IEnumerable<WindowEvent> elements, ICollector<WindowSum> output)
         {
             foreach (var sum in elements)
             {
-                output.Collect(format(key, context.Window, sum.Value));
+                output.Collect(result(key, context.Window, sum.Value));
             }
         }
     }

@@ -6,13 +6,24 @@ namespace OrleansFlow.Execution;
 
 /// <summary>
 /// Collects what one per-key call emits: records with their timestamps (the timestamp of the record or timer being
-/// processed, unless set otherwise) and side-output records by tag.
+/// processed, unless set otherwise) and side-output records by tag. Records gather in a per-thread buffer that the
+/// next call on the thread reuses, and leave in arrays of exactly their number (one allocation per call, not a
+/// growing array per call).
 /// </summary>
 internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollector<T>, ISideOutputs
 {
+    private const int MaxSpare = 16384; // larger buffers are not kept for the thread
+
+    [ThreadStatic]
+    private static T[]? t_spareRecords;
+
+    [ThreadStatic]
+    private static long[]? t_spareTimestamps;
+
     private T[]? _records;
+    private long[]? _timestamps; // as long as _records once any record had a timestamp
     private int _count;
-    private List<long>? _timestamps;
+    private bool _anyTimestamp;
     private Dictionary<string, ISideOutputBuffer>? _sideOutputs;
 
     /// <summary>The timestamp given to the next records, or null for none.</summary>
@@ -21,25 +32,41 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Collect(T record)
     {
-        if (Timestamp is { } timestamp)
+        if (_records is null)
         {
-            if (_timestamps is null)
+            // A call that expects a known number of outputs (one per input) fills an array of its own, handed over
+            // as it is; others gather in the thread's spare buffer.
+            if (expectedRecords > 0 || t_spareRecords is null)
             {
-                _timestamps = new List<long>(_count + 1);
-                _timestamps.AddRange(Enumerable.Repeat(long.MinValue, _count));
+                _records = new T[Math.Max(expectedRecords, 64)];
             }
-
-            _timestamps.Add(timestamp);
+            else
+            {
+                _records = t_spareRecords;
+                t_spareRecords = null;
+            }
         }
-        else
-        {
-            _timestamps?.Add(long.MinValue);
-        }
-
-        _records ??= new T[Math.Max(expectedRecords, 4)];
-        if (_count == _records.Length)
+        else if (_count == _records.Length)
         {
             Array.Resize(ref _records, _records.Length * 2);
+            if (_timestamps is not null)
+            {
+                Array.Resize(ref _timestamps, _records.Length);
+            }
+        }
+
+        if (Timestamp is { } timestamp && !_anyTimestamp)
+        {
+            _anyTimestamp = true;
+            var spare = t_spareTimestamps;
+            t_spareTimestamps = null;
+            _timestamps = spare is not null && spare.Length >= _records.Length ? spare : new long[_records.Length];
+            _timestamps.AsSpan(0, _count).Fill(long.MinValue);
+        }
+
+        if (_anyTimestamp)
+        {
+            _timestamps![_count] = Timestamp ?? long.MinValue;
         }
 
         _records[_count++] = record;
@@ -57,24 +84,36 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
         ((SideOutputBuffer<TSide>)buffer).Add(record, Timestamp);
     }
 
-    public KeyedOutput Build(TimerChange[]? timers) =>
-        _records is null && _sideOutputs is null && timers is null
+    /// <summary>The call's output; the builder's buffers go back to the thread for the next call.</summary>
+    public KeyedOutput Build(TimerChange[]? timers)
+    {
+        var output = _records is null && _sideOutputs is null && timers is null
             ? KeyedOutput.Empty
             : new KeyedOutput(
-                ExactRecords(),
-                _timestamps?.ToArray(),
+                _records is not null && _records.Length == _count ? _records : _records?.AsSpan(0, _count).ToArray(),
+                _anyTimestamp ? _timestamps.AsSpan(0, _count).ToArray() : null,
                 timers,
                 _sideOutputs?.Select(s => s.Value.Build(s.Key)).ToArray());
-
-    /// <summary>The records, handed over without a copy when the buffer is exactly full (one output per input).</summary>
-    private T[]? ExactRecords()
-    {
-        if (_records is not null && _count != _records.Length)
+        if (_records is not null && _records.Length != _count && _records.Length <= MaxSpare)
         {
-            Array.Resize(ref _records, _count);
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            {
+                Array.Clear(_records, 0, _count);
+            }
+
+            t_spareRecords = _records;
         }
 
-        return _records;
+        if (_timestamps is not null && _timestamps.Length <= MaxSpare)
+        {
+            t_spareTimestamps = _timestamps;
+        }
+
+        _records = null;
+        _timestamps = null;
+        _count = 0;
+        _anyTimestamp = false;
+        return output;
     }
 
     private interface ISideOutputBuffer

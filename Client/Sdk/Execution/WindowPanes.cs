@@ -40,12 +40,16 @@ internal sealed class WindowPanes<TWindow, TAcc>
     [Id(0)]
     public Dictionary<TWindow, WindowPane<TAcc>> Panes { get; set; } = [];
 
+    /// <summary>
+    /// Event-time timers and the windows of each. A key has few timers at once (one or two per open window), so a
+    /// sorted array list: a sorted tree allocated a node for every timer of every window.
+    /// </summary>
     [Id(1)]
-    public SortedDictionary<long, HashSet<TWindow>> EventTimers { get; set; } = [];
+    public SortedList<long, HashSet<TWindow>> EventTimers { get; set; } = [];
 
     /// <summary>Processing-time timers, or null while there have been none (event-time windows never use them).</summary>
     [Id(2)]
-    public SortedDictionary<long, HashSet<TWindow>>? ProcessingTimers { get; set; }
+    public SortedList<long, HashSet<TWindow>>? ProcessingTimers { get; set; }
 
     /// <summary>Whether any timer of either domain is pending.</summary>
     public bool HasTimers => EventTimers.Count > 0 || ProcessingTimers is { Count: > 0 };
@@ -61,13 +65,20 @@ internal sealed class WindowPanes<TWindow, TAcc>
     [NonSerialized]
     private Registered _recent1;
 
-    public SortedDictionary<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
+    public SortedList<long, HashSet<TWindow>> Timers(TimeDomain domain) => domain == TimeDomain.EventTime ? EventTimers : ProcessingTimers ??= [];
 
     /// <summary>Removes the timer at <paramref name="time"/> that is firing, with its windows.</summary>
     public bool TakeTimer(TimeDomain domain, long time, [NotNullWhen(true)] out HashSet<TWindow>? windows)
     {
         ForgetRecent();
-        return Timers(domain).Remove(time, out windows);
+        var timers = Timers(domain);
+        if (!timers.TryGetValue(time, out windows))
+        {
+            return false;
+        }
+
+        timers.Remove(time);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -19,8 +19,15 @@ namespace OrleansFlow.Sinks;
 /// duplicates, no gaps, no partial lines. The hidden directory keeps a small commit log after the job finishes;
 /// it may be deleted then. The file must not be changed by anyone else while the job runs.
 /// </para>
+/// <para>
+/// Each line is <paramref name="format"/>'s text of the record; without a format function, a record that implements
+/// <see cref="ISpanFormattable"/> is formatted straight into the file's buffer (no string per line), any other as its
+/// <c>ToString()</c>.
+/// </para>
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
+/// <param name="path">The output file (parallelism 1) or directory of part files.</param>
+/// <param name="format">The text of a record's line, or null for the default described above.</param>
 public sealed class TextFileSink<T>(string path, Func<T, string>? format = null) : ISink<T>
 {
     /// <summary>Creates the writer of one subtask (a two-phase-commit writer when the job checkpoints exactly-once).</summary>
@@ -36,10 +43,10 @@ public sealed class TextFileSink<T>(string path, Func<T, string>? format = null)
             Directory.CreateDirectory(directory);
         }
 
-        var toText = format ?? (r => r?.ToString() ?? "null");
+        var lines = new LineWriter<T>(format);
         return context.ExactlyOnce
-            ? new ExactlyOnceTextFileWriter<T>(file, toText, context.Restore)
-            : DirectTextFileWriter<T>.Open(file, toText, context.Restore);
+            ? new ExactlyOnceTextFileWriter<T>(file, lines, context.Restore)
+            : DirectTextFileWriter<T>.Open(file, lines, context.Restore);
     }
 
     /// <inheritdoc />

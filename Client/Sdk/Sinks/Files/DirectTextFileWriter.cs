@@ -5,9 +5,9 @@ namespace OrleansFlow.Sinks.Files;
 /// forces the lines written so far to disk, so nothing before a completed checkpoint is lost; after a restart the
 /// writer appends (cutting a torn last line first) and the records replayed since the checkpoint appear again.
 /// </summary>
-internal sealed class DirectTextFileWriter<T>(StreamWriter writer, Func<T, string> format) : ICommittingSinkWriter<T>
+internal sealed class DirectTextFileWriter<T>(StreamWriter writer, LineWriter<T> lines) : ICommittingSinkWriter<T>
 {
-    public void Write(T record) => writer.WriteLine(format(record));
+    public void Write(T record) => lines.WriteLine(writer, record);
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken) => await writer.FlushAsync(cancellationToken);
 
@@ -25,7 +25,7 @@ internal sealed class DirectTextFileWriter<T>(StreamWriter writer, Func<T, strin
     public ValueTask DisposeAsync() => writer.DisposeAsync();
 
     /// <summary>Opens <paramref name="file"/>: emptied on a fresh start, appended to (after its last whole line) on a restart.</summary>
-    public static DirectTextFileWriter<T> Open(string file, Func<T, string> format, SinkRestore? restore)
+    public static DirectTextFileWriter<T> Open(string file, LineWriter<T> lines, SinkRestore? restore)
     {
         if (restore is { State.Length: > 0 })
         {
@@ -39,6 +39,6 @@ internal sealed class DirectTextFileWriter<T>(StreamWriter writer, Func<T, strin
             TextFileTail.CutPartialLastLine(file);
         }
 
-        return new DirectTextFileWriter<T>(TextFileStreams.Create(file, append: restore is not null), format);
+        return new DirectTextFileWriter<T>(TextFileStreams.Create(file, append: restore is not null), lines);
     }
 }

@@ -10,17 +10,17 @@ internal sealed class ExactlyOnceTextFileWriter<T> : ICommittingSinkWriter<T>
 {
     private readonly PendingFileLayout _layout;
     private readonly TextFileCommitter _committer;
-    private readonly Func<T, string> _format;
+    private readonly LineWriter<T> _lines;
     private readonly string _writer = Guid.NewGuid().ToString("N");
     private readonly SortedDictionary<long, string> _sealed = [];
     private StreamWriter? _inProgress;
     private long _lastSealed;
     private bool _finished;
 
-    public ExactlyOnceTextFileWriter(string file, Func<T, string> format, SinkRestore? restore)
+    public ExactlyOnceTextFileWriter(string file, LineWriter<T> lines, SinkRestore? restore)
     {
         _layout = new PendingFileLayout(file);
-        _format = format;
+        _lines = lines;
         if (restore is null)
         {
             _committer = TextFileCommitter.StartFresh(_layout);
@@ -40,7 +40,7 @@ internal sealed class ExactlyOnceTextFileWriter<T> : ICommittingSinkWriter<T>
             throw new InvalidOperationException($"The writer of '{_layout.OutputFile}' has finished; it takes no more records.");
         }
 
-        (_inProgress ??= OpenInProgress()).WriteLine(_format(record));
+        _lines.WriteLine(_inProgress ??= OpenInProgress(), record);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
