@@ -316,7 +316,8 @@ internal sealed partial class JobManagerGrain(
 
     public Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken)
     {
-        if (!_stale && attempt == Job.Attempt && Job.Status == JobStatus.Running && !_finishing && _finished.Add((vertexId, subtask))
+        ThrowIfStale(); // the task retries and reaches the activation that drives the job now
+        if (attempt == Job.Attempt && Job.Status == JobStatus.Running && !_finishing && _finished.Add((vertexId, subtask))
             && _finished.Count == Job.Submission!.Plan.TaskCount)
         {
             // The last task reports from inside its own turn: finish in a turn of our own, or telling it to commit would wait for it.
@@ -350,7 +351,11 @@ internal sealed partial class JobManagerGrain(
         await Task.WhenAll(tasks.Select(t => t.Grain.ReleaseAsync(CancellationToken.None)));
     }
 
-    public Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken) => GuardedAsync(() => HandleFailureAsync(attempt, failure));
+    public async Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken)
+    {
+        await GuardedAsync(() => HandleFailureAsync(attempt, failure));
+        ThrowIfStale(); // not handled here: the task retries and reaches the activation that drives the job now
+    }
 
     /// <summary>Hands a failure of the current attempt to the restart strategy.</summary>
     private async Task HandleFailureAsync(int attempt, JobFailure failure)
