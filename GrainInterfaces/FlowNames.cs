@@ -15,6 +15,12 @@ public static class FlowNames
     /// <summary>The grain storage provider for uploaded job artifacts (a name, never a backend).</summary>
     public const string ArtifactStorage = "flow-artifacts";
 
+    /// <summary>
+    /// The grain directory that Redis-clustered silos use for job managers and checkpoint coordinators (a name, never a
+    /// backend): one that keeps its entries outside the silos, so a silo's death cannot leave a second activation.
+    /// </summary>
+    public const string JobDirectory = "flow-jobs";
+
     /// <summary>The grain storage provider Orleans streaming uses for its pub-sub table.</summary>
     public const string PubSubStorage = "PubSubStore";
 }

@@ -12,11 +12,14 @@ namespace OrleansFlow.Checkpoints;
 public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
 {
     /// <summary>Starts periodic checkpoints for an attempt of the job (its tasks are deployed and sources started).</summary>
+    /// <param name="submission">The job (its plan and checkpoint settings), so the coordinator need not call the job manager back.</param>
     /// <param name="attempt">The attempt.</param>
     /// <param name="restorePoints">The checkpoint each attempt up to this one started from (recorded in savepoints).</param>
+    /// <param name="jobManagerEpoch">The generation of the job manager sending the command; an older one than the
+    /// newest the coordinator has obeyed is refused (a stale duplicate job manager).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Start")]
-    Task StartAsync(int attempt, long[] restorePoints, CancellationToken cancellationToken);
+    Task StartAsync(Jobs.JobSubmission submission, int attempt, long[] restorePoints, long jobManagerEpoch, CancellationToken cancellationToken);
 
     /// <summary>
     /// A job started from a savepoint: the savepoint becomes its first completed checkpoint (each subtask's record
@@ -47,9 +50,10 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// <summary>Stops triggering and aborts checkpoints in progress (the attempt ended or is being replaced).</summary>
     /// <param name="jobEnded">Whether the job reached a terminal state (its reminder is then removed).</param>
     /// <param name="discardCheckpoints">Whether completed checkpoints are dropped (a cancelled job that does not retain them).</param>
+    /// <param name="jobManagerEpoch">The generation of the job manager sending the command (see <see cref="StartAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Stop")]
-    Task StopAsync(bool jobEnded, bool discardCheckpoints, CancellationToken cancellationToken);
+    Task StopAsync(bool jobEnded, bool discardCheckpoints, long jobManagerEpoch, CancellationToken cancellationToken);
 
     /// <summary>A subtask snapshotted its state for a checkpoint.</summary>
     [Alias("Acknowledge")]

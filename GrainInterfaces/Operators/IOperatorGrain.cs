@@ -10,13 +10,17 @@ namespace OrleansFlow.Operators;
 [Alias("flow.IOperatorGrain")]
 public interface IOperatorGrain : IGrainWithStringKey
 {
-    /// <summary>Activates the task and builds its operator chain; fails if the job's graph cannot be built here.</summary>
+    /// <summary>
+    /// Activates the task and builds its operator chain; fails if the job's graph cannot be built here, or if the task
+    /// was cancelled before (a stale job manager deploying an attempt that was already replaced).
+    /// </summary>
+    /// <param name="submission">The job, so the task need not call the job manager back while it is being deployed.</param>
     /// <param name="restorePoints">For each attempt of the job up to this task's, the checkpoint it resumed from (0 for
     /// none); the task fetches its record of the last one from the coordinator.</param>
     /// <param name="pinnedCheckpoints">The job's savepoints so far, whose per-key versions must never be pruned.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Deploy")]
-    Task DeployAsync(long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken);
+    Task DeployAsync(Jobs.JobSubmission submission, long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken);
 
     /// <summary>Asks a source subtask to inject the barrier of a checkpoint after the records it has read so far.</summary>
     [Alias("TriggerCheckpoint"), AlwaysInterleave]

@@ -23,6 +23,14 @@ namespace OrleansFlow.Checkpointing;
 /// every completion notice, so per-key grains never prune the versions a savepoint needs. A stop-with-savepoint
 /// pauses periodic triggers and, once its savepoint completed, hands over to the job manager, which commits and stops.
 /// </para>
+/// <para>
+/// Fencing: after a silo's death Orleans' in-cluster grain directory can briefly hold two activations of this grain.
+/// Every write is version-checked and stamped with the writing activation (<see cref="FencedStateWrites"/>). The job
+/// manager's commands (start, stop, seed) take the state over whichever activation receives them, and are refused when
+/// they come from an older job manager generation than one already obeyed; an activation whose own write (a trigger,
+/// a completion) finds another activation's write steps aside: it completes nothing, tells no task to commit, and
+/// deactivates.
+/// </para>
 /// </summary>
 [GrainType("flow.checkpoints")]
 [Immovable] // pending checkpoints and its trigger timer live in the activation
@@ -43,6 +51,8 @@ internal sealed class CheckpointCoordinatorGrain(
     private bool _triggering;
     private bool _terminating;
     private long[] _restorePoints = [];
+    private readonly string _token = Guid.NewGuid().ToString("N");
+    private bool _stale;
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -63,12 +73,15 @@ internal sealed class CheckpointCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task StartAsync(int attempt, long[] restorePoints, CancellationToken cancellationToken)
+    public async Task StartAsync(JobSubmission submission, int attempt, long[] restorePoints, long jobManagerEpoch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(restorePoints);
+        ThrowIfStale();
+        RefuseOlderJobManager(state.State, jobManagerEpoch);
         _restorePoints = restorePoints;
         _terminating = false;
-        _submission ??= await JobManager.GetSubmissionAsync(cancellationToken);
+        _submission = submission;
         _settings = _submission.Checkpointing ?? CheckpointSettings.Disabled;
         if (!_settings.IsEnabled)
         {
@@ -76,9 +89,11 @@ internal sealed class CheckpointCoordinatorGrain(
         }
 
         AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
-        state.State.Attempt = attempt;
-        state.State.JobEnded = false;
-        await state.WriteOwnedStateAsync(cancellationToken);
+        await TakeOverAsync(jobManagerEpoch, s =>
+        {
+            s.Attempt = attempt;
+            s.JobEnded = false;
+        }, cancellationToken);
         await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         _scheduler = new CheckpointScheduler(TimeSpan.FromMilliseconds(_settings.IntervalMs), TimeSpan.FromMilliseconds(_settings.MinPauseMs), _settings.MaxConcurrent, time);
         _failures ??= new CheckpointFailureManager(_settings.TolerableFailures);
@@ -90,14 +105,18 @@ internal sealed class CheckpointCoordinatorGrain(
     public async Task SeedFromSavepointAsync(long checkpointId, Dictionary<string, TaskSnapshot> tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        _ids.Observe(checkpointId);
-        state.State.LastId = _ids.LastId;
-        state.State.Retained = [new RetainedCheckpoint(checkpointId, time.GetUtcNow(), tasks)];
-        await state.WriteOwnedStateAsync(cancellationToken);
+        ThrowIfStale();
+        var seeded = new RetainedCheckpoint(checkpointId, time.GetUtcNow(), tasks);
+        await TakeOverAsync(jobManagerEpoch: null, s =>
+        {
+            s.LastId = Math.Max(s.LastId, checkpointId);
+            s.Retained = [seeded];
+        }, cancellationToken);
     }
 
     public async Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken)
     {
+        ThrowIfStale();
         if (!_settings.IsEnabled || _scheduler is null)
         {
             throw new InvalidOperationException(
@@ -125,20 +144,23 @@ internal sealed class CheckpointCoordinatorGrain(
     public Task<CheckpointStats?> GetCheckpointStatsAsync(long checkpointId, CancellationToken cancellationToken) =>
         Task.FromResult(state.State.History.Find(h => h.CheckpointId == checkpointId));
 
-    public async Task StopAsync(bool jobEnded, bool discardCheckpoints, CancellationToken cancellationToken)
+    public async Task StopAsync(bool jobEnded, bool discardCheckpoints, long jobManagerEpoch, CancellationToken cancellationToken)
     {
+        ThrowIfStale();
+        RefuseOlderJobManager(state.State, jobManagerEpoch); // before touching anything: the current job's checkpoints go on
         _terminating = false;
         _timer?.Dispose();
         _timer = null;
         AbortAll(jobEnded ? CheckpointFailureReason.CoordinatorShutdown : CheckpointFailureReason.JobFailing, jobEnded ? "the job ended" : "the job is restarting");
-        state.State.Attempt = jobEnded ? -1 : state.State.Attempt;
-        state.State.JobEnded = jobEnded;
-        if (discardCheckpoints)
+        await TakeOverAsync(jobManagerEpoch, s =>
         {
-            state.State.Retained.Clear();
-        }
-
-        await state.WriteOwnedStateAsync(cancellationToken);
+            s.Attempt = jobEnded ? -1 : s.Attempt;
+            s.JobEnded = jobEnded;
+            if (discardCheckpoints)
+            {
+                s.Retained.Clear();
+            }
+        }, cancellationToken);
         if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
         {
             await this.UnregisterReminder(reminder, cancellationToken);
@@ -148,7 +170,7 @@ internal sealed class CheckpointCoordinatorGrain(
     public async Task AcknowledgeAsync(long checkpointId, int vertexId, int subtask, int attempt, TaskSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        if (_stale || attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
         {
             return; // late, of an aborted checkpoint or an older attempt
         }
@@ -175,7 +197,7 @@ internal sealed class CheckpointCoordinatorGrain(
     /// </remarks>
     public async Task DeclineAsync(long checkpointId, int vertexId, int subtask, int attempt, DeclineKind kind, string reason, CancellationToken cancellationToken)
     {
-        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        if (_stale || attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
         {
             return;
         }
@@ -239,11 +261,71 @@ internal sealed class CheckpointCoordinatorGrain(
         }
     }
 
+    /// <summary>
+    /// Applies a job manager's command and writes it, taking the state over from any other activation (the command is
+    /// applied again to the stored state on a conflict). A command of an older job manager generation than the newest
+    /// one obeyed is refused; <paramref name="jobManagerEpoch"/> null (a savepoint seed at submission) skips the check.
+    /// </summary>
+    private async Task TakeOverAsync(long? jobManagerEpoch, Action<CoordinatorState> command, CancellationToken cancellationToken)
+    {
+        await state.TakeOverAsync(_token, s =>
+        {
+            if (jobManagerEpoch is { } epoch)
+            {
+                RefuseOlderJobManager(s, epoch);
+                s.JobManagerEpoch = epoch;
+            }
+
+            command(s);
+        }, cancellationToken);
+
+        // The state may have been read afresh: ids handed out by another activation are never handed out again.
+        _ids.Observe(state.State.LastId);
+    }
+
+    private void RefuseOlderJobManager(CoordinatorState current, long epoch)
+    {
+        if (epoch < current.JobManagerEpoch)
+        {
+            throw new StaleActivationException(
+                $"Job {JobId}: a command of job manager epoch {epoch} was refused; epoch {current.JobManagerEpoch} has taken the job over.");
+        }
+    }
+
+    private void ThrowIfStale()
+    {
+        if (_stale)
+        {
+            throw new StaleActivationException($"Job {JobId}: this checkpoint coordinator activation is stale and deactivating; try again.");
+        }
+    }
+
+    /// <summary>Stops acting: no trigger, no completion, no commit notice; the activation deactivates.</summary>
+    private void StepAside(string reason)
+    {
+        if (_stale)
+        {
+            return;
+        }
+
+        _stale = true;
+        Log.CoordinatorSuperseded(logger, JobId, reason);
+        _timer?.Dispose();
+        _timer = null;
+        _pending.Clear();
+        DeactivateOnIdle();
+    }
+
     private void RegisterTimer(Func<CheckpointCoordinatorGrain, CancellationToken, Task> callback, TimeSpan due) =>
         this.RegisterGrainTimer(callback, this, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        if (_stale)
+        {
+            return;
+        }
+
         foreach (var inFlight in _pending.Values.ToList())
         {
             if (inFlight.Pending.AbortIfExpired())
@@ -293,7 +375,12 @@ internal sealed class CheckpointCoordinatorGrain(
         state.State.LastId = _ids.LastId;
         try
         {
-            await state.WriteOwnedStateAsync(cancellationToken);
+            await state.WriteFencedAsync(_token, cancellationToken);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -370,7 +457,13 @@ internal sealed class CheckpointCoordinatorGrain(
         state.State.CompletedCount++;
         try
         {
-            await state.WriteOwnedStateAsync(CancellationToken.None);
+            await state.WriteFencedAsync(_token, CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            // Another activation owns the job's checkpoints now: this one completes nothing and tells no task to commit.
+            StepAside(e.Message);
+            return;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -440,7 +533,12 @@ internal sealed class CheckpointCoordinatorGrain(
         UpdateHistory(completed.CheckpointId, durationMs, completed.TotalStateSize, CheckpointStatus.Completed, null);
         try
         {
-            await state.WriteOwnedStateAsync(CancellationToken.None);
+            await state.WriteFencedAsync(_token, CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -4,7 +4,7 @@ namespace OrleansFlow.Checkpointing;
 
 /// <summary>What the checkpoint coordinator persists: the id high-water mark, the retained checkpoints and the history.</summary>
 [GenerateSerializer, Alias("flow.CoordinatorState")]
-internal sealed class CoordinatorState
+internal sealed class CoordinatorState : IFencedState
 {
     /// <summary>The largest id handed out (persisted before its barrier is sent, so ids never repeat).</summary>
     [Id(0)]
@@ -38,6 +38,14 @@ internal sealed class CoordinatorState
     /// </summary>
     [Id(7)]
     public List<long> Savepoints { get; set; } = [];
+
+    /// <summary>The newest job manager generation (<c>JobManagerState.Epoch</c>) that commanded this coordinator; older ones are refused.</summary>
+    [Id(8)]
+    public long JobManagerEpoch { get; set; }
+
+    /// <inheritdoc />
+    [Id(9)]
+    public string? Writer { get; set; }
 }
 
 /// <summary>A completed checkpoint kept to restore from: every subtask's record of it.</summary>

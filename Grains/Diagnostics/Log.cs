@@ -42,8 +42,20 @@ internal static partial class Log
     [LoggerMessage(OrleansFlowEventIds.TaskCancellationSlow, LogLevel.Warning, "Job {JobId}: not every task of attempt {Attempt} confirmed its cancellation within {WaitMs} ms; going on (the calls continue)")]
     public static partial void TaskCancellationSlow(ILogger logger, string jobId, int attempt, long waitMs);
 
-    [LoggerMessage(OrleansFlowEventIds.JobManagerSuperseded, LogLevel.Warning, "Job {JobId}: this job manager activation is stale (another one wrote the job's state); it does not start attempt {Attempt}")]
-    public static partial void JobManagerSuperseded(ILogger logger, string jobId, int attempt);
+    [LoggerMessage(OrleansFlowEventIds.JobManagerSuperseded, LogLevel.Warning, "Job {JobId}: this job manager activation (epoch {Epoch}, attempt {Attempt}) is stale and steps aside: {Reason}")]
+    public static partial void JobManagerSuperseded(ILogger logger, string jobId, long epoch, int attempt, string reason);
+
+    [LoggerMessage(OrleansFlowEventIds.JobManagerTookOver, LogLevel.Information, "Job {JobId}: job manager activation took the job over as epoch {Epoch} (status {Status}, attempt {Attempt})")]
+    public static partial void JobManagerTookOver(ILogger logger, string jobId, long epoch, JobStatus status, int attempt);
+
+    [LoggerMessage(OrleansFlowEventIds.JobRestartStalled, LogLevel.Warning, "Job {JobId} has been Restarting for {ElapsedMs} ms with no restart under way (attempt {Attempt}); restarting now")]
+    public static partial void JobRestartStalled(ILogger logger, string jobId, long elapsedMs, int attempt);
+
+    [LoggerMessage(OrleansFlowEventIds.JobManagerReportRetried, LogLevel.Warning, "Task {TaskKey}: reporting {Report} to the job manager failed (try {Try}); trying again")]
+    public static partial void JobManagerReportRetried(ILogger logger, Exception exception, string taskKey, string report, int @try);
+
+    [LoggerMessage(OrleansFlowEventIds.CoordinatorSuperseded, LogLevel.Warning, "Job {JobId}: this checkpoint coordinator activation is stale and steps aside: {Reason}")]
+    public static partial void CoordinatorSuperseded(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(OrleansFlowEventIds.JobRestarted, LogLevel.Information, "Job {JobId} restarted as attempt {Attempt} from checkpoint {CheckpointId}")]
     public static partial void JobRestarted(ILogger logger, string jobId, int attempt, long checkpointId);

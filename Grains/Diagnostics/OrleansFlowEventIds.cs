@@ -9,6 +9,7 @@ internal static class OrleansFlowEventIds
     public const int TaskFinished = 3002;
     public const int SourceFinished = 3003;
     public const int StaleBatchDropped = 3004;
+    public const int JobManagerReportRetried = 3005;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;
@@ -20,6 +21,8 @@ internal static class OrleansFlowEventIds
     public const int JobManagerSuperseded = 4006;
     public const int JobOperationFailed = 4007;
     public const int TaskCancellationSlow = 4008;
+    public const int JobManagerTookOver = 4009;
+    public const int JobRestartStalled = 4010;
 
     // 8xxx: elastic scale
     public const int JobRedeploying = 8000;
@@ -36,6 +39,7 @@ internal static class OrleansFlowEventIds
     public const int SavepointStored = 6005;
     public const int JobRestoredFromSavepoint = 6006;
     public const int JobStoppedWithSavepoint = 6007;
+    public const int CoordinatorSuperseded = 6008;
 
     // 5xxx: storage
     public const int LocalStorageInitialized = 5000;

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Metadata;
 using StackExchange.Redis;
 
 namespace OrleansFlow.Hosting;
@@ -28,7 +30,9 @@ public static class PersistenceSiloBuilderExtensions
     /// <summary>
     /// For a cluster: checkpoints and reminders in the Redis at <paramref name="redisConfiguration"/>
     /// (a StackExchange.Redis configuration string such as <c>host:port</c>). Keys start with the cluster's
-    /// <see cref="ClusterOptions.ServiceId"/>; clearing a state deletes its key.
+    /// <see cref="ClusterOptions.ServiceId"/>; clearing a state deletes its key. Job managers and checkpoint
+    /// coordinators are registered in a grain directory in the same Redis (<see cref="FlowNames.JobDirectory"/>, keys
+    /// <c>{ClusterId}/directory/...</c>), which outlives any silo: a silo's death cannot leave two of them driving a job.
     /// </summary>
     public static ISiloBuilder UseRedisPersistence(this ISiloBuilder builder, string redisConfiguration)
     {
@@ -43,6 +47,8 @@ public static class PersistenceSiloBuilderExtensions
             });
         }
         builder.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
+        builder.AddRedisGrainDirectory(FlowNames.JobDirectory, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
+        builder.Services.AddSingleton<IGrainPropertiesProvider, JobGrainsDirectory>();
         return builder;
     }
 }

@@ -44,7 +44,7 @@ internal sealed partial class JobManagerGrain
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
-        if (!CanRedeploy)
+        if (_stale || !CanRedeploy)
         {
             return false;
         }
@@ -61,10 +61,10 @@ internal sealed partial class JobManagerGrain
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
-        if (Job.AwaitingRedeploy && Job.Status == JobStatus.Restarting)
+        if (!_stale && Job.AwaitingRedeploy && Job.Status == JobStatus.Restarting)
         {
             _drained.Add(silo);
-            await RedeployNowAsync();
+            await GuardedAsync(RedeployNowAsync);
         }
     }
 
@@ -103,7 +103,7 @@ internal sealed partial class JobManagerGrain
 
         _joinBaseline = -1;
         _joinDeadline = time.GetTimestamp() + (long)(Elastic.JoinCheckpointWait.TotalSeconds * time.TimestampFrequency);
-        _joinTimer = this.RegisterGrainTimer(static (self, _) => self.OnJoinTickAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, JoinPollPeriod));
+        _joinTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.OnJoinTickAsync), this, new GrainTimerCreationOptions(TimeSpan.Zero, JoinPollPeriod));
     }
 
     /// <summary>Redeploys once a checkpoint completed after the join, or when the wait is over.</summary>
@@ -200,7 +200,7 @@ internal sealed partial class JobManagerGrain
     {
         _redeployFallback?.Dispose();
         _redeployFallback = this.RegisterGrainTimer(
-            static (self, _) => self.Job.AwaitingRedeploy && self.Job.Status == JobStatus.Restarting ? self.RedeployNowAsync() : Task.CompletedTask,
+            static (self, _) => self.Job.AwaitingRedeploy && self.Job.Status == JobStatus.Restarting ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
             this,
             new GrainTimerCreationOptions(Elastic.DrainTimeout + RedeployGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
@@ -209,13 +209,13 @@ internal sealed partial class JobManagerGrain
     /// Deploys the attempt's tasks; with elastic scale on, task i goes to the i-th active silo (round-robin, silos
     /// that announced a graceful stop left out), so every silo gets a share.
     /// </summary>
-    private Task DeploySpreadAsync(IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    private Task DeploySpreadAsync(JobSubmission submission, IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
     {
         var silos = Elastic.Enabled ? TargetSilos() : [];
-        return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], restorePoints, pinned, cancellationToken)));
+        return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], submission, restorePoints, pinned, cancellationToken)));
     }
 
-    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, JobSubmission submission, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
     {
         // Request context set in this async method stays with this call (the caller's context is restored on return).
         if (silo is not null)
@@ -223,7 +223,7 @@ internal sealed partial class JobManagerGrain
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         }
 
-        await task.DeployAsync(restorePoints, pinned, cancellationToken);
+        await task.DeployAsync(submission, restorePoints, pinned, cancellationToken);
     }
 
     private List<SiloAddress> TargetSilos() =>

@@ -21,6 +21,16 @@ namespace OrleansFlow.Jobs;
 /// the restart strategy: either the job is Failed with the reason, or, after the strategy's delay, every task of the
 /// attempt is cancelled and a new attempt starts from the latest completed checkpoint with fresh task grains.
 /// Kept active so job status stays readable after the job ends.
+/// <para>
+/// Fencing and liveness: after a silo's death Orleans' in-cluster grain directory can briefly hold two activations of
+/// this grain. An activation that takes the job over raises the job's epoch with a version-checked write before it
+/// acts, and every later write is version-checked and stamped with the writing activation
+/// (<see cref="FencedStateWrites"/>): an activation whose write finds another one's steps aside (no deployment, no
+/// command, deactivation), and the coordinator refuses commands of an older epoch. Tasks get the submission with their
+/// deployment (no call back here while we wait for them), a deployment that does not finish within
+/// <see cref="DeployTimeout"/> fails the attempt, and a watchdog timer restarts a job left Restarting with no restart
+/// under way.
+/// </para>
 /// </summary>
 [GrainType("flow.jobmanager")]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -38,34 +48,62 @@ internal sealed partial class JobManagerGrain(
     /// <summary>How long a metrics read waits for one task or the coordinator.</summary>
     private static readonly TimeSpan MetricsWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long deploying an attempt's tasks may take before the attempt counts as failed (and is restarted).</summary>
+    private static readonly TimeSpan DeployTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the watchdog looks for a restart that is not under way.</summary>
+    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a job may stay Restarting with no restart scheduled or running before the watchdog restarts it.</summary>
+    private static readonly TimeSpan StalledRestartAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>This activation's token in the state it writes (see <see cref="IFencedState"/>).</summary>
+    private readonly string _token = Guid.NewGuid().ToString("N");
+
     private readonly HashSet<(int Vertex, int Subtask)> _finished = [];
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestartPolicy? _restarts;
     private IGrainTimer? _restartTimer;
+    private IGrainTimer? _watchdog;
     private bool _finishing;
+    private bool _stale;
+    private bool _restartScheduled;
+    private bool _restartRunning;
+    private long _restartingSince;
 
     private JobManagerState Job => state.State;
 
     private string JobId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Job.Submission is not { } submission)
+        if (Job.Submission is null)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (Job.Status.IsTerminal())
         {
             _terminal.TrySetResult();
-            return Task.CompletedTask;
+            return;
         }
 
-        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(submission), time);
+        // Take the job over before acting: a newer epoch, written over the version we read (re-read on a conflict), so
+        // that any other activation still driving the job is fenced out at its next write and by the coordinator.
+        await state.TakeOverAsync(_token, s => s.Epoch++, cancellationToken);
+        if (Job.Status.IsTerminal())
+        {
+            _terminal.TrySetResult();
+            return;
+        }
+
+        Log.JobManagerTookOver(logger, JobId, Job.Epoch, Job.Status, Job.Attempt);
+        _restarts = new RestartPolicy(RestartPolicy.SettingsFor(Job.Submission), time);
         _ = WatchMembershipAsync();
+        StartWatchdog();
         if (ResumeIfAwaitingRedeploy())
         {
-            return Task.CompletedTask;
+            return;
         }
 
         // The previous activation was lost with its silo while the job ran: its attempt's tasks are gone or orphaned.
@@ -77,10 +115,9 @@ internal sealed partial class JobManagerGrain(
         }
 
         this.RegisterGrainTimer(
-            static (self, _) => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure")),
+            static (self, _) => self.GuardedAsync(() => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure"))),
             this,
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
-        return Task.CompletedTask;
     }
 
     public async Task<JobStatusInfo> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken)
@@ -115,6 +152,7 @@ internal sealed partial class JobManagerGrain(
         }
 
         Job.Submission = submission;
+        Job.Epoch = 1;
         Job.SubmittedAt = time.GetUtcNow();
         // The first attempt starts from no checkpoint, or from the savepoint (this job's first completed checkpoint).
         Job.RestorePoints = [submission.Restore?.CheckpointId ?? CheckpointIds.None];
@@ -123,11 +161,12 @@ internal sealed partial class JobManagerGrain(
         await PersistAsync();
         await RegisterAsync(cancellationToken);
         _ = WatchMembershipAsync();
+        StartWatchdog();
         try
         {
             await DeployAttemptAsync(cancellationToken);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not StaleActivationException)
         {
             Log.JobDeployFailed(logger, e, submission.JobId);
             Fail(new JobFailure("(deployment)", 0, e.Message, e.GetType().Name));
@@ -180,6 +219,7 @@ internal sealed partial class JobManagerGrain(
     public async Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken)
     {
         EnsureExists();
+        ThrowIfStale();
         if (Job.Status != JobStatus.Running || _finishing)
         {
             throw new InvalidOperationException($"Job {JobId} is {(Job.Status == JobStatus.Running ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
@@ -204,7 +244,7 @@ internal sealed partial class JobManagerGrain(
     public async Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
-        if (Job.Status != JobStatus.Running || _finishing)
+        if (_stale || Job.Status != JobStatus.Running || _finishing)
         {
             return;
         }
@@ -216,7 +256,7 @@ internal sealed partial class JobManagerGrain(
         {
             await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, pinnedCheckpoints, CancellationToken.None)));
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             Log.JobOperationFailed(logger, e, JobId, $"commit savepoint {checkpointId} everywhere (a job restored from it commits the rest)");
         }
@@ -258,6 +298,7 @@ internal sealed partial class JobManagerGrain(
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken)
     {
         EnsureExists();
+        ThrowIfStale();
         if (Job.Status.IsTerminal())
         {
             return Status();
@@ -275,12 +316,13 @@ internal sealed partial class JobManagerGrain(
 
     public Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken)
     {
+        ThrowIfStale(); // the task retries and reaches the activation that drives the job now
         if (attempt == Job.Attempt && Job.Status == JobStatus.Running && !_finishing && _finished.Add((vertexId, subtask))
             && _finished.Count == Job.Submission!.Plan.TaskCount)
         {
             // The last task reports from inside its own turn: finish in a turn of our own, or telling it to commit would wait for it.
             _finishing = true;
-            this.RegisterGrainTimer(static (self, _) => self.FinishAsync(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.FinishAsync), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;
@@ -296,8 +338,9 @@ internal sealed partial class JobManagerGrain(
         {
             await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, [], CancellationToken.None)));
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Any failure, Orleans' own OperationCanceledException ("Message expired ...") included: never stay finishing.
             _finishing = false;
             await HandleFailureAsync(attempt, new JobFailure("(final commit)", 0, $"sinks could not commit their final output: {e.Message}", e.GetType().Name));
             return;
@@ -308,12 +351,16 @@ internal sealed partial class JobManagerGrain(
         await Task.WhenAll(tasks.Select(t => t.Grain.ReleaseAsync(CancellationToken.None)));
     }
 
-    public Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken) => HandleFailureAsync(attempt, failure);
+    public async Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken)
+    {
+        await GuardedAsync(() => HandleFailureAsync(attempt, failure));
+        ThrowIfStale(); // not handled here: the task retries and reaches the activation that drives the job now
+    }
 
     /// <summary>Hands a failure of the current attempt to the restart strategy.</summary>
     private async Task HandleFailureAsync(int attempt, JobFailure failure)
     {
-        if (attempt != Job.Attempt || Job.Status.IsTerminal() || Job.Status == JobStatus.Restarting || _finishing)
+        if (_stale || attempt != Job.Attempt || Job.Status.IsTerminal() || Job.Status == JobStatus.Restarting || _finishing)
         {
             return;
         }
@@ -343,23 +390,42 @@ internal sealed partial class JobManagerGrain(
         await PersistAsync();
         await CancelTasksAsync(attempt, CancellationToken.None);
         _restartTimer?.Dispose();
-        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.RestartAsync(), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _restartScheduled = true;
+        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.RestartAsync), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     /// <summary>A new attempt from the latest completed checkpoint, with fresh task grains.</summary>
     private async Task RestartAsync()
     {
-        if (Job.Status != JobStatus.Restarting)
+        _restartScheduled = false;
+        if (_stale || _restartRunning || Job.Status != JobStatus.Restarting)
         {
             return;
         }
 
+        _restartRunning = true;
+        try
+        {
+            await StartNewAttemptAsync();
+        }
+        finally
+        {
+            _restartRunning = false;
+        }
+    }
+
+    /// <remarks>
+    /// Every failure on the way is handed to the restart strategy, Orleans' own OperationCanceledException ("Message
+    /// expired before placement could complete") included: none may leave the job Restarting with no restart ahead.
+    /// </remarks>
+    private async Task StartNewAttemptAsync()
+    {
         long restoreId;
         try
         {
             restoreId = await Coordinator.GetLatestCompletedAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not StaleActivationException)
         {
             // Storage or the coordinator is unavailable: try again after the strategy's delay.
             SetStatus(JobStatus.Running);
@@ -374,15 +440,20 @@ internal sealed partial class JobManagerGrain(
         try
         {
             // The new attempt number is durable before any of its tasks exists: a manager that fails over during the
-            // deployment must never hand the same attempt number (and so the same task grains) out again.
-            await state.WriteStateAsync();
+            // deployment must never hand the same attempt number (and so the same task grains) out again. A stale copy
+            // (another activation has written since) steps aside here without touching the job.
+            await state.WriteFencedAsync(_token, CancellationToken.None);
         }
-        catch (InconsistentStateException)
+        catch (StaleActivationException e)
         {
-            // Another activation of this job manager has written since we read: we are a stale copy (our silo is
-            // going away). Step aside without touching the job.
-            Log.JobManagerSuperseded(logger, JobId, Job.Attempt);
-            DeactivateOnIdle();
+            StepAside(e.Message);
+            return;
+        }
+        catch (Exception e)
+        {
+            // Storage is unavailable: the number stays taken in memory (skipping one is harmless); try again later.
+            SetStatus(JobStatus.Running);
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(job manager)", 0, $"attempt {Job.Attempt} could not be persisted: {e.Message}", e.GetType().Name));
             return;
         }
 
@@ -390,7 +461,11 @@ internal sealed partial class JobManagerGrain(
         {
             await DeployAttemptAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+        }
+        catch (Exception e)
         {
             Log.JobDeployFailed(logger, e, JobId);
             SetStatus(JobStatus.Running);
@@ -404,12 +479,21 @@ internal sealed partial class JobManagerGrain(
         var attempt = Job.Attempt;
         var restorePoints = Job.RestorePoints.ToArray();
         var tasks = AllTasks(attempt).ToList();
+        var submission = Job.Submission!;
         // Savepoints exist only after a first attempt ran: later attempts' keys must keep their versions too.
         var pinned = attempt == 0 ? [] : await Coordinator.GetSavepointIdsAsync(cancellationToken);
-        await DeploySpreadAsync(tasks, restorePoints, pinned, cancellationToken);
+        try
+        {
+            await DeploySpreadAsync(submission, tasks, restorePoints, pinned, cancellationToken).WaitAsync(DeployTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"the tasks of attempt {attempt} were not all deployed within {DeployTimeout.TotalSeconds:0} s", e);
+        }
+
         SetStatus(JobStatus.Running);
         await PersistAsync();
-        await Coordinator.StartAsync(attempt, restorePoints, cancellationToken);
+        await Coordinator.StartAsync(submission, attempt, restorePoints, Job.Epoch, cancellationToken);
         await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
     }
 
@@ -428,13 +512,13 @@ internal sealed partial class JobManagerGrain(
                 // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
                 foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                 {
-                    if (dead.Add(member.SiloAddress) && !first && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
+                    if (dead.Add(member.SiloAddress) && !first && !_stale && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
                     {
                         // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
                         var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");
                         var attempt = Job.Attempt;
                         this.RegisterGrainTimer(
-                            static (state, _) => state.Self.HandleFailureAsync(state.Attempt, state.Failure),
+                            static (state, _) => state.Self.GuardedAsync(() => state.Self.HandleFailureAsync(state.Attempt, state.Failure)),
                             (Self: this, Attempt: attempt, Failure: failure),
                             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
                     }
@@ -442,7 +526,7 @@ internal sealed partial class JobManagerGrain(
 
                 OnMembershipSnapshot(snapshot, first);
                 first = false;
-                if (Job.Status.IsTerminal())
+                if (Job.Status.IsTerminal() || _stale)
                 {
                     return;
                 }
@@ -460,9 +544,9 @@ internal sealed partial class JobManagerGrain(
     {
         try
         {
-            await Coordinator.StopAsync(jobEnded, discardCheckpoints, CancellationToken.None);
+            await Coordinator.StopAsync(jobEnded, discardCheckpoints, Job.Epoch, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             Log.JobOperationFailed(logger, e, JobId, "stop the checkpoint coordinator");
         }
@@ -549,6 +633,11 @@ internal sealed partial class JobManagerGrain(
 
     private void SetStatus(JobStatus status)
     {
+        if (status == JobStatus.Restarting && Job.Status != JobStatus.Restarting)
+        {
+            _restartingSince = time.GetTimestamp();
+        }
+
         Job.Status = status;
         Log.JobStatusChanged(logger, JobId, status);
         if (status.IsTerminal())
@@ -565,18 +654,88 @@ internal sealed partial class JobManagerGrain(
 
     /// <summary>
     /// Writes the job's state; a failed write is logged and the job goes on (the next transition writes again, taking
-    /// over the stored ETag should the failed write have reached storage after all).
+    /// over the stored ETag should the failed write have reached storage after all). When another activation has
+    /// written since, this one is stale: it steps aside and <see cref="StaleActivationException"/> unwinds what it was doing.
     /// </summary>
     private async Task PersistAsync()
     {
         try
         {
-            await state.WriteOwnedStateAsync(CancellationToken.None);
+            await state.WriteFencedAsync(_token, CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.JobOperationFailed(logger, e, JobId, "persist the job state");
         }
+    }
+
+    /// <summary>Stops driving the job: timers end, nothing more is deployed or commanded, and the activation deactivates.</summary>
+    private void StepAside(string reason)
+    {
+        if (_stale)
+        {
+            return;
+        }
+
+        _stale = true;
+        Log.JobManagerSuperseded(logger, JobId, Job.Epoch, Job.Attempt, reason);
+        _restartTimer?.Dispose();
+        _watchdog?.Dispose();
+        StopJoinWait();
+        _redeployFallback?.Dispose();
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfStale()
+    {
+        if (_stale)
+        {
+            throw new StaleActivationException($"Job {JobId}: this job manager activation was superseded and is deactivating; try again.");
+        }
+    }
+
+    /// <summary>Runs a step of the job's life; a step cut short because this activation turned out stale ends quietly.</summary>
+    private async Task GuardedAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message); // also when a coordinator refused our epoch: a newer job manager exists
+        }
+    }
+
+    private void StartWatchdog() =>
+        _watchdog ??= this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.WatchdogTickAsync), this, new GrainTimerCreationOptions(WatchdogPeriod, WatchdogPeriod) { KeepAlive = true });
+
+    /// <summary>
+    /// Restarts a job left Restarting with no restart scheduled or running (a step that failed in a way nothing
+    /// handled); ends with the job. Timer turns do not interleave with other turns, so it never sees a step midway.
+    /// </summary>
+    private Task WatchdogTickAsync()
+    {
+        if (_stale || Job.Submission is null || Job.Status.IsTerminal())
+        {
+            _watchdog?.Dispose();
+            _watchdog = null;
+            return Task.CompletedTask;
+        }
+
+        var stalledFor = time.GetElapsedTime(_restartingSince);
+        if (Job.Status != JobStatus.Restarting || _restartScheduled || _restartRunning || Job.AwaitingRedeploy || stalledFor < StalledRestartAfter)
+        {
+            return Task.CompletedTask;
+        }
+
+        Log.JobRestartStalled(logger, JobId, (long)stalledFor.TotalMilliseconds, Job.Attempt);
+        return RestartAsync();
     }
 
     private JobStatusInfo Status() =>

@@ -2,7 +2,7 @@ namespace OrleansFlow.Jobs;
 
 /// <summary>What a job manager persists, so that a job outlives the silo its manager runs on.</summary>
 [GenerateSerializer, Alias("flow.JobManagerState")]
-internal sealed class JobManagerState
+internal sealed class JobManagerState : Checkpointing.IFencedState
 {
     [Id(0)]
     public JobSubmission? Submission { get; set; }
@@ -45,4 +45,16 @@ internal sealed class JobManagerState
     /// </summary>
     [Id(11)]
     public bool AwaitingRedeploy { get; set; }
+
+    /// <summary>
+    /// The job manager's generation: every activation that takes the job over (on submission, or activated for a job
+    /// that has not ended) raises it with a version-checked write before it acts. The coordinator refuses commands of
+    /// an older generation, and an activation whose write finds a newer one steps aside.
+    /// </summary>
+    [Id(12)]
+    public long Epoch { get; set; }
+
+    /// <inheritdoc />
+    [Id(13)]
+    public string? Writer { get; set; }
 }

@@ -27,6 +27,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private TaskSnapshot? _restored;
     private long[] _pinned = [];
     private bool _failed;
+    private bool _cancelled;
     private bool _sourceStarted;
     private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
@@ -57,14 +58,23 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task DeployAsync(long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken)
+    public async Task DeployAsync(JobSubmission submission, long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(restorePoints);
         ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
+        if (_cancelled)
+        {
+            // A stale job manager (a duplicate activation after a silo's death) deploying an attempt the current one
+            // has already cancelled: never start it.
+            throw new InvalidOperationException($"Task {this.GetPrimaryKeyString()} was cancelled; its attempt has been replaced.");
+        }
+
+        // The job manager hands the submission over: building the graph needs no call back to it.
+        var graph = await graphs.GetAsync(submission, cancellationToken);
         if (_runtime is null)
         {
             _pinned = pinnedCheckpoints;
-            var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
             _attempt = new KeyedAttempt(_address.Attempt, restorePoints, graph.Submission.Restore?.CheckpointId ?? CheckpointIds.None);
             if (_attempt.RestoredCheckpointId != CheckpointIds.None)
             {
@@ -73,7 +83,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             }
         }
 
-        var runtime = await EnsureRuntimeAsync(cancellationToken);
+        var runtime = EnsureRuntime(graph);
 
         // A task may go a long time without calls (a source chained to its sink gets none; a sparse stream's consumer
         // waits): keep it active for the job's life, or Orleans would collect it and lose its channel state.
@@ -136,6 +146,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
     public Task CancelAsync(CancellationToken cancellationToken)
     {
+        _cancelled = true;
         _runtime?.Cancel();
         _processingTimer?.Dispose();
         _keepAlive?.Dispose();
@@ -206,16 +217,15 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    private async Task<TaskRuntime> EnsureRuntimeAsync(CancellationToken cancellationToken)
+    private TaskRuntime EnsureRuntime(JobGraph graph)
     {
         if (_runtime is not null)
         {
             return _runtime;
         }
 
-        var graph = await graphs.GetAsync(_address.JobId, cancellationToken);
         _runtime ??= new TaskRuntime(
-            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, _pinned, FailAsync, OnBatchDoneAsync);
+            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, _pinned, FailAsync, OnBatchDoneAsync, ReportFinishedAsync);
         Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
         return _runtime;
     }
@@ -330,6 +340,18 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
+    /// <summary>Tells the job manager this subtask finished, retrying lost calls (see <see cref="JobManagerReports"/>).</summary>
+    private async Task ReportFinishedAsync(CancellationToken cancellationToken)
+    {
+        var jobManager = GrainFactory.GetGrain<IJobManagerGrain>(_address.JobId);
+        await JobManagerReports.DeliverAsync(
+            () => jobManager.ReportFinishedAsync(_address.VertexId, _address.Subtask, _address.Attempt, cancellationToken),
+            () => _cancelled,
+            (error, attempt) => Log.JobManagerReportRetried(logger, error, this.GetPrimaryKeyString(), "finished", attempt),
+            time,
+            cancellationToken);
+    }
+
     private async Task FailAsync(Exception exception)
     {
         if (_failed)
@@ -343,9 +365,16 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         _runtime?.Cancel();
         var failure = _runtime?.DescribeFailure(exception)
             ?? new JobFailure($"vertex {_address.VertexId}", _address.Subtask, exception.Message, exception.GetType().Name);
+        var jobManager = GrainFactory.GetGrain<IJobManagerGrain>(_address.JobId);
         try
         {
-            await GrainFactory.GetGrain<IJobManagerGrain>(_address.JobId).ReportFailureAsync(_address.Attempt, failure, CancellationToken.None);
+            // Retried: a lost failure report would leave the job waiting for this task for ever.
+            await JobManagerReports.DeliverAsync(
+                () => jobManager.ReportFailureAsync(_address.Attempt, failure, CancellationToken.None),
+                () => _cancelled,
+                (error, attempt) => Log.JobManagerReportRetried(logger, error, this.GetPrimaryKeyString(), "failure", attempt),
+                time,
+                CancellationToken.None);
         }
         catch (Exception reportError)
         {

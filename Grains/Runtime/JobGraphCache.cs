@@ -16,9 +16,23 @@ internal sealed class JobGraphCache(IGrainFactory grains, JobArtifactStore artif
     private readonly ConcurrentDictionary<string, Lazy<Task<JobGraph>>> _graphs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LoadedArtifact> _artifacts = new(StringComparer.Ordinal);
 
-    public Task<JobGraph> GetAsync(string jobId, CancellationToken cancellationToken)
+    /// <summary>The job's graph, built from its submission fetched from the job manager if this silo has none yet.</summary>
+    public Task<JobGraph> GetAsync(string jobId, CancellationToken cancellationToken) => GetAsync(jobId, null, cancellationToken);
+
+    /// <summary>
+    /// The job's graph, built from <paramref name="submission"/> if this silo has none yet: the job manager hands it
+    /// to the tasks it deploys, so a deployment never waits for a call back to the job manager (which, after a silo's
+    /// death, can wait for Orleans' 30 s response timeout while the job manager waits for the deployment).
+    /// </summary>
+    public Task<JobGraph> GetAsync(JobSubmission submission, CancellationToken cancellationToken)
     {
-        var entry = _graphs.GetOrAdd(jobId, id => new Lazy<Task<JobGraph>>(() => BuildAsync(id)));
+        ArgumentNullException.ThrowIfNull(submission);
+        return GetAsync(submission.JobId, submission, cancellationToken);
+    }
+
+    private Task<JobGraph> GetAsync(string jobId, JobSubmission? submission, CancellationToken cancellationToken)
+    {
+        var entry = _graphs.GetOrAdd(jobId, id => new Lazy<Task<JobGraph>>(() => BuildAsync(id, submission)));
         var task = entry.Value;
         if (task.IsFaulted)
         {
@@ -38,9 +52,9 @@ internal sealed class JobGraphCache(IGrainFactory grains, JobArtifactStore artif
         }
     }
 
-    private async Task<JobGraph> BuildAsync(string jobId)
+    private async Task<JobGraph> BuildAsync(string jobId, JobSubmission? known)
     {
-        var submission = await grains.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(CancellationToken.None);
+        var submission = known ?? await grains.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(CancellationToken.None);
         Type? jobType = null;
         if (submission.Source.ArtifactId is { } artifactId)
         {

@@ -46,6 +46,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly Func<Exception, Task> _onBackgroundFailure;
     private readonly Func<ChannelBatch, bool, Task> _onBatchDone;
+    private readonly Func<CancellationToken, Task> _reportFinished;
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly CheckpointSettings _checkpointing;
     private readonly long _restoredCheckpointId;
@@ -66,7 +67,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// Builds the subtask of a job attempt, restored from <paramref name="restored"/> (its record of the checkpoint
     /// the attempt resumes from, if any). <paramref name="onBackgroundFailure"/>
     /// hears of a failed background flush; <paramref name="onBatchDone"/> is called once an input batch has been fully
-    /// processed (with whether its sender gets the credit back).
+    /// processed (with whether its sender gets the credit back); <paramref name="reportFinished"/> tells the job manager
+    /// that the subtask has finished (and must not give up early: a lost report leaves the job waiting).
     /// </summary>
     public TaskRuntime(
         IGrainFactory grains,
@@ -78,13 +80,15 @@ internal sealed class TaskRuntime : IAsyncDisposable
         TaskSnapshot? restored,
         long[] pinnedCheckpoints,
         Func<Exception, Task> onBackgroundFailure,
-        Func<ChannelBatch, bool, Task> onBatchDone)
+        Func<ChannelBatch, bool, Task> onBatchDone,
+        Func<CancellationToken, Task> reportFinished)
     {
         _grains = grains;
         _time = time;
         _graph = graph;
         _onBackgroundFailure = onBackgroundFailure;
         _onBatchDone = onBatchDone;
+        _reportFinished = reportFinished;
         _restoredCheckpointId = attempt.RestoredCheckpointId;
         _restored = restored;
         _lastCompleted = attempt.RestoredCheckpointId;
@@ -766,7 +770,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
 
         await _outputs.BroadcastMarkerAsync(MarkerKind.EndOfInput, 0, ct);
-        await _grains.GetGrain<IJobManagerGrain>(Address.JobId).ReportFinishedAsync(Address.VertexId, Address.Subtask, Address.Attempt, ct);
+        await _reportFinished(ct);
     }
 
     /// <remarks>

@@ -43,6 +43,7 @@ public sealed class CheckpointCluster : IAsyncDisposable
         var serviceId = "orleansflow-test-" + Guid.NewGuid().ToString("N");
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ServiceId = serviceId;
+        builder.Options.ClusterId = serviceId; // the Redis grain directory's keys start with it: cleaned up with the rest
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddOrleansFlow()

@@ -35,6 +35,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         _redis = await ConnectionMultiplexer.ConnectAsync(address);
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ServiceId = ServiceId;
+        builder.Options.ClusterId = ServiceId; // the Redis grain directory's keys start with it: cleaned up with the rest
         builder.ConfigureSilo((_, silo) => silo
             .AddOrleansFlow()
             .UseRedisPersistence(address)

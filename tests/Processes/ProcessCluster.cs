@@ -240,9 +240,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
         var server = _redis.GetServer(_redis.GetEndPoints()[0]);
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: ServiceId + "*"))
+        foreach (var pattern in new[] { ServiceId + "*", ClusterId + "/directory/*" }) // state and reminders; job managers' directory entries
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: pattern))
+            {
+                keys.Add(key);
+            }
         }
 
         if (keys.Count > 0)
