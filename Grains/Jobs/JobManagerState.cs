@@ -36,7 +36,7 @@ internal sealed class JobManagerState : Checkpointing.IFencedState
     public DateTimeOffset SubmittedAt { get; set; }
 
     /// <summary>When the job reached a terminal status, or null while it has not.</summary>
-    [Id(12)]
+    [Id(14)]
     public DateTimeOffset? EndedAt { get; set; }
 
     /// <summary>
