@@ -4,7 +4,7 @@ namespace OrleansFlow.Tests.Fixtures;
 
 /// <summary>
 /// Generated records "kN,i" (i = 0..count-1, N = i mod 37) at a rate, through a map that fails where
-/// <see cref="FailureInjection"/> plans it, summed per key (running sums) into a text file.
+/// <see cref="FaultInjection.ArmThrowAt"/> plans it, summed per key (running sums) into a text file.
 /// Args: RUN COUNT RATE OUTPUT.
 /// </summary>
 public sealed class RunningSumJob : IStreamJob
@@ -13,13 +13,13 @@ public sealed class RunningSumJob : IStreamJob
 
     public void Build(StreamExecutionEnvironment env, IReadOnlyList<string> args)
     {
-        var run = args[0];
+        var faults = FaultInjection.Of(args[0]);
         var count = long.Parse(args[1], CultureInfo.InvariantCulture);
         var rate = double.Parse(args[2], CultureInfo.InvariantCulture);
         env.Generate(i => FormattableString.Invariant($"k{i % Keys},{i}"), count, rate).SetParallelism(1)
             .Map(line =>
             {
-                FailureInjection.Tick(run);
+                faults.ThrowIfArmed(Value(line));
                 return line;
             }).SetParallelism(1)
             .KeyBy(Key)

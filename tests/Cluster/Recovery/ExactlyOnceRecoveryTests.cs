@@ -28,7 +28,8 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         var run = Guid.NewGuid().ToString("N");
         var random = new Random(seed);
         var failAt = Enumerable.Range(0, 3).Select(_ => (long)random.Next(300, records)).Distinct().ToArray();
-        FailureInjection.Arm(run, failAt);
+        var faults = FaultInjection.Of(run);
+        faults.ArmThrowAt(failAt);
         var output = _dir.File("sums.txt");
         try
         {
@@ -39,13 +40,13 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
             var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
 
             Assert.Equal(JobStatus.Finished, status.Status);
-            Assert.Equal(failAt.Length, FailureInjection.Thrown(run));
+            Assert.Equal(failAt.Length, faults.Thrown);
             Assert.Equal(failAt.Length, status.Attempt);
             Assert.Equal(RunningSumJob.Expected(records), File.ReadAllLines(output).Order(StringComparer.Ordinal));
         }
         finally
         {
-            FailureInjection.Disarm(run);
+            faults.Disarm();
         }
     }
 
