@@ -67,7 +67,7 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
             .. rated ? new[] { "--rate", "3000" } : [],
         ];
 
-        await using var cluster = await CrashTestCluster.StartAsync(3);
+        await using var cluster = await IsolatedCluster.StartAsync(3);
         var expected = await RunAsync(cluster.Environment(2), Args(_dir.File("expected.csv"), rated: false));
 
         var env = cluster.Environment(2);
