@@ -72,24 +72,8 @@ public sealed class LocalPersistenceClusterTests : IDisposable
         Assert.True(Directory.Exists(checkpoints));
     }
 
-    private static async Task<InProcessTestCluster> StartAsync(string checkpoints)
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().UseLocalPersistence(checkpoints));
-        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Critical));
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
-    }
+    private static Task<InProcessTestCluster> StartAsync(string checkpoints) =>
+        FlowTestCluster.DeployAsync(1, silo => silo.UseLocalPersistence(checkpoints), minimumLevel: LogLevel.Critical);
 
     private static string Messages(Exception error)
     {

@@ -4,11 +4,15 @@ namespace OrleansFlow.Tests.Fixtures;
 
 /// <summary>
 /// A rate-limited keyed running sum into the exactly-once text file sink, with two fault points:
-/// <c>generator (2 subtasks) → "Inject" (may throw) → keyBy(i % 8) → "Sum" → "Stall" (may block) → WriteAsText</c>.
-/// Record i is (i % 8, i). Generator subtask s produces s, s+2, s+4, ... and 8 is even, so each key's records come
-/// from one subtask in a fixed order: the output lines "key,running sum" of a failure-free run are deterministic
-/// (<see cref="ExpectedLines"/>). Arguments: run id (<see cref="FaultInjection"/>), output directory, record count,
-/// records per second per source subtask, and optionally the sink's uid. Checkpointing and the restart strategy come from the submitting environment.
+/// <c>generator (1 or 2 subtasks) → "Inject" (may throw; chained to the generator) → keyBy(i % 8) → "Sum" → "Stall"
+/// (may block) → WriteAsText</c>. Record i is (i % 8, i). With two source subtasks, subtask s produces s, s+2, s+4, ...
+/// and 8 is even; with one, all in order: either way each key's records come from one subtask in a fixed order, so
+/// the output lines "key,running sum" of a failure-free run are deterministic (<see cref="ExpectedLines"/>). With one
+/// source subtask the records reach "Inject" one at a time in order, so throws planned at call counts
+/// (<see cref="FaultInjection.ArmThrowAt"/>) each fail a different attempt. Arguments (<see cref="Args"/>): run id
+/// (<see cref="FaultInjection"/>), output path (a file at parallelism 1, else a directory of part files), record
+/// count, records per second per source subtask, source subtasks, and optionally the sink's uid. Checkpointing, the
+/// restart strategy and the parallelism of the other operators come from the submitting environment.
 /// </summary>
 public sealed class CheckpointedSumJob : IStreamJob
 {
@@ -21,12 +25,13 @@ public sealed class CheckpointedSumJob : IStreamJob
         var output = args[1];
         var count = long.Parse(args[2], CultureInfo.InvariantCulture);
         var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
-        var sink = env.Generate(i => i, count, rate).SetParallelism(SourceParallelism)
+        var sources = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var sink = env.Generate(i => i, count, rate).SetParallelism(sources)
             .Map(i =>
             {
                 faults.ThrowIfArmed(i);
                 return (Key: i % Keys, Value: i);
-            }).Name("Inject")
+            }).Name("Inject").SetParallelism(sources)
             .KeyBy(e => e.Key)
             .Sum(e => e.Value).Name("Sum")
             .Map(e =>
@@ -35,15 +40,16 @@ public sealed class CheckpointedSumJob : IStreamJob
                 return e;
             }).Name("Stall")
             .WriteAsText(output, e => string.Create(CultureInfo.InvariantCulture, $"{e.Key},{e.Value}"));
-        if (args.Count > 4)
+        if (args.Count > 5)
         {
-            sink.Uid(args[4]);
+            sink.Uid(args[5]);
         }
     }
 
     /// <summary>The submission arguments.</summary>
-    public static string[] Args(string run, string output, long count, double ratePerSubtask, string? sinkUid = null) =>
-        [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture), .. sinkUid is null ? [] : new[] { sinkUid }];
+    public static string[] Args(string run, string output, long count, double ratePerSubtask, string? sinkUid = null, int sources = SourceParallelism) =>
+        [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture),
+            sources.ToString(CultureInfo.InvariantCulture), .. sinkUid is null ? [] : new[] { sinkUid }];
 
     /// <summary>Each key's running sums of a failure-free run, in order.</summary>
     public static long[][] RunningSums(long count)
@@ -99,7 +105,10 @@ public sealed class CheckpointedSumJob : IStreamJob
             $"{missing.Count} missing (e.g. {string.Join(' ', missing.Take(12))}), {extra.Count} extra (e.g. {string.Join(' ', extra.Take(12))}). {context}");
     }
 
-    /// <summary>The committed output lines (every visible part file of the sink's directory), sorted ordinally.</summary>
+    /// <summary>
+    /// The committed output lines (the sink's file at parallelism 1, else every visible part file of its directory),
+    /// sorted ordinally.
+    /// </summary>
     public static string[] ReadOutput(string output) =>
-        [.. Directory.GetFiles(output, "part-*").SelectMany(File.ReadAllLines).Order(StringComparer.Ordinal)];
+        [.. (File.Exists(output) ? File.ReadAllLines(output) : Directory.GetFiles(output, "part-*").SelectMany(File.ReadAllLines)).Order(StringComparer.Ordinal)];
 }

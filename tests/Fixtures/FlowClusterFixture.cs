@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using OrleansFlow.Hosting;
 
@@ -16,21 +15,9 @@ public sealed class FlowClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>An environment submitting to this cluster.</summary>
-    public StreamExecutionEnvironment Environment(int parallelism) =>
-        StreamExecutionEnvironment.ForCluster(Cluster.Client).SetParallelism(parallelism);
+    public StreamExecutionEnvironment Environment(int parallelism) => Cluster.Environment(parallelism);
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddOrleansFlow().UseLocalPersistence(_checkpoints));
-        builder.ConfigureHost(host =>
-        {
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            TestLogFile.AddTo(host.Logging);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await FlowTestCluster.DeployAsync(2, silo => silo.UseLocalPersistence(_checkpoints));
 
     public async Task DisposeAsync()
     {

@@ -1,16 +1,12 @@
-using Microsoft.Extensions.Logging;
-using Orleans.Hosting;
 using Orleans.TestingHost;
-using OrleansFlow.Hosting;
 using StackExchange.Redis;
 
 namespace OrleansFlow.Tests.Fixtures;
 
 /// <summary>
-/// A two-silo in-process cluster whose checkpoint storage and reminders live in the test run's Redis, wired as a
-/// Redis-clustered silo is (<see cref="PersistenceSiloBuilderExtensions.UseRedisPersistence"/>). Each fixture has
-/// its own service id, so its Redis keys (which start with the service id) never meet another run's; they are
-/// deleted on dispose. Reminders may tick every second here (production keeps Orleans' one-minute minimum).
+/// A two-silo in-process cluster whose checkpoint storage and reminders live in the test run's Redis
+/// (<see cref="FlowTestCluster.UseTestRedisPersistence"/>). Each fixture has its own service id, so its Redis keys
+/// (which start with the service id) never meet another run's; they are deleted on dispose.
 /// </summary>
 public sealed class RedisClusterFixture : IAsyncLifetime
 {
@@ -33,16 +29,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     {
         var address = RedisTestServer.Address;
         _redis = await ConnectionMultiplexer.ConnectAsync(address);
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ServiceId = ServiceId;
-        builder.Options.ClusterId = ServiceId; // the Redis grain directory's keys start with it: cleaned up with the rest
-        builder.ConfigureSilo((_, silo) => silo
-            .AddOrleansFlow()
-            .UseRedisPersistence(address)
-            .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1)));
-        builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Hosting.ReminderOptionsValidator", LogLevel.Error));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await FlowTestCluster.DeployAsync(2, silo => silo.UseTestRedisPersistence(address), ServiceId);
     }
 
     public async Task DisposeAsync()
@@ -54,11 +41,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
         if (_redis is not null)
         {
-            foreach (var key in Keys("*"))
-            {
-                await _redis.GetDatabase().KeyDeleteAsync(key);
-            }
-
+            await RedisTestServer.DeleteKeysAsync(_redis, ServiceId + "*");
             await _redis.DisposeAsync();
         }
     }

@@ -40,6 +40,21 @@ public sealed class RedisTestServer : IAsyncLifetime
         return keys;
     }
 
+    /// <summary>Deletes the keys matching <paramref name="pattern"/> (Redis glob syntax) on the first server of <paramref name="redis"/>.</summary>
+    public static async Task DeleteKeysAsync(IConnectionMultiplexer redis, string pattern)
+    {
+        var keys = new List<RedisKey>();
+        await foreach (var key in redis.GetServers()[0].KeysAsync(pattern: pattern))
+        {
+            keys.Add(key);
+        }
+
+        if (keys.Count > 0)
+        {
+            await redis.GetDatabase().KeyDeleteAsync([.. keys]);
+        }
+    }
+
     public async Task InitializeAsync()
     {
         try
@@ -59,12 +74,7 @@ public sealed class RedisTestServer : IAsyncLifetime
             return;
         }
 
-        var keys = await KeysAsync(_run);
-        if (keys.Count > 0)
-        {
-            await Database.KeyDeleteAsync(keys.Select(k => (RedisKey)k).ToArray());
-        }
-
+        await DeleteKeysAsync(_connection, $"*{_run}*");
         await _connection.DisposeAsync();
     }
 }

@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace OrleansFlow.Tests.Fixtures;
 
 /// <summary>
-/// When <c>ORLEANSFLOW_TEST_LOG</c> names a file, silos of the test clusters (<see cref="FlowClusterFixture"/>,
-/// <see cref="CheckpointCluster"/>) append their log lines (information and above) to it, for diagnosing a failing
-/// run. Off by default.
+/// When <c>ORLEANSFLOW_TEST_LOG</c> names a file, silos of the test clusters (all built by <see cref="FlowTestCluster"/>)
+/// append their log lines (information and above) to it, for diagnosing a failing run. Off by default.
 /// </summary>
 public sealed class TestLogFile : ILoggerProvider
 {

@@ -53,7 +53,7 @@ public sealed class CoordinatorFailoverClusterTests(ITestOutputHelper log) : IDi
     /// <summary>Runs the keyed sum and kills the coordinator's silo after the third completed checkpoint.</summary>
     private async Task<FailoverRun> RunAndKillCoordinatorSiloAsync()
     {
-        await using var cluster = await CheckpointCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true);
+        await using var cluster = await IsolatedCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true);
         var run = Probe.NewRun();
         var output = _dir.File("sums-" + run);
         var env = cluster.Environment(2)

@@ -45,7 +45,7 @@ public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
     private async Task<OutageRun> RunWithOutageAsync(Func<CheckpointOverview, bool> pauseWhen)
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var cluster = await CheckpointCluster.StartOnRedisAsync($"{redis.Address},syncTimeout=1000,asyncTimeout=1000", silos: 2);
+        await using var cluster = await IsolatedCluster.StartOnRedisAsync($"{redis.Address},syncTimeout=1000,asyncTimeout=1000", silos: 2);
         var run = Probe.NewRun();
         var output = _dir.File("sums-" + run);
         var env = cluster.Environment(2)

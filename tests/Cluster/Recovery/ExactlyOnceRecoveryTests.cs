@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Examples;
 using OrleansFlow.Jobs;
@@ -28,24 +27,26 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         var run = Guid.NewGuid().ToString("N");
         var random = new Random(seed);
         var failAt = Enumerable.Range(0, 3).Select(_ => (long)random.Next(300, records)).Distinct().ToArray();
-        FailureInjection.Arm(run, failAt);
-        var output = _dir.File("sums.txt");
+        var faults = FaultInjection.Of(run);
+        faults.ArmThrowAt(failAt);
+        var output = _dir.File("sums");
         try
         {
             var env = fixture.Environment(parallelism);
             env.EnableCheckpointing(TimeSpan.FromMilliseconds(100));
             env.SetRestartStrategy(RestartStrategy.FixedDelay(10, TimeSpan.FromMilliseconds(100)));
-            var job = await env.ExecuteJobAsync<RunningSumJob>([run, records.ToString(CultureInfo.InvariantCulture), "4000", output], cancellationToken: TestTimeouts.JobToken());
+            // One source subtask at 4,000 records/s: the planned failures hit records in order, one attempt each.
+            var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, records, 4000, sources: 1), cancellationToken: TestTimeouts.JobToken());
             var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
 
             Assert.Equal(JobStatus.Finished, status.Status);
-            Assert.Equal(failAt.Length, FailureInjection.Thrown(run));
+            Assert.Equal(failAt.Length, faults.Thrown);
             Assert.Equal(failAt.Length, status.Attempt);
-            Assert.Equal(RunningSumJob.Expected(records), File.ReadAllLines(output).Order(StringComparer.Ordinal));
+            CheckpointedSumJob.AssertExactOutput(records, output, $"Job {job.JobId}, failures planned at calls {string.Join(',', failAt)}");
         }
         finally
         {
-            FailureInjection.Disarm(run);
+            faults.Disarm();
         }
     }
 
@@ -66,7 +67,7 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
             .. rated ? new[] { "--rate", "3000" } : [],
         ];
 
-        await using var cluster = await CrashTestCluster.StartAsync(3);
+        await using var cluster = await IsolatedCluster.StartAsync(3);
         var expected = await RunAsync(cluster.Environment(2), Args(_dir.File("expected.csv"), rated: false));
 
         var env = cluster.Environment(2);

@@ -27,29 +27,30 @@ public sealed class JobManagerFencingClusterTests(FlowClusterFixture fixture) : 
     {
         const int records = 6000;
         var run = Guid.NewGuid().ToString("N");
+        var faults = FaultInjection.Of(run);
         var output = _dir.File("sums.txt");
         try
         {
             var env = fixture.Environment(1);
             env.EnableCheckpointing(TimeSpan.FromMilliseconds(100));
             env.SetRestartStrategy(RestartStrategy.FixedDelay(5, TimeSpan.FromMilliseconds(100)));
-            var job = await env.ExecuteJobAsync<RunningSumJob>([run, records.ToString(CultureInfo.InvariantCulture), "2000", output], cancellationToken: TestTimeouts.JobToken());
+            var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, records, 2000, sources: 1), cancellationToken: TestTimeouts.JobToken());
             await CheckpointWatch.WaitForCompletedAsync(fixture.Cluster.Client, job.JobId, 1);
 
             var forgedEpoch = await TakeOverAsAnotherActivationAsync(job.JobId);
-            FailureInjection.Arm(run, [1]); // the next record fails its task: the running (now stale) job manager hears of it
+            faults.ArmThrow(); // the next record fails its task: the running (now stale) job manager hears of it
             var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
 
             Assert.True(JobStatus.Finished == status.Status, $"job {job.JobId} ended {status.Status}: {status.Failure?.Message}");
-            Assert.Equal(1, FailureInjection.Thrown(run));
+            Assert.Equal(1, faults.Thrown);
             Assert.True(1 == status.Attempt, $"job {job.JobId}: attempt {status.Attempt}; exactly one restart expected (a stale job manager restarting too makes two)");
-            Assert.Equal(RunningSumJob.Expected(records), File.ReadAllLines(output).Order(StringComparer.Ordinal));
+            CheckpointedSumJob.AssertExactOutput(records, output, $"job {job.JobId}");
             var final = await ReadJobStateAsync(job.JobId);
             Assert.True(final.State!.Epoch > forgedEpoch, $"job {job.JobId}: epoch {final.State!.Epoch}; a new activation should have taken over after the forged epoch {forgedEpoch}");
         }
         finally
         {
-            FailureInjection.Disarm(run);
+            faults.Disarm();
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class StopWithSavepointClusterTests(ITestOutputHelper log) : IDisp
         string[] expected;
         Savepoint savepoint;
         int committedAtStop;
-        await using (var cluster = await CrashTestCluster.StartAsync(2, _checkpoints.Path))
+        await using (var cluster = await IsolatedCluster.StartAsync(2, _checkpoints.Path))
         {
             expected = await RunAsync(cluster.Environment(2), Args(_dir.File("expected.csv"), rated: false));
             var job = await cluster.Environment(2).EnableCheckpointing(TimeSpan.FromMilliseconds(200))
@@ -62,7 +62,7 @@ public sealed class StopWithSavepointClusterTests(ITestOutputHelper log) : IDisp
         }
 
         // Every silo of that cluster is gone; the savepoint lives in the checkpoint storage.
-        await using (var cluster = await CrashTestCluster.StartAsync(2, _checkpoints.Path))
+        await using (var cluster = await IsolatedCluster.StartAsync(2, _checkpoints.Path))
         {
             var job = await cluster.Environment(2).EnableCheckpointing(TimeSpan.FromMilliseconds(200)).RestoreFrom(savepoint.Id)
                 .ExecuteJobAsync<WindowSumJob>(Args(output, rated: true), cancellationToken: TestTimeouts.JobToken());

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansFlow.Checkpoints;
@@ -29,7 +28,7 @@ public sealed class ElasticScaleClusterTests : IDisposable
     {
         const long records = 30_000;
         await using var cluster = await StartAsync(silos: 2);
-        var env = StreamExecutionEnvironment.ForCluster(cluster.Client).SetParallelism(2);
+        var env = cluster.Environment(2);
         env.EnableCheckpointing(TimeSpan.FromMilliseconds(200));
         env.SetRestartStrategy(RestartStrategy.NoRestart());
         var output = _dir.File("sums.txt");
@@ -74,12 +73,10 @@ public sealed class ElasticScaleClusterTests : IDisposable
         return (operators, keys);
     }
 
-    private async Task<InProcessTestCluster> StartAsync(int silos)
+    private Task<InProcessTestCluster> StartAsync(int silos)
     {
-        var builder = new InProcessTestClusterBuilder((short)silos);
         var checkpoints = _dir.File("checkpoints");
-        builder.ConfigureSilo((_, silo) => silo
-            .AddOrleansFlow()
+        return FlowTestCluster.DeployAsync(silos, silo => silo
             .UseLocalPersistence(checkpoints)
             .UseElasticScale(o =>
             {
@@ -90,21 +87,7 @@ public sealed class ElasticScaleClusterTests : IDisposable
             })
             // Test cadence: move a large share per cycle rather than Orleans' slow start.
             .Configure<ActivationRebalancerOptions>(r => r.CycleNumberWeight = 1)
-            .Configure<ClusterMembershipOptions>(m =>
-            {
-                m.ProbeTimeout = TimeSpan.FromSeconds(1);
-                m.NumMissedProbesLimit = 2;
-                m.NumVotesForDeathDeclaration = 1;
-                m.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-            }));
-        builder.ConfigureHost(host =>
-        {
-            host.Logging.SetMinimumLevel(LogLevel.Warning);
-            TestLogFile.AddTo(host.Logging);
-        });
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
+            .UseFastFailureDetection());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
