@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using OrleansFlow.Jobs;
