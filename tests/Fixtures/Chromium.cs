@@ -17,12 +17,14 @@ public static class Chromium
 
     /// <summary>
     /// Loads <paramref name="url"/>, lets its scripts run for a few seconds, saves a screenshot to
-    /// <paramref name="screenshot"/> and returns the rendered document (its DOM after the scripts ran).
+    /// <paramref name="screenshot"/> and returns the rendered document (its DOM after the scripts ran). Chromium's
+    /// virtual time waits for the page's network requests; on a loaded machine it once never came back (killed after
+    /// 60 s), so <c>--timeout</c> stops loading after 30 s of real time and the page renders with what it has.
     /// </summary>
     public static async Task<string> RenderAsync(string chromium, string url, string screenshot)
     {
         string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1400,1000",
-            "--virtual-time-budget=8000", $"--user-data-dir={System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleansflow-chromium-" + Guid.NewGuid().ToString("N"))}"];
+            "--virtual-time-budget=8000", "--timeout=30000", $"--user-data-dir={System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleansflow-chromium-" + Guid.NewGuid().ToString("N"))}"];
         await RunAsync(chromium, [.. common, $"--screenshot={screenshot}", url]);
         return await RunAsync(chromium, [.. common, "--dump-dom", url]);
     }
