@@ -42,11 +42,13 @@ public static class CheckpointWatch
         [.. overview.History.OrderBy(h => h.CheckpointId)];
 
     /// <summary>
-    /// Whether a checkpoint failed because a source could not take it (it had just finished: a trigger on its way at
-    /// the end of a bounded job). Such failures are expected and do not count against the tolerable failures.
+    /// Whether a checkpoint failed because the end of a bounded job overtook it: a source could not take it (it had
+    /// just finished) or it was still in flight when the job ended (coordinator shut down). Such failures are expected
+    /// and do not count against the tolerable failures.
     /// </summary>
-    public static bool IsNotReady(CheckpointStats stats) =>
-        stats.FailureReason?.StartsWith("TaskNotReady", StringComparison.Ordinal) == true;
+    public static bool EndedWithTheJob(CheckpointStats stats) =>
+        stats.FailureReason?.StartsWith("TaskNotReady", StringComparison.Ordinal) == true
+        || stats.FailureReason?.StartsWith("CoordinatorShutdown", StringComparison.Ordinal) == true;
 
     /// <summary>When a checkpoint ended (trigger time plus duration), or null while it is in progress.</summary>
     public static DateTimeOffset? EndTime(CheckpointStats stats) =>

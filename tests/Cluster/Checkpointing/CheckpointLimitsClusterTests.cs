@@ -105,7 +105,7 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
         // per-key writes to wait for) and subsume the earlier one, as in Flink; and one triggered as a source finishes
         // fails as not ready, and one in flight when the job ends is dropped with the coordinator. Nothing else may fail.
         Assert.True(
-            overview.History.All(h => h.Status != CheckpointStatus.Failed || CheckpointWatch.IsNotReady(h)
+            overview.History.All(h => h.Status != CheckpointStatus.Failed || CheckpointWatch.EndedWithTheJob(h)
                 || h.FailureReason!.StartsWith("Subsumed", StringComparison.Ordinal) || h.FailureReason.StartsWith("CoordinatorShutdown: the job ended", StringComparison.Ordinal)),
             $"A checkpoint failed. {context}");
         CheckpointedSumJob.AssertExactOutput(count, output, context);

@@ -73,9 +73,9 @@ public sealed class RedisOutageClusterTests(ITestOutputHelper log) : IDisposable
         JobStatusInfo Status, CheckpointOverview Before, CheckpointOverview After, DateTimeOffset PausedAt, DateTimeOffset ResumingAt, DateTimeOffset ResumedAt,
         string Output, string Context)
     {
-        /// <summary>Failed checkpoints, but for those a source could not take because it had just finished.</summary>
+        /// <summary>Failed checkpoints, but for those the end of the job overtook.</summary>
         public IReadOnlyList<CheckpointStats> Failed =>
-            [.. CheckpointWatch.Chronological(After).Where(h => h.Status == CheckpointStatus.Failed && !CheckpointWatch.IsNotReady(h))];
+            [.. CheckpointWatch.Chronological(After).Where(h => h.Status == CheckpointStatus.Failed && !CheckpointWatch.EndedWithTheJob(h))];
 
         /// <summary>Some checkpoints failed, all during the outage; later ones completed; the output is exact.</summary>
         public void AssertRecovered()
