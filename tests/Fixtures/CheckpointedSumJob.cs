@@ -107,8 +107,9 @@ public sealed class CheckpointedSumJob : IStreamJob
 
     /// <summary>
     /// The committed output lines (the sink's file at parallelism 1, else every visible part file of its directory),
-    /// sorted ordinally.
+    /// sorted ordinally; none while the sink has not created its output.
     /// </summary>
     public static string[] ReadOutput(string output) =>
+        !File.Exists(output) && !Directory.Exists(output) ? [] :
         [.. (File.Exists(output) ? File.ReadAllLines(output) : Directory.GetFiles(output, "part-*").SelectMany(File.ReadAllLines)).Order(StringComparer.Ordinal)];
 }
