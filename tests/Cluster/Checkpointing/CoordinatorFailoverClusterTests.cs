@@ -53,26 +53,20 @@ public sealed class CoordinatorFailoverClusterTests(ITestOutputHelper log) : IDi
     /// <summary>Runs the keyed sum and kills the coordinator's silo after the third completed checkpoint.</summary>
     private async Task<FailoverRun> RunAndKillCoordinatorSiloAsync()
     {
-        await using var cluster = await IsolatedCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true);
-        var run = Probe.NewRun();
-        var output = _dir.File("sums-" + run);
-        var env = cluster.Environment(2)
-            .EnableCheckpointing(TimeSpan.FromMilliseconds(200))
-            .SetRestartStrategy(RestartStrategy.FixedDelay(3, TimeSpan.FromMilliseconds(200)));
-        var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 1000), cancellationToken: TestTimeouts.JobToken());
-        var coordinator = cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(job.JobId);
-        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        await using var run = await SiloFailoverRun.StartAsync(_dir, Count);
+        var (job, output) = (run.Job, run.Output);
+        var coordinator = run.Cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(job.JobId);
 
-        var before = await CheckpointWatch.WaitForCompletedAsync(cluster.Client, job.JobId, 3);
-        var host = await management.GetActivationAddress(coordinator)
+        var before = await CheckpointWatch.WaitForCompletedAsync(run.Cluster.Client, job.JobId, 3);
+        var host = await run.HostOfAsync(coordinator)
             ?? throw new InvalidOperationException($"Job {job.JobId}: the coordinator has no activation.");
-        var managerHost = await management.GetActivationAddress(cluster.Client.GetGrain<IJobManagerGrain>(job.JobId));
+        var managerHost = await run.HostOfAsync(run.Cluster.Client.GetGrain<IJobManagerGrain>(job.JobId));
         log.WriteLine($"Killing silo {host} of the coordinator (the job manager is on {managerHost}) after checkpoint {before.LatestCompletedId}.");
-        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+        await run.KillAsync(host);
 
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
-        var after = await CheckpointWatch.OverviewAsync(cluster.Client, job.JobId);
-        var newHost = await management.GetActivationAddress(coordinator);
+        var after = await CheckpointWatch.OverviewAsync(run.Cluster.Client, job.JobId);
+        var newHost = await run.HostOfAsync(coordinator);
         var context = $"Job {job.JobId}, coordinator moved from {host} to {newHost}: {CheckpointWatch.Describe(after)}";
         log.WriteLine(context);
         return new FailoverRun(status, before, after, host, newHost, output, context);

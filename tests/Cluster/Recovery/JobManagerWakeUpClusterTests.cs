@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Orleans.Runtime;
 using OrleansFlow.Jobs;
 using OrleansFlow.Tests.Fixtures;
 using Xunit.Abstractions;
@@ -22,20 +21,14 @@ public sealed class JobManagerWakeUpClusterTests(ITestOutputHelper log) : IDispo
     [Fact]
     public async Task KillSilo_OfTheJobManagerWithNoClientWatching_TheJobRecoversAndFinishesExactly()
     {
-        await using var cluster = await IsolatedCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true);
-        var run = Probe.NewRun();
-        var output = _dir.File("sums-" + run);
-        var env = cluster.Environment(2)
-            .EnableCheckpointing(TimeSpan.FromMilliseconds(200))
-            .SetRestartStrategy(RestartStrategy.FixedDelay(3, TimeSpan.FromMilliseconds(200)));
-        var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 1000), cancellationToken: TestTimeouts.JobToken());
-        var management = cluster.Client.GetGrain<IManagementGrain>(0);
-        await CheckpointWatch.WaitForCompletedAsync(cluster.Client, job.JobId, 2);
-        var managerHost = await management.GetActivationAddress(cluster.Client.GetGrain<IJobManagerGrain>(job.JobId))
+        await using var run = await SiloFailoverRun.StartAsync(_dir, Count);
+        var (job, output) = (run.Job, run.Output);
+        await CheckpointWatch.WaitForCompletedAsync(run.Cluster.Client, job.JobId, 2);
+        var managerHost = await run.HostOfAsync(run.Cluster.Client.GetGrain<IJobManagerGrain>(job.JobId))
             ?? throw new InvalidOperationException($"Job {job.JobId}: the job manager has no activation.");
         log.WriteLine($"Killing silo {managerHost} of job {job.JobId}'s job manager.");
         var killedAt = Stopwatch.StartNew();
-        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos.Single(s => s.SiloAddress.Equals(managerHost)));
+        await run.KillAsync(managerHost);
 
         // Only the output is watched: a call to the job manager (a status poll) would itself wake it up.
         var expected = CheckpointedSumJob.ExpectedLines(Count).Length;
