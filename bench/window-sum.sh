@@ -2,6 +2,8 @@
 # Windowed benchmark: the window-sum example (tumbling 10 s windows, 2 s out-of-orderness, watermark after every
 # record) on events from ../shared/tools/gen_events.py, output to a file. Prints events/s and peak memory.
 # Usage: bench/window-sum.sh [EVENTS]   (default 10000000)
+# The input bench/data/events-<N>M.csv is generated when missing with ../shared/tools/gen_events.py (from the
+# repository root), or with the generator GEN_EVENTS names (for a clone that has no shared/ beside it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 events="${1:-10000000}"
@@ -9,7 +11,12 @@ data="$root/bench/data/events-$((events / 1000000))M.csv"
 [ "$events" -ge 1000000 ] || data="$root/bench/data/events-$events.csv"
 mkdir -p "$root/bench/data"
 if [ ! -f "$data" ]; then
-  python3 "$root/../shared/tools/gen_events.py" --events "$events" --out "$data" >&2
+  generator="${GEN_EVENTS:-$root/../shared/tools/gen_events.py}"
+  if [ ! -f "$generator" ]; then
+    echo "window-sum.sh: no input $data and no generator at $generator; set GEN_EVENTS=/path/to/gen_events.py" >&2
+    exit 2
+  fi
+  python3 "$generator" --events "$events" --out "$data" >&2
 fi
 out=$(mktemp)
 "$root/flow" help >/dev/null  # build the CLI first, outside the measurement

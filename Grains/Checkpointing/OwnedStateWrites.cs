@@ -4,7 +4,8 @@ using Orleans.Storage;
 namespace OrleansFlow.Checkpointing;
 
 /// <summary>
-/// Writes grain state that only its own activation writes (the checkpoint coordinator's, the job manager's). A write
+/// Writes grain state that only its own activation writes (a per-key grain's snapshot history, a savepoint's; the job
+/// manager and the checkpoint coordinator, which may have stale duplicates, use <see cref="FencedStateWrites"/>). A write
 /// that failed on the client side (a timeout while storage was unreachable) may still have reached storage: the
 /// stored ETag then moves on while the activation keeps the old one, and every later write fails with
 /// <see cref="InconsistentStateException"/> (which, escaping a grain call, also makes Orleans deactivate the grain and

@@ -21,9 +21,8 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
     private static long[]? t_spareTimestamps;
 
     private T[]? _records;
-    private long[]? _timestamps; // as long as _records once any record had a timestamp
+    private long[]? _timestamps; // as long as _records once any record had a timestamp, else null
     private int _count;
-    private bool _anyTimestamp;
     private Dictionary<string, ISideOutputBuffer>? _sideOutputs;
 
     /// <summary>The timestamp given to the next records, or null for none.</summary>
@@ -55,18 +54,17 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
             }
         }
 
-        if (Timestamp is { } timestamp && !_anyTimestamp)
+        if (Timestamp is not null && _timestamps is null)
         {
-            _anyTimestamp = true;
             var spare = t_spareTimestamps;
             t_spareTimestamps = null;
             _timestamps = spare is not null && spare.Length >= _records.Length ? spare : new long[_records.Length];
             _timestamps.AsSpan(0, _count).Fill(long.MinValue);
         }
 
-        if (_anyTimestamp)
+        if (_timestamps is not null)
         {
-            _timestamps![_count] = Timestamp ?? long.MinValue;
+            _timestamps[_count] = Timestamp ?? long.MinValue;
         }
 
         _records[_count++] = record;
@@ -91,7 +89,7 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
             ? KeyedOutput.Empty
             : new KeyedOutput(
                 _records is not null && _records.Length == _count ? _records : _records?.AsSpan(0, _count).ToArray(),
-                _anyTimestamp ? _timestamps.AsSpan(0, _count).ToArray() : null,
+                _timestamps?.AsSpan(0, _count).ToArray(),
                 timers,
                 _sideOutputs?.Select(s => s.Value.Build(s.Key)).ToArray());
         if (_records is not null && _records.Length != _count && _records.Length <= MaxSpare)
@@ -112,7 +110,6 @@ internal sealed class KeyedOutputBuilder<T>(int expectedRecords = 0) : ICollecto
         _records = null;
         _timestamps = null;
         _count = 0;
-        _anyTimestamp = false;
         return output;
     }
 
