@@ -27,8 +27,21 @@ public sealed class ExecutionConfig
     /// <summary>How often periodic watermark generators are asked for a watermark (default 200 ms, as Flink).</summary>
     public TimeSpan AutoWatermarkInterval { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.AutoWatermarkIntervalMs);
 
+    /// <summary>
+    /// How long a key may go without records or timers before its per-key grain is passivated (default 1 minute): the
+    /// grain deactivates, its state stays in its subtask's copy (the one checkpoints write), and its next record or timer
+    /// brings it back. Resident memory then follows the keys in use, not every key ever seen. A timer of a passivated
+    /// key fires on time. <see cref="Timeout.InfiniteTimeSpan"/> keeps every key's grain for the job's life.
+    /// </summary>
+    public TimeSpan IdleKeyPassivation { get; set; } = TimeSpan.FromMilliseconds(ExecutionSettings.Default.IdleKeyPassivationMs);
+
     internal ExecutionSettings ToSettings()
     {
+        if (IdleKeyPassivation != Timeout.InfiniteTimeSpan && (IdleKeyPassivation < TimeSpan.FromMilliseconds(10) || IdleKeyPassivation.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleKeyPassivation), IdleKeyPassivation, "IdleKeyPassivation must be at least 10 ms (or Timeout.InfiniteTimeSpan for never).");
+        }
+
         if (AutoWatermarkInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(AutoWatermarkInterval), AutoWatermarkInterval, "AutoWatermarkInterval must be positive.");
@@ -54,7 +67,9 @@ public sealed class ExecutionConfig
             throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "MaxParallelism must be between 1 and 32768.");
         }
 
-        return new ExecutionSettings(BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds, KeyedBufferSize, (int)AutoWatermarkInterval.TotalMilliseconds);
+        return new ExecutionSettings(
+            BatchSize, ChannelCredits, MaxParallelism, (int)BufferTimeout.TotalMilliseconds, KeyedBufferSize, (int)AutoWatermarkInterval.TotalMilliseconds,
+            IdleKeyPassivation == Timeout.InfiniteTimeSpan ? 0 : (int)IdleKeyPassivation.TotalMilliseconds);
     }
 
     internal void CopyFrom(ExecutionConfig other)
@@ -65,5 +80,6 @@ public sealed class ExecutionConfig
         BufferTimeout = other.BufferTimeout;
         KeyedBufferSize = other.KeyedBufferSize;
         AutoWatermarkInterval = other.AutoWatermarkInterval;
+        IdleKeyPassivation = other.IdleKeyPassivation;
     }
 }

@@ -14,12 +14,11 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// <summary>Starts periodic checkpoints for an attempt of the job (its tasks are deployed and sources started).</summary>
     /// <param name="submission">The job (its plan and checkpoint settings), so the coordinator need not call the job manager back.</param>
     /// <param name="attempt">The attempt.</param>
-    /// <param name="restorePoints">The checkpoint each attempt up to this one started from (recorded in savepoints).</param>
     /// <param name="jobManagerEpoch">The generation of the job manager sending the command; an older one than the
     /// newest the coordinator has obeyed is refused (a stale duplicate job manager).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Start")]
-    Task StartAsync(Jobs.JobSubmission submission, int attempt, long[] restorePoints, long jobManagerEpoch, CancellationToken cancellationToken);
+    Task StartAsync(Jobs.JobSubmission submission, int attempt, long jobManagerEpoch, CancellationToken cancellationToken);
 
     /// <summary>
     /// A job started from a savepoint: the savepoint becomes its first completed checkpoint (each subtask's record
@@ -38,10 +37,6 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// <exception cref="InvalidOperationException">Checkpointing is off, or the job is not running with all its tasks.</exception>
     [Alias("TriggerSavepoint")]
     Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken);
-
-    /// <summary>The job's completed savepoints (checkpoint ids): per-key versions they need are never pruned.</summary>
-    [Alias("GetSavepointIds"), AlwaysInterleave]
-    Task<long[]> GetSavepointIdsAsync(CancellationToken cancellationToken);
 
     /// <summary>A checkpoint's entry of the recent history, or null when it is not (or no longer) there.</summary>
     [Alias("GetCheckpointStats"), AlwaysInterleave]

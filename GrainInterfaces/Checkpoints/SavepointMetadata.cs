@@ -4,10 +4,10 @@ namespace OrleansFlow.Checkpoints;
 
 /// <summary>
 /// A savepoint, as stored through grain persistence (Flink's savepoint metadata): the job and checkpoint it was taken
-/// at, the job's operators (to map state to a changed job by uid), every subtask's record of it (source positions,
-/// watermarks, timer indexes, sealed sink output), and where its per-key state lives. Per-key state stays in the
-/// per-key grains' version histories, where the savepoint's versions are pinned. Collections are concrete types: the
-/// grain storage serializer (Newtonsoft.Json with type names) cannot re-create the compiler's read-only list types.
+/// at, the job's operators (to map state to a changed job by uid), and every subtask's record of it (source positions,
+/// watermarks, sealed sink output, and the snapshot segments a keyed subtask's keys are in; the job that took it never
+/// deletes those). Collections are concrete types: the grain storage serializer (Newtonsoft.Json with type names)
+/// cannot re-create the compiler's read-only list types.
 /// </summary>
 /// <param name="SavepointId">The id (<see cref="SavepointIds.Of"/>).</param>
 /// <param name="JobId">The job that took it.</param>
@@ -16,7 +16,6 @@ namespace OrleansFlow.Checkpoints;
 /// <param name="CompletionTime">When it completed.</param>
 /// <param name="Operators">The job's operators with their vertex parallelism.</param>
 /// <param name="Tasks">Each subtask's record, by "vertex/subtask".</param>
-/// <param name="Lineage">Where per-key state as of the savepoint is read, nearest (this job) first.</param>
 [GenerateSerializer, Immutable, Alias("flow.SavepointMetadata")]
 public sealed record SavepointMetadata(
     [property: Id(0)] string SavepointId,
@@ -25,8 +24,7 @@ public sealed record SavepointMetadata(
     [property: Id(3)] long CheckpointId,
     [property: Id(4)] DateTimeOffset CompletionTime,
     [property: Id(5)] List<SavepointOperator> Operators,
-    [property: Id(6)] Dictionary<string, TaskSnapshot> Tasks,
-    [property: Id(7)] List<KeyedStateOrigin> Lineage);
+    [property: Id(6)] Dictionary<string, TaskSnapshot> Tasks);
 
 /// <summary>One operator of a savepoint's job.</summary>
 /// <param name="Id">Its id in that job.</param>
@@ -47,24 +45,6 @@ public sealed record SavepointOperator(
     [property: Id(5)] int Parallelism,
     [property: Id(6)] bool IsKeyed,
     [property: Id(7)] bool IsSource);
-
-/// <summary>
-/// A job whose per-key grains hold state as of one of its checkpoints: per-key versions at or before
-/// <paramref name="CheckpointId"/> that belong to completed checkpoints (judged by the job's restore points up to the
-/// attempt that took it) are that state.
-/// </summary>
-/// <param name="JobId">The job.</param>
-/// <param name="CheckpointId">The checkpoint (a savepoint).</param>
-/// <param name="Attempt">The attempt that took it.</param>
-/// <param name="RestorePoints">The checkpoint each attempt of the job up to <paramref name="Attempt"/> started from.</param>
-/// <param name="KeyedOperators">The job's keyed operators: operator id by state uid.</param>
-[GenerateSerializer, Immutable, Alias("flow.KeyedStateOrigin")]
-public sealed record KeyedStateOrigin(
-    [property: Id(0)] string JobId,
-    [property: Id(1)] long CheckpointId,
-    [property: Id(2)] int Attempt,
-    [property: Id(3)] long[] RestorePoints,
-    [property: Id(4)] Dictionary<string, int> KeyedOperators);
 
 /// <summary>Savepoint ids.</summary>
 public static class SavepointIds

@@ -7,6 +7,8 @@ namespace OrleansFlow.Jobs;
 /// <param name="BufferTimeoutMs">Longest a partly filled output buffer waits before it is sent.</param>
 /// <param name="KeyedBufferSize">Records a keyed subtask gathers before it calls the per-key grains (more records per call).</param>
 /// <param name="AutoWatermarkIntervalMs">How often periodic watermark generators run.</param>
+/// <param name="IdleKeyPassivationMs">How long a key goes without records or timers before its per-key grain is
+/// passivated (its state then lives in its subtask's copy), or 0 for never.</param>
 [GenerateSerializer, Immutable, Alias("flow.ExecutionSettings")]
 public sealed record ExecutionSettings(
     [property: Id(0)] int BatchSize,
@@ -14,7 +16,8 @@ public sealed record ExecutionSettings(
     [property: Id(2)] int MaxParallelism,
     [property: Id(3)] int BufferTimeoutMs,
     [property: Id(4)] int KeyedBufferSize = 524288,
-    [property: Id(5)] int AutoWatermarkIntervalMs = 200)
+    [property: Id(5)] int AutoWatermarkIntervalMs = 200,
+    [property: Id(6)] int IdleKeyPassivationMs = 60_000)
 {
     /// <summary>Defaults tuned for throughput on small machines.</summary>
     public static ExecutionSettings Default { get; } = new(BatchSize: 8192, ChannelCredits: 16, MaxParallelism: 128, BufferTimeoutMs: 100);

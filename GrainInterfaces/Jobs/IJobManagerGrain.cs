@@ -45,7 +45,7 @@ public interface IJobManagerGrain : IGrainWithStringKey
 
     /// <summary>The coordinator reports that the savepoint of a stop-with-savepoint completed: commit it and stop.</summary>
     [Alias("StopAfterSavepoint")]
-    Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken);
+    Task StopAfterSavepointAsync(long checkpointId, CancellationToken cancellationToken);
 
     /// <summary>A subtask reports that it received end of input on every input and flushed its output.</summary>
     [Alias("ReportFinished")]

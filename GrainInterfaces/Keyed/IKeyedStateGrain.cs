@@ -3,33 +3,40 @@ using Orleans.Concurrency;
 namespace OrleansFlow.Keyed;
 
 /// <summary>
-/// The state of one key of one keyed operator of one job (key: <see cref="GrainKeys.KeyedState"/>).
-/// It runs the operator's function for its key and can be read while the job runs (queryable state).
+/// The state of one key of one keyed operator of one job (key: <see cref="GrainKeys.KeyedState"/>). It runs the
+/// operator's function for its key and can be read while the job runs (queryable state). Its keyed subtask owns the
+/// key's snapshots: it seeds the grain with the key's state on the first call of an attempt and after a passivation,
+/// takes a copy of the state at each checkpoint barrier, and passivates the grain when the key has been idle.
 /// </summary>
 [Alias("flow.IKeyedStateGrain")]
 public interface IKeyedStateGrain : IGrainWithStringKey
 {
-    /// <summary>Runs the keyed operator over records of this key; returns what it emitted.</summary>
+    /// <summary>
+    /// Runs the keyed operator over records of this key in job attempt <paramref name="attempt"/>; returns what it
+    /// emitted. <paramref name="seed"/> replaces the key's live state first (the subtask sends it on the first call
+    /// of an attempt and after a passivation); without one, the grain must already hold the attempt's live state, or
+    /// the output says it was lost. Calls of an attempt older than the grain's are ignored.
+    /// </summary>
     [Alias("Process")]
-    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken);
 
-    /// <summary>Fires due timers of this key; returns what the timer callbacks emitted.</summary>
+    /// <summary>Fires due timers of this key (seeded as for <see cref="ProcessAsync"/>); returns what the timer callbacks emitted.</summary>
     [Alias("FireTimers")]
-    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, KeyedAttempt attempt, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Barrier <paramref name="checkpointId"/>: copies this key's state as of now (every earlier record of the key has
-    /// been processed) and starts writing it through grain persistence without waiting, so records after the barrier
-    /// can be processed at once. <paramref name="lastCompletedId"/> lets the grain drop versions no restore can need;
-    /// the versions of <paramref name="pinnedCheckpoints"/> (savepoints) are kept.
+    /// A checkpoint barrier: a copy of this key's live state as of now (every earlier record of the key has been
+    /// processed), serialized. The subtask writes it with the other keys' copies.
     /// </summary>
-    /// <returns>Whether the grain's activation was fresh (see <see cref="KeyedOutput.FreshActivation"/>).</returns>
-    [Alias("BeginSnapshot")]
-    ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, long[] pinnedCheckpoints, KeyedAttempt attempt, CancellationToken cancellationToken);
+    [Alias("Snapshot")]
+    ValueTask<KeySnapshot> SnapshotAsync(int attempt, CancellationToken cancellationToken);
 
-    /// <summary>Waits until the write started by <see cref="BeginSnapshotAsync"/> is durable; returns its size in bytes. Throws if it failed.</summary>
-    [Alias("AwaitSnapshot"), AlwaysInterleave]
-    Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The key has been idle: hands its state over (a copy when <paramref name="wantSnapshot"/>, else nothing: the
+    /// subtask already holds a current one) and deactivates. The next call brings the state back as a seed.
+    /// </summary>
+    [Alias("Passivate")]
+    ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken);
 
     /// <summary>The value of a named state (a value, list or map), or null when the key has none.</summary>
     [Alias("GetState"), ReadOnly]

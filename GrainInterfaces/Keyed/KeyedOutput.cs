@@ -5,19 +5,21 @@ namespace OrleansFlow.Keyed;
 /// <param name="Timestamps">Timestamps of the output records, or null.</param>
 /// <param name="Timers">Timers registered or deleted, or null.</param>
 /// <param name="SideOutputs">Records emitted to side outputs (late data, tagged outputs), or null.</param>
-/// <param name="FreshActivation">Whether this was the first call the grain's activation handled in its attempt (its
-/// state was just put back from the attempt's checkpoint). For a key the subtask already called in the attempt, that
-/// means the key's live state was lost with a silo, and the attempt must restart.</param>
+/// <param name="StateLost">The call came without a seed to a grain that holds no live state of its attempt (a new
+/// activation: its silo died): nothing was processed, and the attempt must restart from its checkpoint.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedOutput")]
 public sealed record KeyedOutput(
     [property: Id(0)] object? Records,
     [property: Id(1)] long[]? Timestamps,
     [property: Id(2)] TimerChange[]? Timers,
     [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null,
-    [property: Id(4)] bool FreshActivation = false)
+    [property: Id(4)] bool StateLost = false)
 {
     /// <summary>Nothing emitted, no timers changed.</summary>
     public static KeyedOutput Empty { get; } = new(null, null, null);
+
+    /// <summary>The answer of a grain whose live state was lost.</summary>
+    public static KeyedOutput Lost { get; } = new(null, null, null, StateLost: true);
 }
 
 /// <summary>Records a call emitted to one side output.</summary>

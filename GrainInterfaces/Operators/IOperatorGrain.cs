@@ -15,23 +15,19 @@ public interface IOperatorGrain : IGrainWithStringKey
     /// was cancelled before (a stale job manager deploying an attempt that was already replaced).
     /// </summary>
     /// <param name="submission">The job, so the task need not call the job manager back while it is being deployed.</param>
-    /// <param name="restorePoints">For each attempt of the job up to this task's, the checkpoint it resumed from (0 for
-    /// none); the task fetches its record of the last one from the coordinator.</param>
-    /// <param name="pinnedCheckpoints">The job's savepoints so far, whose per-key versions must never be pruned.</param>
+    /// <param name="restoredCheckpointId">The checkpoint this attempt resumes from (0 for none); the task fetches its
+    /// record of it from the coordinator, and a keyed task reads its keys from the record's snapshot segments.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("Deploy")]
-    Task DeployAsync(Jobs.JobSubmission submission, long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken);
+    Task DeployAsync(Jobs.JobSubmission submission, long restoredCheckpointId, CancellationToken cancellationToken);
 
     /// <summary>Asks a source subtask to inject the barrier of a checkpoint after the records it has read so far.</summary>
     [Alias("TriggerCheckpoint"), AlwaysInterleave]
     Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// A checkpoint completed: two-phase-commit sinks make what they sealed for it visible. <paramref name="pinnedCheckpoints"/>
-    /// are the job's savepoints so far (all of them, so a notification that overtakes an earlier one loses no pin).
-    /// </summary>
+    /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
     [Alias("NotifyCheckpointComplete")]
-    Task NotifyCheckpointCompleteAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken);
+    Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken);
 
     /// <summary>Starts producing (sources only; a no-op for other tasks).</summary>
     [Alias("Start")]
@@ -48,6 +44,13 @@ public interface IOperatorGrain : IGrainWithStringKey
     /// <summary>The task's counters; null when it was not deployed on this activation (its silo died).</summary>
     [Alias("GetMetrics"), AlwaysInterleave]
     Task<TaskMetrics?> GetMetricsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The copy of a key's state a keyed task holds (its key is passivated, or restored and not called yet), for a query
+    /// of that key; null when the task holds none.
+    /// </summary>
+    [Alias("GetKeyImage"), AlwaysInterleave]
+    Task<byte[]?> GetKeyImageAsync(string keyText, CancellationToken cancellationToken);
 
     /// <summary>Stops the task: a source stops producing, any task drops further input.</summary>
     [Alias("Cancel"), AlwaysInterleave]

@@ -1,5 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansFlow.Checkpointing.Segments;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
@@ -19,8 +23,8 @@ namespace OrleansFlow.Checkpointing;
 /// finished, its position can no longer be part of a consistent snapshot.
 /// <para>
 /// Savepoints are checkpoints triggered on request (not subject to the interval or concurrency limits) that are
-/// also stored as <see cref="SavepointMetadata"/> in an <see cref="ISavepointGrain"/> and pinned: their ids go with
-/// every completion notice, so per-key grains never prune the versions a savepoint needs. A stop-with-savepoint
+/// also stored as <see cref="SavepointMetadata"/> in an <see cref="ISavepointGrain"/>; the snapshot segments they name
+/// are pinned (never deleted by the job). A stop-with-savepoint
 /// pauses periodic triggers and, once its savepoint completed, hands over to the job manager, which commits and stops.
 /// </para>
 /// <para>
@@ -34,8 +38,10 @@ namespace OrleansFlow.Checkpointing;
 /// </summary>
 [GrainType("flow.checkpoints")]
 [Immovable] // pending checkpoints and its trigger timer live in the activation
-internal sealed class CheckpointCoordinatorGrain(
+internal sealed partial class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", FlowNames.CheckpointStorage)] IPersistentState<CoordinatorState> state,
+    [FromKeyedServices(FlowNames.CheckpointStorage)] IGrainStorage storage,
+    Serializer serializer,
     TimeProvider time,
     ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain, IRemindable
 {
@@ -50,9 +56,11 @@ internal sealed class CheckpointCoordinatorGrain(
     private IGrainTimer? _timer;
     private bool _triggering;
     private bool _terminating;
-    private long[] _restorePoints = [];
     private readonly string _token = Guid.NewGuid().ToString("N");
     private bool _stale;
+    private SegmentStore? _segments;
+
+    private SegmentStore Segments => _segments ??= new SegmentStore(storage, new SegmentCodec(serializer));
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -73,13 +81,11 @@ internal sealed class CheckpointCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task StartAsync(JobSubmission submission, int attempt, long[] restorePoints, long jobManagerEpoch, CancellationToken cancellationToken)
+    public async Task StartAsync(JobSubmission submission, int attempt, long jobManagerEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        ArgumentNullException.ThrowIfNull(restorePoints);
         ThrowIfStale();
         RefuseOlderJobManager(state.State, jobManagerEpoch);
-        _restorePoints = restorePoints;
         _terminating = false;
         _submission = submission;
         _settings = _submission.Checkpointing ?? CheckpointSettings.Disabled;
@@ -89,6 +95,11 @@ internal sealed class CheckpointCoordinatorGrain(
         }
 
         AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
+        if (state.State.Attempt >= 0 && state.State.Attempt != attempt)
+        {
+            CollectEndedAttempt(state.State.Attempt); // the previous attempt's coordinator activation died without stopping
+        }
+
         await TakeOverAsync(jobManagerEpoch, s =>
         {
             s.Attempt = attempt;
@@ -139,8 +150,6 @@ internal sealed class CheckpointCoordinatorGrain(
             ?? throw new InvalidOperationException($"Job {JobId} could not start a savepoint: {state.State.History.FirstOrDefault()?.FailureReason}");
     }
 
-    public Task<long[]> GetSavepointIdsAsync(CancellationToken cancellationToken) => Task.FromResult(state.State.Savepoints.ToArray());
-
     public Task<CheckpointStats?> GetCheckpointStatsAsync(long checkpointId, CancellationToken cancellationToken) =>
         Task.FromResult(state.State.History.Find(h => h.CheckpointId == checkpointId));
 
@@ -152,15 +161,24 @@ internal sealed class CheckpointCoordinatorGrain(
         _timer?.Dispose();
         _timer = null;
         AbortAll(jobEnded ? CheckpointFailureReason.CoordinatorShutdown : CheckpointFailureReason.JobFailing, jobEnded ? "the job ended" : "the job is restarting");
+        if (_submission is not null && state.State.Attempt >= 0)
+        {
+            CollectEndedAttempt(state.State.Attempt);
+        }
+
+        var discarded = discardCheckpoints ? state.State.Retained.ToList() : [];
         await TakeOverAsync(jobManagerEpoch, s =>
         {
             s.Attempt = jobEnded ? -1 : s.Attempt;
             s.JobEnded = jobEnded;
+            s.OpenFulls.Clear();
             if (discardCheckpoints)
             {
                 s.Retained.Clear();
             }
         }, cancellationToken);
+        CollectDiscarded(discarded);
+        await _deletions; // the job's storage is settled when the job manager hears back
         if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
         {
             await this.UnregisterReminder(reminder, cancellationToken);
@@ -170,15 +188,39 @@ internal sealed class CheckpointCoordinatorGrain(
     public async Task AcknowledgeAsync(long checkpointId, int vertexId, int subtask, int attempt, TaskSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (_stale || attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        if (_stale)
         {
-            return; // late, of an aborted checkpoint or an older attempt
+            return;
+        }
+
+        if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
+        {
+            // Late, of an aborted checkpoint or an older attempt: what it wrote for that checkpoint is of no use.
+            if (_submission is not null)
+            {
+                CollectAborted(checkpointId, attempt, [snapshot]);
+            }
+
+            return;
+        }
+
+        if (SegmentRetention.StaleChain(checkpointId, snapshot, LiveSegments()) is { } stale)
+        {
+            if (inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, $"{_submission!.Plan.Vertex(vertexId).Name} subtask {subtask}: {stale}"))
+            {
+                inFlight.Tasks[RetainedCheckpoint.TaskKey(vertexId, subtask)] = snapshot;
+                await OnAbortedAsync(inFlight);
+            }
+
+            return;
         }
 
         if (inFlight.Pending.Acknowledge((vertexId, subtask), snapshot.ApproximateSize) != AcknowledgeResult.Success)
         {
             return;
         }
+
+        NoteMaterializing(snapshot);
 
         inFlight.Tasks[RetainedCheckpoint.TaskKey(vertexId, subtask)] = snapshot;
         if (inFlight.Pending.IsFullyAcknowledged)
@@ -438,16 +480,19 @@ internal sealed class CheckpointCoordinatorGrain(
         _pending.Remove(id);
         var retained = new RetainedCheckpoint(id, completed.CompletionTime, inFlight.Tasks);
         var previous = state.State.Retained.ToList();
-        var previousSavepoints = state.State.Savepoints.ToList();
+        var previousPinned = state.State.Pinned.ToList();
+        var previousOpenFulls = state.State.OpenFulls.ToList();
         state.State.Retained.Add(retained);
+        var evicted = new List<RetainedCheckpoint>();
         while (state.State.Retained.Count > Math.Max(1, _settings.Retained))
         {
+            evicted.Add(state.State.Retained[0]);
             state.State.Retained.RemoveAt(0);
         }
 
         if (inFlight.IsSavepoint)
         {
-            state.State.Savepoints.Add(id); // pinned before anything can prune its per-key versions
+            state.State.Pinned.AddRange(SegmentRetention.NamedBy(inFlight.Tasks.Values)); // never deleted by this job
         }
         else
         {
@@ -469,7 +514,8 @@ internal sealed class CheckpointCoordinatorGrain(
         {
             // The previous completed checkpoint stays the one to restore; this one failed.
             state.State.Retained = previous;
-            state.State.Savepoints = previousSavepoints;
+            state.State.Pinned = previousPinned;
+            state.State.OpenFulls = previousOpenFulls;
             state.State.CompletedCount--;
             state.State.FailedCount++;
             UpdateHistory(id, durationMs, completed.TotalStateSize, CheckpointStatus.Failed, StorageFailure(e));
@@ -494,19 +540,19 @@ internal sealed class CheckpointCoordinatorGrain(
             }
         }
 
+        CollectAfterCompletion(evicted, retained);
         var savepointStored = inFlight.IsSavepoint && await StoreSavepointAsync(inFlight, completed);
         _scheduler?.OnCheckpointEnded();
         _failures?.OnSuccess(id);
-        var pinned = state.State.Savepoints.ToArray();
         if (inFlight.Terminate && savepointStored)
         {
             // Stop-with-savepoint: the job manager commits this savepoint's output and stops the job, in its own turn.
-            _ = StopJobAfterSavepointAsync(id, pinned);
+            _ = StopJobAfterSavepointAsync(id);
             return;
         }
 
         _terminating &= !inFlight.Terminate;
-        _ = NotifyCompletedAsync(id, inFlight.Attempt, pinned); // tasks commit in their own turns; we go on
+        _ = NotifyCompletedAsync(id, inFlight.Attempt); // tasks commit in their own turns; we go on
     }
 
     /// <summary>
@@ -519,7 +565,7 @@ internal sealed class CheckpointCoordinatorGrain(
         var durationMs = (long)completed.Duration.TotalMilliseconds;
         try
         {
-            var metadata = SavepointMetadataFactory.Create(_submission!, completed.CheckpointId, completed.CompletionTime, inFlight.Attempt, _restorePoints, inFlight.Tasks);
+            var metadata = SavepointMetadataFactory.Create(_submission!, completed.CheckpointId, completed.CompletionTime, inFlight.Tasks);
             await GrainFactory.GetGrain<ISavepointGrain>(metadata.SavepointId).StoreAsync(metadata, CancellationToken.None);
             Log.SavepointStored(logger, JobId, completed.CheckpointId, metadata.SavepointId);
         }
@@ -548,11 +594,11 @@ internal sealed class CheckpointCoordinatorGrain(
         return true;
     }
 
-    private async Task StopJobAfterSavepointAsync(long checkpointId, long[] pinned)
+    private async Task StopJobAfterSavepointAsync(long checkpointId)
     {
         try
         {
-            await JobManager.StopAfterSavepointAsync(checkpointId, pinned, CancellationToken.None);
+            await JobManager.StopAfterSavepointAsync(checkpointId, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -561,13 +607,13 @@ internal sealed class CheckpointCoordinatorGrain(
     }
 
     /// <summary>Tells every subtask of the attempt; sinks commit. A task that cannot be told commits on its restore.</summary>
-    private async Task NotifyCompletedAsync(long checkpointId, int attempt, long[] pinned)
+    private async Task NotifyCompletedAsync(long checkpointId, int attempt)
     {
         var tasks = _submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
             .Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, pinned, CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -579,6 +625,7 @@ internal sealed class CheckpointCoordinatorGrain(
     {
         var pending = inFlight.Pending;
         _pending.Remove(pending.CheckpointId);
+        CollectAborted(pending.CheckpointId, inFlight.Attempt, inFlight.Tasks.Values);
         var reason = pending.FailureMessage is { } message ? $"{pending.FailureReason}: {message}" : $"{pending.FailureReason}";
         RecordFailure(pending.CheckpointId, pending.TriggerTime, pending.TotalStateSize, reason);
         _scheduler?.OnCheckpointEnded();
@@ -668,7 +715,15 @@ internal sealed class CheckpointCoordinatorGrain(
             }
         }
 
+        var aborted = _pending.Values.ToList();
         _pending.Clear();
+        if (_submission is not null)
+        {
+            foreach (var inFlight in aborted)
+            {
+                CollectAborted(inFlight.Pending.CheckpointId, inFlight.Attempt, inFlight.Tasks.Values);
+            }
+        }
     }
 
     /// <summary>A checkpoint in progress with the subtask records received so far.</summary>

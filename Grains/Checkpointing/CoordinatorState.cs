@@ -32,13 +32,6 @@ internal sealed class CoordinatorState : IFencedState
     [Id(6)]
     public bool JobEnded { get; set; }
 
-    /// <summary>
-    /// The job's completed savepoints (checkpoint ids), oldest first: per-key grains keep their versions for them
-    /// (pinned) whatever later checkpoints prune. Empty by default, never pre-filled (see JobManagerState.RestorePoints).
-    /// </summary>
-    [Id(7)]
-    public List<long> Savepoints { get; set; } = [];
-
     /// <summary>The newest job manager generation (<c>JobManagerState.Epoch</c>) that commanded this coordinator; older ones are refused.</summary>
     [Id(8)]
     public long JobManagerEpoch { get; set; }
@@ -46,6 +39,17 @@ internal sealed class CoordinatorState : IFencedState
     /// <inheritdoc />
     [Id(9)]
     public string? Writer { get; set; }
+
+    /// <summary>The snapshot segments the job's savepoints name: never deleted by the job (nothing deletes a savepoint yet).</summary>
+    [Id(10)]
+    public List<SegmentRef> Pinned { get; set; } = [];
+
+    /// <summary>
+    /// Full segments subtasks announced writing that no completed checkpoint is based on yet; deleted when a completed
+    /// checkpoint is based on a newer one, or when their attempt ends.
+    /// </summary>
+    [Id(11)]
+    public List<SegmentRef> OpenFulls { get; set; } = [];
 }
 
 /// <summary>A completed checkpoint kept to restore from: every subtask's record of it.</summary>

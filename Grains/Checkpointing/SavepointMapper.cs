@@ -13,7 +13,7 @@ internal static class SavepointMapper
 {
     /// <summary>
     /// The savepoint as the new job's first completed checkpoint (each subtask's record, keyed by the new job's
-    /// vertices) and what the job's per-key grains need to read their state from it.
+    /// vertices; a keyed subtask's names the savepoint's snapshot segments) and which operators got state from it.
     /// </summary>
     /// <exception cref="InvalidOperationException">State cannot be mapped; the message names the operator.</exception>
     public static (Dictionary<string, TaskSnapshot> Tasks, SavepointRestore Restore) Map(SavepointMetadata savepoint, JobPlan plan, bool allowNonRestoredState)
@@ -71,7 +71,7 @@ internal static class SavepointMapper
             }
         }
 
-        return (tasks, new SavepointRestore(savepoint.SavepointId, savepoint.CheckpointId, savepoint.Lineage, [.. oldFor.Keys.Order()]));
+        return (tasks, new SavepointRestore(savepoint.SavepointId, savepoint.CheckpointId, [.. oldFor.Keys.Order()]));
     }
 
     /// <summary>What one subtask of the new job restores: the records its chain's operators had in the savepoint.</summary>
@@ -80,7 +80,7 @@ internal static class SavepointMapper
         long? position = null;
         var watermarks = new Dictionary<int, long>();
         var sinkStates = new Dictionary<int, byte[]>();
-        List<TimerEntry> timers = [];
+        List<SegmentRef>? keyedState = null;
         foreach (var operatorId in vertex.OperatorIds)
         {
             if (!oldFor.TryGetValue(operatorId, out var old)
@@ -106,11 +106,11 @@ internal static class SavepointMapper
 
             if (old.IsKeyed && vertex.KeyedOperatorId == operatorId)
             {
-                timers = record.Timers;
+                keyedState = record.KeyedState;
             }
         }
 
-        return new TaskSnapshot(position, watermarks, sinkStates, timers, 0, 0);
+        return new TaskSnapshot(position, watermarks, sinkStates, 0, 0, keyedState);
     }
 
     /// <summary>Whether an operator of the savepoint has state a new job must take over.</summary>

@@ -18,6 +18,12 @@ internal static partial class Log
     [LoggerMessage(OrleansFlowEventIds.SourceFinished, LogLevel.Debug, "Source task {TaskKey} read {Records} records")]
     public static partial void SourceFinished(ILogger logger, string taskKey, long records);
 
+    [LoggerMessage(OrleansFlowEventIds.KeysPassivated, LogLevel.Debug, "Task {TaskKey} passivated {Keys} idle keys; {Resident} keys stay resident")]
+    public static partial void KeysPassivated(ILogger logger, string taskKey, int keys, int resident);
+
+    [LoggerMessage(OrleansFlowEventIds.MaterializationFailed, LogLevel.Warning, "Task {TaskKey} could not write a full snapshot segment; its checkpoints go on with deltas")]
+    public static partial void MaterializationFailed(ILogger logger, Exception exception, string taskKey);
+
     [LoggerMessage(OrleansFlowEventIds.StaleBatchDropped, LogLevel.Debug, "Task {TaskKey} dropped a batch of attempt {Attempt}")]
     public static partial void StaleBatchDropped(ILogger logger, string taskKey, int attempt);
 
@@ -56,6 +62,9 @@ internal static partial class Log
 
     [LoggerMessage(OrleansFlowEventIds.CoordinatorSuperseded, LogLevel.Warning, "Job {JobId}: this checkpoint coordinator activation is stale and steps aside: {Reason}")]
     public static partial void CoordinatorSuperseded(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(OrleansFlowEventIds.SegmentDeletionFailed, LogLevel.Warning, "Job {JobId}: a snapshot segment no checkpoint needs could not be deleted; it stays in storage")]
+    public static partial void SegmentDeletionFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(OrleansFlowEventIds.JobRestarted, LogLevel.Information, "Job {JobId} restarted as attempt {Attempt} from checkpoint {CheckpointId}")]
     public static partial void JobRestarted(ILogger logger, string jobId, int attempt, long checkpointId);

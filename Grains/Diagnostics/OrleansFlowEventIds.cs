@@ -10,6 +10,8 @@ internal static class OrleansFlowEventIds
     public const int SourceFinished = 3003;
     public const int StaleBatchDropped = 3004;
     public const int JobManagerReportRetried = 3005;
+    public const int KeysPassivated = 3006;
+    public const int MaterializationFailed = 3007;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;
@@ -40,6 +42,7 @@ internal static class OrleansFlowEventIds
     public const int JobRestoredFromSavepoint = 6006;
     public const int JobStoppedWithSavepoint = 6007;
     public const int CoordinatorSuperseded = 6008;
+    public const int SegmentDeletionFailed = 6009;
 
     // 5xxx: storage
     public const int LocalStorageInitialized = 5000;

@@ -209,13 +209,13 @@ internal sealed partial class JobManagerGrain
     /// Deploys the attempt's tasks; with elastic scale on, task i goes to the i-th active silo (round-robin, silos
     /// that announced a graceful stop left out), so every silo gets a share.
     /// </summary>
-    private Task DeploySpreadAsync(JobSubmission submission, IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    private Task DeploySpreadAsync(JobSubmission submission, IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long restoredCheckpointId, CancellationToken cancellationToken)
     {
         var silos = Elastic.Enabled ? TargetSilos() : [];
-        return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], submission, restorePoints, pinned, cancellationToken)));
+        return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], submission, restoredCheckpointId, cancellationToken)));
     }
 
-    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, JobSubmission submission, long[] restorePoints, long[] pinned, CancellationToken cancellationToken)
+    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, JobSubmission submission, long restoredCheckpointId, CancellationToken cancellationToken)
     {
         // Request context set in this async method stays with this call (the caller's context is restored on return).
         if (silo is not null)
@@ -223,7 +223,7 @@ internal sealed partial class JobManagerGrain
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         }
 
-        await task.DeployAsync(submission, restorePoints, pinned, cancellationToken);
+        await task.DeployAsync(submission, restoredCheckpointId, cancellationToken);
     }
 
     private List<SiloAddress> TargetSilos() =>

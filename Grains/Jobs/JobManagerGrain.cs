@@ -241,9 +241,8 @@ internal sealed partial class JobManagerGrain(
     /// when a job restores the savepoint), then the tasks are cancelled and the job is Finished. Records the sources
     /// read after the savepoint's barrier are never committed; a job restored from the savepoint reads them again.
     /// </summary>
-    public async Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken)
+    public async Task StopAfterSavepointAsync(long checkpointId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
         if (_stale || Job.Status != JobStatus.Running || _finishing)
         {
             return;
@@ -254,7 +253,7 @@ internal sealed partial class JobManagerGrain(
         await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
         try
         {
-            await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, pinnedCheckpoints, CancellationToken.None)));
+            await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
         }
         catch (Exception e)
         {
@@ -336,7 +335,7 @@ internal sealed partial class JobManagerGrain(
         var tasks = AllTasks(attempt).ToList();
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, [], CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, CancellationToken.None)));
         }
         catch (Exception e)
         {
@@ -477,14 +476,12 @@ internal sealed partial class JobManagerGrain(
     private async Task DeployAttemptAsync(CancellationToken cancellationToken)
     {
         var attempt = Job.Attempt;
-        var restorePoints = Job.RestorePoints.ToArray();
+        var restoredCheckpointId = Job.RestorePoints[attempt];
         var tasks = AllTasks(attempt).ToList();
         var submission = Job.Submission!;
-        // Savepoints exist only after a first attempt ran: later attempts' keys must keep their versions too.
-        var pinned = attempt == 0 ? [] : await Coordinator.GetSavepointIdsAsync(cancellationToken);
         try
         {
-            await DeploySpreadAsync(submission, tasks, restorePoints, pinned, cancellationToken).WaitAsync(DeployTimeout, time, cancellationToken);
+            await DeploySpreadAsync(submission, tasks, restoredCheckpointId, cancellationToken).WaitAsync(DeployTimeout, time, cancellationToken);
         }
         catch (TimeoutException e)
         {
@@ -493,7 +490,7 @@ internal sealed partial class JobManagerGrain(
 
         SetStatus(JobStatus.Running);
         await PersistAsync();
-        await Coordinator.StartAsync(submission, attempt, restorePoints, Job.Epoch, cancellationToken);
+        await Coordinator.StartAsync(submission, attempt, Job.Epoch, cancellationToken);
         await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
     }
 

@@ -1,251 +1,160 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Core;
 using Orleans.Placement;
 using Orleans.Serialization;
-using Orleans.Storage;
-using OrleansFlow.Checkpointing;
-using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
+using OrleansFlow.Jobs;
+using OrleansFlow.Operators;
 using OrleansFlow.Runtime;
 using OrleansFlow.State;
 
 namespace OrleansFlow.Keyed;
 
 /// <summary>
-/// The state of one key of a keyed operator. Placed on the silo of the subtask that first calls it, so a key's
-/// records usually stay on one silo, and kept active while the cluster runs (its live state is in memory).
-/// At a checkpoint barrier it copies its state and writes the copy through grain persistence (the storage provider
-/// named <see cref="FlowNames.CheckpointStorage"/>) while it goes on processing. A call of a newer job attempt
-/// first puts the state back as of the checkpoint that attempt restored; calls of an older attempt are ignored.
-/// In a job started from a savepoint, a key with no version of its own at the restored checkpoint reads the
-/// savepoint's version from the per-key grain state of the job that took it (<see cref="SavepointStateReader"/>).
+/// The live state of one key of a keyed operator. Placed on the silo of the subtask that first calls it, so a key's
+/// records usually stay on one silo, and kept active until its subtask passivates it. It never reads or writes
+/// storage: its keyed subtask seeds it with the key's state on the first call of each attempt (the state in the
+/// checkpoint the attempt restored) and after a passivation, copies its state at checkpoint barriers, and writes the
+/// copies in its own snapshot segments. Calls of an older attempt are ignored; a call without a seed to an activation
+/// that holds no live state of the attempt (its silo died) says the state was lost, and the attempt restarts.
 /// </summary>
 [GrainType(KeyedStateGrain.GrainTypeName)]
 [PreferLocalPlacement]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed partial class KeyedStateGrain(
-    JobGraphCache graphs,
-    Serializer serializer,
-    [FromKeyedServices(FlowNames.CheckpointStorage)] IGrainStorage storage) : Grain, IKeyedStateGrain
+internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer serializer) : Grain, IKeyedStateGrain
 {
     /// <summary>The grain type (part of every per-key grain id).</summary>
     public const string GrainTypeName = "flow.keyed";
 
-    /// <summary>The name of the persisted version history.</summary>
-    public const string StateName = "keyed";
-
+    private const int NoAttempt = -1;
     private KeyedStateStore _store = new();
     private KeyTimers _timers = new();
     private IKeyedOperator? _operator;
-    private KeyedAttempt? _attempt;
-    private bool _fresh;
-    private Task _lastWrite = Task.CompletedTask;
-    private readonly Dictionary<long, Task<long>> _writes = [];
-    private StateStorageBridge<KeySnapshotHistory>? _history;
-    private bool _historyLoaded;
+    private int _attempt = NoAttempt;
 
-    /// <summary>
-    /// The persisted version history (state <see cref="StateName"/> in <see cref="FlowNames.CheckpointStorage"/>), read
-    /// on first need rather than at activation: a key of a job's first attempt that restored nothing starts empty
-    /// whatever its history holds, so its history is read only before its first write. Reading the state of every key
-    /// at activation stalled a job's first flush (10,000 keys: ~0.8 s). An activation that moved to another silo reads
-    /// it again from storage, which holds every version written.
-    /// </summary>
-    private StateStorageBridge<KeySnapshotHistory> History => _history ??= new(StateName, GrainContext, storage);
-
-    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
-        IsCurrent(attempt) && _operator is { } op && !_fresh
-            ? ValueTask.FromResult(op.Process(_store, _timers, input))
-            : ProcessSlowAsync(input, attempt, cancellationToken);
-
-    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
-        await AcceptAsync(attempt, cancellationToken) ? MarkFresh((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input)) : KeyedOutput.Empty;
-
-    public async ValueTask<bool> BeginSnapshotAsync(long checkpointId, long lastCompletedId, long[] pinnedCheckpoints, KeyedAttempt attempt, CancellationToken cancellationToken)
-    {
-        if (!await AcceptAsync(attempt, cancellationToken))
+    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken) =>
+        Accept(attempt, seed) switch
         {
-            return false;
+            Admission.Run when _operator is { } op => ValueTask.FromResult(op.Process(_store, _timers, input)),
+            Admission.Run => ProcessSlowAsync(input, cancellationToken),
+            Admission.Lost => ValueTask.FromResult(KeyedOutput.Lost),
+            _ => ValueTask.FromResult(KeyedOutput.Empty),
+        };
+
+    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken) =>
+        Accept(attempt, seed) switch
+        {
+            Admission.Run => (await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input),
+            Admission.Lost => KeyedOutput.Lost,
+            _ => KeyedOutput.Empty,
+        };
+
+    public ValueTask<KeySnapshot> SnapshotAsync(int attempt, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(attempt != _attempt ? KeySnapshot.Lost : Copy());
+
+    public ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken)
+    {
+        if (attempt != _attempt)
+        {
+            return ValueTask.FromResult<KeySnapshot?>(KeySnapshot.Lost);
         }
 
-        var fresh = _fresh;
-        _fresh = false;
-        // The copy is taken now, between two calls, so it holds exactly the records before the barrier.
-        var data = serializer.SerializeToArray(_store.Export(_timers));
-        var previous = _lastWrite;
-        var write = WriteAsync(previous, new KeySnapshotVersion(checkpointId, attempt.Number, data), lastCompletedId, pinnedCheckpoints);
-        _writes[checkpointId] = write;
-        _lastWrite = write;
-        return fresh;
+        var copy = wantSnapshot ? Copy() : null;
+        Reset(NoAttempt, image: null);
+        DeactivateOnIdle();
+        return ValueTask.FromResult(copy);
     }
 
-    public async Task<long> AwaitSnapshotAsync(long checkpointId, CancellationToken cancellationToken)
+    public async Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken)
     {
-        if (!_writes.Remove(checkpointId, out var write))
-        {
-            throw new InvalidOperationException($"Key {this.GetPrimaryKeyString()} has no snapshot in progress for checkpoint {checkpointId}.");
-        }
-
-        return await write;
+        var store = await ReadableStoreAsync(cancellationToken);
+        return store.TryGet(stateName, out var value) ? StateValues.Unwrap(value) : null;
     }
 
-    public Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken) =>
-        Task.FromResult(_store.TryGet(stateName, out var value) ? StateValues.Unwrap(value) : null);
-
-    public Task<IReadOnlyDictionary<string, string?>> GetStateTextAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string?>> GetStateTextAsync(CancellationToken cancellationToken)
     {
+        var store = await ReadableStoreAsync(cancellationToken);
         var text = new SortedDictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in _store.Names)
+        foreach (var name in store.Names)
         {
-            text[name] = _store.TryGet(name, out var value) ? Jobs.StateText.Render(StateValues.Unwrap(value)) : null;
+            text[name] = store.TryGet(name, out var value) ? Jobs.StateText.Render(StateValues.Unwrap(value)) : null;
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, string?>>(text);
+        return text;
     }
 
-    private bool IsCurrent(KeyedAttempt attempt) => _attempt is { } current && current.Number == attempt.Number;
-
-    /// <summary>
-    /// Whether a call of <paramref name="attempt"/> may run. The first call of an activation, or of a newer attempt,
-    /// puts the state back as of the attempt's restored checkpoint (empty when there is none).
-    /// </summary>
-    private ValueTask<bool> AcceptAsync(KeyedAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>Whether a call of <paramref name="attempt"/> runs; a seed first replaces the live state.</summary>
+    private Admission Accept(int attempt, KeyStateSeed? seed)
     {
-        if (_attempt is { } current)
+        if (attempt < _attempt)
         {
-            if (attempt.Number == current.Number)
-            {
-                return ValueTask.FromResult(true);
-            }
-
-            if (attempt.Number < current.Number)
-            {
-                return ValueTask.FromResult(false);
-            }
+            return Admission.Ignore;
         }
 
-        return RestoreAsync(attempt, cancellationToken);
+        if (seed is not null)
+        {
+            Reset(attempt, seed.Image);
+            return Admission.Run;
+        }
+
+        return attempt == _attempt ? Admission.Run : Admission.Lost;
     }
 
-    private async ValueTask<bool> RestoreAsync(KeyedAttempt attempt, CancellationToken cancellationToken)
-    {
-        if (attempt.Number == 0 && attempt.RestoredCheckpointId == CheckpointIds.None)
-        {
-            // The first attempt from no checkpoint starts every key empty; a stale call of it (a newer attempt exists)
-            // is caught before its first write, when the history is read (see WriteAsync).
-            Reset(attempt, version: null);
-            return true;
-        }
-
-        var versions = await LoadHistoryAsync(cancellationToken);
-        if (versions.NewestAttempt > attempt.Number)
-        {
-            // A fresh activation called by a task of an attempt that a newer one already replaced (its silo has not
-            // heard of the restart yet): that task's checkpoints can never complete, and restoring for it would drop
-            // the newer attempt's versions.
-            return false;
-        }
-
-        versions.RestoreTo(attempt);
-        var version = versions.At(attempt.RestoredCheckpointId);
-        if (version is null && attempt.SavepointCheckpointId != CheckpointIds.None && attempt.RestoredCheckpointId >= attempt.SavepointCheckpointId)
-        {
-            version = await ReadSavepointVersionAsync(attempt.RestoredCheckpointId, cancellationToken);
-        }
-
-        Reset(attempt, version);
-        return true;
-    }
-
-    /// <summary>Makes <paramref name="attempt"/> current with the state of <paramref name="version"/> (empty for none).</summary>
-    private void Reset(KeyedAttempt attempt, KeySnapshotVersion? version)
+    /// <summary>Makes <paramref name="attempt"/> current with the state of <paramref name="image"/> (empty for none).</summary>
+    private void Reset(int attempt, byte[]? image)
     {
         _attempt = attempt;
-        _fresh = true;
-        _writes.Clear();
         var timers = new KeyTimers();
-        _store = version is not null
-            ? KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(version.Data)!, timers)
-            : new KeyedStateStore();
+        _store = image is null ? new KeyedStateStore() : KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(image)!, timers);
         _timers = timers;
     }
 
-    /// <summary>The version history, read from storage on first use in this activation.</summary>
-    private async ValueTask<KeySnapshotHistory> LoadHistoryAsync(CancellationToken cancellationToken)
+    /// <summary>A copy of the live state, taken between two calls (so it holds exactly the records processed so far).</summary>
+    private KeySnapshot Copy()
     {
-        if (!_historyLoaded)
+        if (_store.IsEmpty && _timers.Count == 0)
         {
-            await ((IStorage)History).ReadStateAsync(cancellationToken);
-            _historyLoaded = true;
+            return new KeySnapshot(null, [], []);
         }
 
-        return History.State;
+        var image = _store.Export(_timers);
+        return new KeySnapshot(serializer.SerializeToArray(image), image.EventTimers, image.ProcessingTimers);
     }
 
-    /// <summary>The key's version as of the savepoint its job started from, if the job did and the key had state there.</summary>
-    private async Task<KeySnapshotVersion?> ReadSavepointVersionAsync(long restoredCheckpointId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The state a query reads: the live state, or, for a passivated key (this activation holds none), the copy its
+    /// subtask keeps, read without making this activation live (it deactivates again).
+    /// </summary>
+    private async Task<KeyedStateStore> ReadableStoreAsync(CancellationToken cancellationToken)
+    {
+        if (_attempt != NoAttempt)
+        {
+            return _store;
+        }
+
+        DeactivateOnIdle();
+        var image = await ReadFromSubtasksAsync(cancellationToken);
+        return image is null ? new KeyedStateStore() : KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(image)!, new KeyTimers());
+    }
+
+    /// <summary>The image the keyed subtasks of the job's current attempt hold for this key, if any.</summary>
+    private async Task<byte[]?> ReadFromSubtasksAsync(CancellationToken cancellationToken)
     {
         var (jobId, operatorId, key) = GrainKeys.ParseKeyedState(this.GetPrimaryKeyString());
         var graph = await graphs.GetAsync(jobId, cancellationToken);
-        if (graph.Submission.Restore is not { } restore || restoredCheckpointId < restore.CheckpointId || !restore.RestoredOperatorIds.Contains(operatorId))
+        var vertex = graph.Plan.Vertices.FirstOrDefault(v => v.KeyedOperatorId == operatorId);
+        if (vertex is null)
         {
             return null;
         }
 
-        var uid = graph.Plan.Operators.First(o => o.Id == operatorId).StateUid;
-        return await new SavepointStateReader(storage).ReadAsync(restore, uid, key);
+        var status = await GrainFactory.GetGrain<IJobManagerGrain>(jobId).GetStatusAsync(cancellationToken);
+        var images = await Task.WhenAll(Enumerable.Range(0, vertex.Parallelism).Select(subtask =>
+            GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(jobId, vertex.Id, subtask, status.Attempt)).GetKeyImageAsync(key, cancellationToken)));
+        return images.FirstOrDefault(i => i is not null);
     }
 
-    private async Task<long> WriteAsync(Task previous, KeySnapshotVersion version, long lastCompletedId, long[] pinned)
-    {
-        try
-        {
-            await previous; // writes of one key go one at a time, in checkpoint order
-        }
-        catch (Exception)
-        {
-            // The earlier checkpoint's write failed and that checkpoint is declined; this one may still succeed.
-        }
-
-        if (_attempt?.Number != version.Attempt)
-        {
-            // A newer attempt restored this key while the write waited: the version belongs to a checkpoint that
-            // can never complete, and adding it now could prune the version the restore needs.
-            return 0;
-        }
-
-        if (!_historyLoaded)
-        {
-            var versions = await LoadHistoryAsync(CancellationToken.None);
-            if (versions.NewestAttempt > version.Attempt || _attempt?.Number != version.Attempt)
-            {
-                // A stale call of the first attempt activated this key after a newer attempt wrote it (see RestoreAsync).
-                return 0;
-            }
-
-            versions.RestoreTo(_attempt);
-        }
-
-        History.State.Add(version, lastCompletedId, pinned);
-        await History.WriteOwnedStateAsync(CancellationToken.None); // only this key's grain writes its history
-        return version.Data.Length;
-    }
-
-    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, KeyedAttempt attempt, CancellationToken cancellationToken) =>
-        await AcceptAsync(attempt, cancellationToken) ? MarkFresh((await ResolveAsync(cancellationToken)).Process(_store, _timers, input)) : KeyedOutput.Empty;
-
-    /// <summary>The first output of an activation in its attempt says so (see <see cref="KeyedOutput.FreshActivation"/>).</summary>
-    private KeyedOutput MarkFresh(KeyedOutput output)
-    {
-        if (!_fresh)
-        {
-            return output;
-        }
-
-        _fresh = false;
-        return output with { FreshActivation = true };
-    }
+    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, CancellationToken cancellationToken) =>
+        (await ResolveAsync(cancellationToken)).Process(_store, _timers, input);
 
     private async ValueTask<IKeyedOperator> ResolveAsync(CancellationToken cancellationToken)
     {
@@ -259,5 +168,12 @@ internal sealed partial class KeyedStateGrain(
         var op = ((IKeyedTransformation)graph.Operator(operatorId)).Operator;
         op.EnsureOpen(jobId);
         return _operator = op;
+    }
+
+    private enum Admission
+    {
+        Ignore,
+        Run,
+        Lost,
     }
 }

@@ -1,6 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.Streams;
+using OrleansFlow.Checkpointing.Segments;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
@@ -23,9 +27,8 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
-    private KeyedAttempt _attempt = KeyedAttempt.First;
+    private long _restoredCheckpointId;
     private TaskSnapshot? _restored;
-    private long[] _pinned = [];
     private bool _failed;
     private bool _cancelled;
     private bool _sourceStarted;
@@ -35,6 +38,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     private IGrainTimer? _processingTimer;
     private long? _processingTimerDue;
     private IGrainTimer? _lingerTimer;
+    private IGrainTimer? _passivationTimer;
     private long _lastInputTicks;
     private long _firstBufferedTicks;
 
@@ -58,11 +62,9 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public async Task DeployAsync(JobSubmission submission, long[] restorePoints, long[] pinnedCheckpoints, CancellationToken cancellationToken)
+    public async Task DeployAsync(JobSubmission submission, long restoredCheckpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        ArgumentNullException.ThrowIfNull(restorePoints);
-        ArgumentNullException.ThrowIfNull(pinnedCheckpoints);
         if (_cancelled)
         {
             // A stale job manager (a duplicate activation after a silo's death) deploying an attempt the current one
@@ -74,16 +76,30 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         var graph = await graphs.GetAsync(submission, cancellationToken);
         if (_runtime is null)
         {
-            _pinned = pinnedCheckpoints;
-            _attempt = new KeyedAttempt(_address.Attempt, restorePoints, graph.Submission.Restore?.CheckpointId ?? CheckpointIds.None);
-            if (_attempt.RestoredCheckpointId != CheckpointIds.None)
+            _restoredCheckpointId = restoredCheckpointId;
+            if (restoredCheckpointId != CheckpointIds.None)
             {
                 _restored = await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_address.JobId)
-                    .GetTaskSnapshotAsync(_attempt.RestoredCheckpointId, _address.VertexId, _address.Subtask, cancellationToken);
+                    .GetTaskSnapshotAsync(restoredCheckpointId, _address.VertexId, _address.Subtask, cancellationToken);
             }
+
+            var created = CreateRuntime(graph);
+            try
+            {
+                await created.RestoreKeyedStateAsync(cancellationToken);
+            }
+            catch (Exception)
+            {
+                created.Cancel();
+                await created.DisposeAsync();
+                throw;
+            }
+
+            _runtime = created;
+            Log.TaskDeployed(logger, this.GetPrimaryKeyString(), created.Name);
         }
 
-        var runtime = EnsureRuntime(graph);
+        var runtime = _runtime;
 
         // A task may go a long time without calls (a source chained to its sink gets none; a sparse stream's consumer
         // waits): keep it active for the job's life, or Orleans would collect it and lose its channel state.
@@ -92,7 +108,20 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         {
             this.RegisterGrainTimer(EmitPeriodicWatermarksAsync, new GrainTimerCreationOptions(runtime.AutoWatermarkInterval, runtime.AutoWatermarkInterval) { KeepAlive = true });
         }
+
+        if (runtime.HasKeys && runtime.IdleKeyPassivation is { } idle && _passivationTimer is null)
+        {
+            var period = PassivationSweepPeriod(idle);
+            _passivationTimer = this.RegisterGrainTimer(PassivateIdleKeysAsync, idle, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        }
     }
+
+    /// <summary>How often a keyed task looks for idle keys: an eighth of the idle time, between 100 ms and 10 s.</summary>
+    internal static TimeSpan PassivationSweepPeriod(TimeSpan idle) =>
+        TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 8, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(10).Ticks));
+
+    public Task<byte[]?> GetKeyImageAsync(string keyText, CancellationToken cancellationToken) =>
+        Task.FromResult(_runtime?.KeyImage(keyText));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -121,7 +150,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         return Task.FromException(new InvalidOperationException("the source subtask is not running (finished, failed or not deployed)"));
     }
 
-    public async Task NotifyCheckpointCompleteAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken)
+    public async Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken)
     {
         if (_runtime is not { } runtime || _failed)
         {
@@ -130,7 +159,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
         try
         {
-            await runtime.CommitAsync(checkpointId, pinnedCheckpoints);
+            await runtime.CommitAsync(checkpointId);
         }
         catch (Exception e)
         {
@@ -149,6 +178,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         _cancelled = true;
         _runtime?.Cancel();
         _processingTimer?.Dispose();
+        _passivationTimer?.Dispose();
         _keepAlive?.Dispose();
         graphs.Evict(_address.JobId);
         return Task.CompletedTask;
@@ -217,17 +247,40 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    private TaskRuntime EnsureRuntime(JobGraph graph)
+    private TaskRuntime CreateRuntime(JobGraph graph) =>
+        new(
+            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _restoredCheckpointId, _restored,
+            SegmentStoreFor(graph), FailAsync, OnBatchDoneAsync, ReportFinishedAsync, e => Log.MaterializationFailed(logger, e, this.GetPrimaryKeyString()));
+
+    /// <summary>
+    /// Snapshot segments go through the checkpoint storage provider, which a silo registers when checkpoints can be
+    /// taken; a job that neither checkpoints nor restores needs none.
+    /// </summary>
+    private SegmentStore? SegmentStoreFor(JobGraph graph) =>
+        graph.Submission.Checkpointing is { IsEnabled: true } || _restoredCheckpointId != CheckpointIds.None
+            ? new SegmentStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FlowNames.CheckpointStorage), new SegmentCodec(ServiceProvider.GetRequiredService<Serializer>()))
+            : null;
+
+    /// <summary>Passivates the keys of a keyed task that have been idle for the job's idle time.</summary>
+    private async Task PassivateIdleKeysAsync(TimeSpan idle, CancellationToken cancellationToken)
     {
-        if (_runtime is not null)
+        if (_runtime is not { } runtime || _failed)
         {
-            return _runtime;
+            return;
         }
 
-        _runtime ??= new TaskRuntime(
-            GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _attempt, _restored, _pinned, FailAsync, OnBatchDoneAsync, ReportFinishedAsync);
-        Log.TaskDeployed(logger, this.GetPrimaryKeyString(), _runtime.Name);
-        return _runtime;
+        try
+        {
+            var passivated = await runtime.PassivateIdleKeysAsync(idle);
+            if (passivated > 0)
+            {
+                Log.KeysPassivated(logger, this.GetPrimaryKeyString(), passivated, runtime.ResidentKeys);
+            }
+        }
+        catch (Exception e)
+        {
+            await FailAsync(e);
+        }
     }
 
     private void ScheduleProcessingTimer(TaskRuntime runtime)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using OrleansFlow.Checkpoints;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
 
@@ -9,8 +8,9 @@ namespace OrleansFlow.Runtime;
 /// Runs a keyed operator for one subtask: gathers input records by key (across many input batches, up to the
 /// keyed buffer size), calls every key's per-key grain once with all its gathered records (in channel order, each
 /// with the watermark in effect when it arrived), and pushes what the grains emit into the rest of the chain.
-/// It keeps the subtask's timer index and fires due timers of keys that got no records. For checkpoints it tracks
-/// the keys called since the last barrier: only they write a new version of their state (incremental snapshots).
+/// It keeps the subtask's keys (<see cref="KeyTable"/>): a grain that does not hold its key's live state in this
+/// attempt (restored from a checkpoint, or passivated) gets the key's state as a seed with its next call. It keeps the
+/// subtask's timer index and fires due timers of keys that got no records, and passivates keys idle for a while.
 /// </summary>
 internal sealed class KeyedDispatcher(
     IGrainFactory grains,
@@ -22,19 +22,15 @@ internal sealed class KeyedDispatcher(
     IReadOnlyDictionary<string, IBatchPusher> sideOutputs,
     object downstream,
     TimeProvider time,
-    KeyedAttempt attempt,
-    bool trackChangedKeys,
-    long[] pinnedCheckpoints)
+    KeyTable keys)
 {
-    private long[] _pinned = pinnedCheckpoints;
-    private readonly Dictionary<string, object> _changedKeys = new(StringComparer.Ordinal);
-    private readonly List<(long CheckpointId, KeyValuePair<string, object>[] Keys)> _unconfirmed = [];
-    private readonly HashSet<string> _calledKeys = new(StringComparer.Ordinal);
+    private const int CallChunk = 4096;
     private long _forwardedWatermark = long.MinValue;
-    private const int MaxCachedGrains = 100_000;
-    private readonly Dictionary<string, IKeyedStateGrain> _grainsByKey = new(StringComparer.Ordinal);
     private readonly TimerIndex _eventTimers = new();
     private readonly TimerIndex _processingTimers = new();
+
+    /// <summary>The checkpoint side (null when checkpointing is off).</summary>
+    public KeyedSnapshots? Snapshots { get; init; }
 
     /// <summary>The operator's current event-time watermark.</summary>
     public long Watermark { get; private set; } = long.MinValue;
@@ -44,6 +40,9 @@ internal sealed class KeyedDispatcher(
 
     /// <summary>The earliest pending processing-time timer, if any.</summary>
     public long? NextProcessingTimer => _processingTimers.Earliest;
+
+    /// <summary>The subtask's keys.</summary>
+    public KeyTable Keys => keys;
 
     /// <summary>Gathers records [start, end) of a batch under the current watermark.</summary>
     public void Buffer(object records, long[]? timestamps, int start, int end)
@@ -75,26 +74,27 @@ internal sealed class KeyedDispatcher(
         if (slices.Count > 0)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var entries = new KeyEntry[slices.Count];
+            var grainsOf = new IKeyedStateGrain[slices.Count];
             var calls = new Task<KeyedOutput>[slices.Count];
             for (var i = 0; i < slices.Count; i++)
             {
                 var slice = slices[i];
-                if (trackChangedKeys)
-                {
-                    _changedKeys.TryAdd(slice.KeyText, slice.Key);
-                }
+                var entry = entries[i] = keys.GetOrAdd(slice.KeyText, slice.Key);
+                var grain = grainsOf[i] = GrainOf(entry);
 
                 // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
                 // one awaits every call before it returns.
                 var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
-                calls[i] = Grain(slice.KeyText).ProcessAsync(input, attempt, cancellationToken).AsTask();
+                calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, cancellationToken).AsTask();
             }
 
             var results = await AwaitAllAsync(calls);
+            var touched = time.GetTimestamp();
             for (var i = 0; i < slices.Count; i++)
             {
-                CheckNotLost(results[i].FreshActivation, slices[i].KeyText);
-                Emit(results[i], slices[i].KeyText, slices[i].Key);
+                Called(entries[i], grainsOf[i], results[i], touched);
+                Emit(results[i], entries[i]);
             }
         }
 
@@ -119,79 +119,70 @@ internal sealed class KeyedDispatcher(
         FireAsync(_processingTimers, TimeDomain.ProcessingTime, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
 
     /// <summary>
-    /// Barrier <paramref name="checkpointId"/> (every record before it has been sent and processed): each key changed
-    /// since the previous barrier copies its state and starts writing it. Returns once the copies are taken, with a
-    /// task that completes when every write is durable (bytes written, keys written) and fails if any write failed.
+    /// Passivates the keys not called for <paramref name="idle"/>: each grain hands over its state (unless the table
+    /// already holds a current copy) and deactivates; the key's next record or timer brings the state back as a seed.
+    /// Returns how many keys were passivated.
     /// </summary>
-    /// <remarks>
-    /// Keys written for a checkpoint that has not completed yet are written again at the next barrier: if that
-    /// checkpoint fails (a write failed, another task declined) their changes would otherwise be in no completed one.
-    /// </remarks>
-    public async Task<Task<(long Bytes, int Keys)>> BeginSnapshotAsync(long checkpointId, long lastCompletedId, CancellationToken cancellationToken)
+    public async Task<int> PassivateIdleAsync(TimeSpan idle, CancellationToken cancellationToken)
     {
-        foreach (var (_, earlier) in _unconfirmed)
+        var cutoff = time.GetTimestamp() - (long)(idle.TotalSeconds * time.TimestampFrequency);
+        var passivated = 0;
+        while (keys.IdleSince(cutoff, CallChunk) is { Count: > 0 } chunk)
         {
-            foreach (var (keyText, key) in earlier)
+            var handed = await Task.WhenAll(chunk.Select(e => e.Grain!.PassivateAsync(address.Attempt, !e.SnapshotIsCurrent, cancellationToken).AsTask()));
+            for (var i = 0; i < chunk.Count; i++)
             {
-                _changedKeys.TryAdd(keyText, key);
+                if (handed[i] is { StateLost: true })
+                {
+                    throw KeyedStateLostException.For(chunk[i].KeyText, operatorName);
+                }
+
+                if (handed[i] is { } snapshot)
+                {
+                    keys.SetSnapshot(chunk[i], snapshot);
+                }
+
+                keys.Evict(chunk[i]);
+            }
+
+            passivated += chunk.Count;
+        }
+
+        return passivated;
+    }
+
+    /// <summary>Puts back the keys of a restored checkpoint (from its segments, oldest first): their state copies and timers.</summary>
+    public void Restore(IEnumerable<(string KeyText, object Key, KeySnapshot? Snapshot)> items)
+    {
+        var restored = new Dictionary<string, (object Key, KeySnapshot? Snapshot)>(StringComparer.Ordinal);
+        foreach (var (keyText, key, snapshot) in items)
+        {
+            restored[keyText] = (key, snapshot);
+        }
+
+        foreach (var (keyText, (key, snapshot)) in restored)
+        {
+            if (snapshot?.Image is null)
+            {
+                continue;
+            }
+
+            var entry = new KeyEntry(keyText, key);
+            keys.AddRestored(entry, snapshot);
+            foreach (var t in snapshot.EventTimers)
+            {
+                _eventTimers.Add(t, entry);
+            }
+
+            foreach (var t in snapshot.ProcessingTimers)
+            {
+                _processingTimers.Add(t, entry);
             }
         }
-
-        var changed = _changedKeys.ToArray();
-        _changedKeys.Clear();
-        _unconfirmed.Add((checkpointId, changed));
-        var keys = Array.ConvertAll(changed, k => k.Key);
-        foreach (var chunk in keys.Chunk(4096))
-        {
-            var fresh = await Task.WhenAll(chunk.Select(k => Grain(k).BeginSnapshotAsync(checkpointId, lastCompletedId, _pinned, attempt, cancellationToken).AsTask()));
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                CheckNotLost(fresh[i], chunk[i]);
-            }
-        }
-
-        return AwaitWritesAsync(keys, checkpointId, cancellationToken);
     }
 
-    /// <summary>
-    /// A checkpoint completed: keys written for it (or earlier) need not be written again. <paramref name="pinned"/>
-    /// lists the job's savepoints so far, whose versions keys keep from now on.
-    /// </summary>
-    public void OnCheckpointCompleted(long checkpointId, long[] pinned)
-    {
-        _unconfirmed.RemoveAll(u => u.CheckpointId <= checkpointId);
-        if (pinned.Length > 0)
-        {
-            _pinned = [.. _pinned.Union(pinned).Order()];
-        }
-    }
-
-    /// <summary>The subtask's timer index, for its checkpoint record.</summary>
-    public List<TimerEntry> ExportTimers() =>
-    [
-        .. _eventTimers.Entries.Select(t => new TimerEntry(t.Time, TimeDomain.EventTime, t.KeyText, t.Key)),
-        .. _processingTimers.Entries.Select(t => new TimerEntry(t.Time, TimeDomain.ProcessingTime, t.KeyText, t.Key)),
-    ];
-
-    /// <summary>Puts back the timer index recorded by the restored checkpoint.</summary>
-    public void RestoreTimers(IEnumerable<TimerEntry> timers)
-    {
-        foreach (var timer in timers)
-        {
-            (timer.Domain == TimeDomain.EventTime ? _eventTimers : _processingTimers).Add(timer.Time, timer.KeyText, timer.Key);
-        }
-    }
-
-    private async Task<(long Bytes, int Keys)> AwaitWritesAsync(string[] keys, long checkpointId, CancellationToken cancellationToken)
-    {
-        long bytes = 0;
-        foreach (var chunk in keys.Chunk(4096))
-        {
-            bytes += (await Task.WhenAll(chunk.Select(k => Grain(k).AwaitSnapshotAsync(checkpointId, cancellationToken)))).Sum();
-        }
-
-        return (bytes, keys.Length);
-    }
+    /// <summary>The state copy the subtask holds for a key (a query of a passivated key), or null.</summary>
+    public byte[]? ImageOf(string keyText) => keys.Find(keyText)?.Snapshot?.Image;
 
     private async Task FireAsync(TimerIndex index, TimeDomain domain, long upTo, CancellationToken cancellationToken)
     {
@@ -204,37 +195,45 @@ internal sealed class KeyedDispatcher(
             }
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var d in due.Where(_ => trackChangedKeys))
+            foreach (var chunk in due.Chunk(CallChunk))
             {
-                _changedKeys.TryAdd(d.KeyText, d.Key);
-            }
+                var grainsOf = Array.ConvertAll(chunk, d => GrainOf(d.Key));
+                var calls = new Task<KeyedOutput>[chunk.Length];
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var input = new KeyedTimerInput(chunk[i].Key.Key, domain, chunk[i].Times, domain == TimeDomain.EventTime ? upTo : Watermark, now);
+                    calls[i] = grainsOf[i].FireTimersAsync(input, address.Attempt, chunk[i].Key.SeedIfNeeded, cancellationToken).AsTask();
+                }
 
-            var calls = due.Select(d => Grain(d.KeyText)
-                .FireTimersAsync(new KeyedTimerInput(d.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now), attempt, cancellationToken).AsTask()).ToArray();
-            var results = await AwaitAllAsync(calls);
-            for (var i = 0; i < due.Count; i++)
-            {
-                CheckNotLost(results[i].FreshActivation, due[i].KeyText);
-                Emit(results[i], due[i].KeyText, due[i].Key);
+                var results = await AwaitAllAsync(calls);
+                var touched = time.GetTimestamp();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    Called(chunk[i].Key, grainsOf[i], results[i], touched);
+                    Emit(results[i], chunk[i].Key);
+                }
             }
         }
     }
 
-    /// <summary>
-    /// A key this subtask already called in this attempt answering from a fresh activation has lost its live state
-    /// (its silo died): going on would compute from the checkpoint's state, so the attempt fails and restarts.
-    /// </summary>
-    private void CheckNotLost(bool freshActivation, string keyText)
+    /// <summary>A key's grain answered a call: it holds the key's live state now (or lost it, which fails the attempt).</summary>
+    private void Called(KeyEntry entry, IKeyedStateGrain grain, KeyedOutput result, long touched)
     {
-        if (!_calledKeys.Add(keyText) && freshActivation)
+        if (result.StateLost)
         {
-            throw new KeyedStateLostException(
-                $"The state of key '{keyText}' of operator '{operatorName}' was lost (its grain was activated again during the attempt, as after a silo crash).");
+            throw KeyedStateLostException.For(entry.KeyText, operatorName);
+        }
+
+        keys.Touch(entry, grain, touched);
+        Snapshots?.OnCalled(entry);
+        if (Snapshots is null)
+        {
+            entry.SnapshotIsCurrent = false;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Emit(KeyedOutput result, string keyText, object key)
+    private void Emit(KeyedOutput result, KeyEntry entry)
     {
         if (result.Timers is { } changes)
         {
@@ -243,18 +242,18 @@ internal sealed class KeyedDispatcher(
                 var index = change.Domain == TimeDomain.EventTime ? _eventTimers : _processingTimers;
                 if (change.Deleted)
                 {
-                    index.Remove(change.Timestamp, keyText);
+                    index.Remove(change.Timestamp, entry);
                 }
                 else
                 {
-                    index.Add(change.Timestamp, keyText, key);
+                    index.Add(change.Timestamp, entry);
                 }
             }
         }
 
         if (result.Records is { } records)
         {
-            output.Push(records, result.Timestamps, 0, ((Array)records).Length, i => $"output {i} of key '{keyText}'");
+            output.Push(records, result.Timestamps, 0, ((Array)records).Length, i => $"output {i} of key '{entry.KeyText}'");
         }
 
         foreach (var side in result.SideOutputs ?? [])
@@ -262,7 +261,7 @@ internal sealed class KeyedDispatcher(
             // A side output nobody reads is dropped, as in Flink.
             if (sideOutputs.TryGetValue(side.Tag, out var pusher))
             {
-                pusher.Push(side.Records, side.Timestamps, 0, ((Array)side.Records).Length, i => $"side output {side.Tag} {i} of key '{keyText}'");
+                pusher.Push(side.Records, side.Timestamps, 0, ((Array)side.Records).Length, i => $"side output {side.Tag} {i} of key '{entry.KeyText}'");
             }
         }
     }
@@ -283,20 +282,7 @@ internal sealed class KeyedDispatcher(
         }
     }
 
-    /// <summary>The per-key grain of a key; references are cached (bounded) since the same keys recur in every flush.</summary>
-    private IKeyedStateGrain Grain(string keyText)
-    {
-        if (!_grainsByKey.TryGetValue(keyText, out var grain))
-        {
-            if (_grainsByKey.Count >= MaxCachedGrains)
-            {
-                _grainsByKey.Clear();
-            }
-
-            grain = grains.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(address.JobId, operatorId, keyText));
-            _grainsByKey[keyText] = grain;
-        }
-
-        return grain;
-    }
+    /// <summary>The per-key grain of a key (a resident key keeps its reference).</summary>
+    private IKeyedStateGrain GrainOf(KeyEntry entry) =>
+        entry.Grain ?? grains.GetGrain<IKeyedStateGrain>(GrainKeys.KeyedState(address.JobId, operatorId, entry.KeyText));
 }

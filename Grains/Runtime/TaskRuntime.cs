@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Streams;
 using OrleansFlow.Checkpointing;
+using OrleansFlow.Checkpointing.Segments;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Execution;
@@ -25,7 +26,7 @@ namespace OrleansFlow.Runtime;
 /// aligns barrier n (exactly-once: input behind an early barrier is held, with its credit, until every open input
 /// delivered the barrier), then snapshots: it sends its gathered keyed input to the per-key grains, has the changed
 /// keys copy their state, seals its sinks' pending output, forwards the barrier, and acknowledges to the coordinator
-/// once the per-key writes are durable, while it already processes the input after the barrier. Everything that
+/// once its snapshot segment is durable, while it already processes the input after the barrier. Everything that
 /// touches the chain runs one turn at a time (<see cref="_turn"/>), so a snapshot sees exactly the records before
 /// its barrier.
 /// </para>
@@ -51,6 +52,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly CheckpointSettings _checkpointing;
     private readonly long _restoredCheckpointId;
     private readonly TaskSnapshot? _restored;
+    private readonly SegmentStore? _segments;
     private readonly BarrierAligner? _aligner;
     private readonly Dictionary<(int Vertex, int Subtask), LinkedList<HeldInput>> _held = [];
     private ISourceDriver? _sourceDriver;
@@ -64,8 +66,10 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly TagList _tags;
 
     /// <summary>
-    /// Builds the subtask of a job attempt, restored from <paramref name="restored"/> (its record of the checkpoint
-    /// the attempt resumes from, if any). <paramref name="onBackgroundFailure"/>
+    /// Builds the subtask of a job attempt, restored from <paramref name="restored"/> (its record of checkpoint
+    /// <paramref name="restoredCheckpointId"/>, which the attempt resumes from, if any; a keyed head reads its state with
+    /// <see cref="RestoreKeyedStateAsync"/>). <paramref name="segments"/> stores keyed snapshot segments (needed when
+    /// checkpointing is on or state is restored). <paramref name="onBackgroundFailure"/>
     /// hears of a failed background flush; <paramref name="onBatchDone"/> is called once an input batch has been fully
     /// processed (with whether its sender gets the credit back); <paramref name="reportFinished"/> tells the job manager
     /// that the subtask has finished (and must not give up early: a lost report leaves the job waiting).
@@ -76,12 +80,13 @@ internal sealed class TaskRuntime : IAsyncDisposable
         TimeProvider time,
         JobGraph graph,
         TaskAddress address,
-        KeyedAttempt attempt,
+        long restoredCheckpointId,
         TaskSnapshot? restored,
-        long[] pinnedCheckpoints,
+        SegmentStore? segments,
         Func<Exception, Task> onBackgroundFailure,
         Func<ChannelBatch, bool, Task> onBatchDone,
-        Func<CancellationToken, Task> reportFinished)
+        Func<CancellationToken, Task> reportFinished,
+        Action<Exception> onMaterializationFailed)
     {
         _grains = grains;
         _time = time;
@@ -89,9 +94,10 @@ internal sealed class TaskRuntime : IAsyncDisposable
         _onBackgroundFailure = onBackgroundFailure;
         _onBatchDone = onBatchDone;
         _reportFinished = reportFinished;
-        _restoredCheckpointId = attempt.RestoredCheckpointId;
+        _restoredCheckpointId = restoredCheckpointId;
         _restored = restored;
-        _lastCompleted = attempt.RestoredCheckpointId;
+        _segments = segments;
+        _lastCompleted = restoredCheckpointId;
         _checkpointing = graph.Submission.Checkpointing ?? CheckpointSettings.Disabled;
         Address = address;
         _tags = FlowMeter.Tags(address.JobId, address.VertexId, address.Subtask);
@@ -103,11 +109,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
         _valve = new WatermarkValve(_inputs.Channels);
         if (_chain.Head is IKeyedTransformation keyed)
         {
+            var keys = new KeyTable();
             _keyed = new KeyedDispatcher(
                 grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
-                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time,
-                attempt, trackChangedKeys: _checkpointing.IsEnabled, pinnedCheckpoints);
-            _keyed.RestoreTimers(restored?.Timers ?? []);
+                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time, keys)
+            {
+                Snapshots = _checkpointing.IsEnabled
+                    ? new KeyedSnapshots(keys, segments ?? throw new InvalidOperationException("Checkpointing needs snapshot segment storage."),
+                        new SegmentChain(restored?.KeyedState ?? [], restoredCheckpointId), address, _chain.Head.Id, onMaterializationFailed)
+                    : null,
+            };
         }
         else if (_chain.Head is not ISourceTransformation)
         {
@@ -226,8 +237,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
     /// <param name="checkpointId">The checkpoint.</param>
-    /// <param name="pinned">The job's savepoints so far (their per-key versions are kept).</param>
-    public async Task CommitAsync(long checkpointId, long[] pinned)
+    public async Task CommitAsync(long checkpointId)
     {
         if (IsCancelled)
         {
@@ -240,7 +250,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             if (checkpointId != CheckpointIds.EndOfInput)
             {
                 _lastCompleted = Math.Max(_lastCompleted, checkpointId);
-                _keyed?.OnCheckpointCompleted(checkpointId, pinned);
+                _keyed?.Snapshots?.OnCompleted(checkpointId);
             }
 
             await _flushLock.WaitAsync();
@@ -376,6 +386,54 @@ internal sealed class TaskRuntime : IAsyncDisposable
             _turn.Release();
         }
     }
+
+    /// <summary>
+    /// A keyed head restored from a checkpoint reads its keys from the checkpoint's snapshot segments (a few large
+    /// reads, oldest first); their grains get their state as seeds with their first calls.
+    /// </summary>
+    public async Task RestoreKeyedStateAsync(CancellationToken cancellationToken)
+    {
+        if (_keyed is null || _restored?.KeyedState is not { Count: > 0 } chain)
+        {
+            return;
+        }
+
+        var store = _segments ?? throw new InvalidOperationException("Restoring keyed state needs snapshot segment storage.");
+        var segments = await Task.WhenAll(chain.Select(s => store.ReadAsync(s, cancellationToken)));
+        _keyed.Restore(segments.SelectMany(items => items).Select(i => (i.KeyText, i.Key, i.Snapshot)));
+    }
+
+    /// <summary>Whether the head is keyed (it has per-key grains, which it may passivate).</summary>
+    public bool HasKeys => _keyed is not null;
+
+    /// <summary>How long a key may go without calls before it is passivated, or null for never.</summary>
+    public TimeSpan? IdleKeyPassivation => _graph.Submission.Settings.IdleKeyPassivationMs is > 0 and var ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+    /// <summary>Keys whose grains hold live state.</summary>
+    public int ResidentKeys => _keyed?.Keys.Resident ?? 0;
+
+    /// <summary>Passivates the keys of a keyed head that have not been called for <paramref name="idle"/>; returns how many.</summary>
+    public async Task<int> PassivateIdleKeysAsync(TimeSpan idle)
+    {
+        if (_keyed is null || IsCancelled || _finished)
+        {
+            return 0;
+        }
+
+        await _turn.WaitAsync();
+        try
+        {
+            await _inflight;
+            return await _keyed.PassivateIdleAsync(idle, _cancellation.Token);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>The state copy a keyed head holds for a key (for a query of a passivated key), or null.</summary>
+    public byte[]? KeyImage(string keyText) => _keyed?.ImageOf(keyText);
 
     public void Grant(int targetVertex, int targetSubtask, int credits) => _outputs.Grant(targetVertex, targetSubtask, credits);
 
@@ -607,10 +665,9 @@ internal sealed class TaskRuntime : IAsyncDisposable
         var ct = _cancellation.Token;
         await _inflight;
         await FlushCoreAsync(ct);
-        var keyedWrites = _keyed is null
-            ? Task.FromResult((Bytes: 0L, Keys: 0))
-            : await _keyed.BeginSnapshotAsync(checkpointId, _lastCompleted, ct);
-        var timers = _keyed?.ExportTimers() ?? [];
+        var keyed = _keyed?.Snapshots is { } snapshots
+            ? await snapshots.CaptureAsync(checkpointId, Address.Attempt, _chain.Head.Name, ct)
+            : null;
         var sinkStates = new Dictionary<int, byte[]>();
         await _flushLock.WaitAsync(ct);
         try
@@ -630,31 +687,34 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         var watermarks = _chain.Assigners.ToDictionary(a => a.Key, a => a.Value.CurrentWatermark);
         await _outputs.BroadcastMarkerAsync(MarkerKind.CheckpointBarrier, checkpointId, ct);
-        _ = AcknowledgeAsync(checkpointId, keyedWrites, sourcePosition, watermarks, sinkStates, timers);
+        _ = AcknowledgeAsync(checkpointId, keyed, sourcePosition, watermarks, sinkStates);
     }
 
     private async Task AcknowledgeAsync(
         long checkpointId,
-        Task<(long Bytes, int Keys)> keyedWrites,
+        Task<KeyedCheckpoint>? keyedWrite,
         long? sourcePosition,
         Dictionary<int, long> watermarks,
-        Dictionary<int, byte[]> sinkStates,
-        List<TimerEntry> timers)
+        Dictionary<int, byte[]> sinkStates)
     {
-        (long Bytes, int Keys) written;
+        KeyedCheckpoint? keyed = null;
         try
         {
-            written = await keyedWrites;
+            keyed = keyedWrite is null ? null : await keyedWrite;
         }
-        catch (Exception e)
+        catch (Exception e) when (!IsCancelled)
         {
-            await DeclineAsync(checkpointId, DeclineKind.SnapshotFailed, $"per-key state of {_vertex.Name} subtask {Address.Subtask} could not be written: {e.Message}");
+            await DeclineAsync(checkpointId, DeclineKind.SnapshotFailed, $"the keyed state of {_vertex.Name} subtask {Address.Subtask} could not be written: {e.Message}");
+            return;
+        }
+        catch (Exception)
+        {
             return;
         }
 
         try
         {
-            var snapshot = new TaskSnapshot(sourcePosition, watermarks, sinkStates, timers, written.Bytes, written.Keys);
+            var snapshot = new TaskSnapshot(sourcePosition, watermarks, sinkStates, keyed?.Written.Bytes ?? 0, keyed?.Written.Entries ?? 0, keyed is null ? null : [.. keyed.Chain]);
             await Coordinator.AcknowledgeAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, snapshot, CancellationToken.None);
         }
         catch (Exception) when (IsCancelled)

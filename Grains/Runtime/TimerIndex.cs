@@ -6,28 +6,23 @@ namespace OrleansFlow.Runtime;
 /// </summary>
 internal sealed class TimerIndex
 {
-    private readonly SortedSet<(long Time, string Key)> _timers = new();
-    private readonly Dictionary<string, object> _keys = new(StringComparer.Ordinal);
+    private static readonly Comparer<(long Time, KeyEntry Key)> Order = Comparer<(long Time, KeyEntry Key)>.Create(
+        (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : string.CompareOrdinal(a.Key.KeyText, b.Key.KeyText));
+
+    private readonly SortedSet<(long Time, KeyEntry Key)> _timers = new(Order);
 
     public int Count => _timers.Count;
 
     public long? Earliest => _timers.Count == 0 ? null : _timers.Min.Time;
 
-    public void Add(long time, string keyText, object key)
-    {
-        _timers.Add((time, keyText));
-        _keys[keyText] = key;
-    }
+    public void Add(long time, KeyEntry key) => _timers.Add((time, key));
 
-    public void Remove(long time, string keyText) => _timers.Remove((time, keyText));
-
-    /// <summary>Every timer with its key, for a checkpoint.</summary>
-    public IEnumerable<(long Time, string KeyText, object Key)> Entries => _timers.Select(t => (t.Time, t.Key, _keys[t.Key]));
+    public void Remove(long time, KeyEntry key) => _timers.Remove((time, key));
 
     /// <summary>Removes and returns the timers at or before <paramref name="time"/>, grouped by key in order of each key's earliest timer.</summary>
-    public List<(string KeyText, object Key, long[] Times)> TakeDue(long time)
+    public List<(KeyEntry Key, long[] Times)> TakeDue(long time)
     {
-        var due = new List<(long Time, string Key)>();
+        var due = new List<(long Time, KeyEntry Key)>();
         foreach (var timer in _timers)
         {
             if (timer.Time > time)
@@ -43,8 +38,8 @@ internal sealed class TimerIndex
             _timers.Remove(timer);
         }
 
-        return due.GroupBy(t => t.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, _keys[g.Key], g.Select(t => t.Time).ToArray()))
+        return due.GroupBy(t => t.Key)
+            .Select(g => (g.Key, g.Select(t => t.Time).ToArray()))
             .ToList();
     }
 }

@@ -105,7 +105,7 @@ public sealed class JobManagerWaiterTests
 
         public Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task StopAfterSavepointAsync(long checkpointId, long[] pinnedCheckpoints, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task StopAfterSavepointAsync(long checkpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>One poll: answered by the test, or cancelled through its token (as Orleans cancels a call).</summary>

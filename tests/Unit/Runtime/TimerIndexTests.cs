@@ -5,24 +5,38 @@ namespace OrleansFlow.Tests.Unit.Runtime;
 [Trait("Category", "Unit")]
 public sealed class TimerIndexTests
 {
+    private readonly Dictionary<string, KeyEntry> _keys = [];
+
+    /// <summary>The subtask's one entry per key, as its key table holds them.</summary>
+    private KeyEntry Key(string text, object? key = null)
+    {
+        if (!_keys.TryGetValue(text, out var entry))
+        {
+            entry = new KeyEntry(text, key ?? text);
+            _keys[text] = entry;
+        }
+
+        return entry;
+    }
+
     [Fact]
     public void TakeDue_WhenTimersOfSeveralKeysAreDue_GroupsThemByKeyInOrderOfEachKeysEarliestTimer()
     {
         var index = new TimerIndex();
-        index.Add(300, "b", "B");
-        index.Add(100, "c", "C");
-        index.Add(200, "b", "B");
-        index.Add(100, "a", "A");
-        index.Add(400, "a", "A");
-        index.Add(250, "a", "A");
+        index.Add(300, Key("b", "B"));
+        index.Add(100, Key("c", "C"));
+        index.Add(200, Key("b", "B"));
+        index.Add(100, Key("a", "A"));
+        index.Add(400, Key("a", "A"));
+        index.Add(250, Key("a", "A"));
 
         var due = index.TakeDue(300);
 
-        Assert.Equal(["a", "c", "b"], due.Select(d => d.KeyText));
+        Assert.Equal(["a", "c", "b"], due.Select(d => d.Key.KeyText));
         Assert.Equal([100L, 250L], due[0].Times);
         Assert.Equal([100L], due[1].Times);
         Assert.Equal([200L, 300L], due[2].Times);
-        Assert.Equal(["A", "C", "B"], due.Select(d => d.Key));
+        Assert.Equal(["A", "C", "B"], due.Select(d => d.Key.Key));
         Assert.Equal(1, index.Count);
         Assert.Equal(400, index.Earliest);
     }
@@ -31,7 +45,7 @@ public sealed class TimerIndexTests
     public void TakeDue_WhenCalledAgain_DoesNotReturnTimersTakenBefore()
     {
         var index = new TimerIndex();
-        index.Add(10, "k", 1);
+        index.Add(10, Key("k", 1));
         index.TakeDue(10);
 
         Assert.Empty(index.TakeDue(10));
@@ -43,7 +57,7 @@ public sealed class TimerIndexTests
     public void TakeDue_WhenNothingIsDue_ReturnsEmptyAndKeepsTimers()
     {
         var index = new TimerIndex();
-        index.Add(10, "k", 1);
+        index.Add(10, Key("k", 1));
 
         Assert.Empty(index.TakeDue(9));
         Assert.Equal(1, index.Count);
@@ -53,8 +67,8 @@ public sealed class TimerIndexTests
     public void Add_WhenSameTimeAndKeyTwice_KeepsOneTimer()
     {
         var index = new TimerIndex();
-        index.Add(10, "k", 1);
-        index.Add(10, "k", 1);
+        index.Add(10, Key("k", 1));
+        index.Add(10, Key("k", 1));
 
         Assert.Equal(1, index.Count);
         Assert.Equal([10L], Assert.Single(index.TakeDue(10)).Times);
@@ -64,9 +78,9 @@ public sealed class TimerIndexTests
     public void Remove_WhenTimerWasDeleted_IsNotTaken()
     {
         var index = new TimerIndex();
-        index.Add(10, "k", 1);
-        index.Add(20, "k", 1);
-        index.Remove(10, "k");
+        index.Add(10, Key("k", 1));
+        index.Add(20, Key("k", 1));
+        index.Remove(10, Key("k"));
 
         var due = Assert.Single(index.TakeDue(100));
 
@@ -77,10 +91,10 @@ public sealed class TimerIndexTests
     public void TakeDue_WhenTimesAreNegative_OrdersThemNumerically()
     {
         var index = new TimerIndex();
-        index.Add(5, "x", 1);
-        index.Add(-5, "y", 2);
-        index.Add(long.MinValue, "z", 3);
+        index.Add(5, Key("x", 1));
+        index.Add(-5, Key("y", 2));
+        index.Add(long.MinValue, Key("z", 3));
 
-        Assert.Equal(["z", "y", "x"], index.TakeDue(long.MaxValue).Select(d => d.KeyText));
+        Assert.Equal(["z", "y", "x"], index.TakeDue(long.MaxValue).Select(d => d.Key.KeyText));
     }
 }
