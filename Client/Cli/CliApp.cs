@@ -146,9 +146,17 @@ internal static class CliApp
             {
                 var runtime = status.Runtime is { } took ? $", job runtime {took.TotalMilliseconds:N0} ms" : string.Empty;
                 await stderr.WriteLineAsync($"job {job.JobId} {status.Status}{runtime}");
+                await JobProgress.WriteCheckpointSummaryAsync(job, stderr, cancellationToken);
             }
 
             return Ok;
+        }
+        catch (JobExecutionException) when (options.Verbose || options.Progress)
+        {
+            // The summary comes just before the error line CliApp writes for the failure.
+            await StopAsync(stopProgress, progress);
+            await JobProgress.WriteCheckpointSummaryAsync(job, stderr, cancellationToken);
+            throw;
         }
         catch (OperationCanceledException) when (options.FaultTolerance.SavepointOnInterrupt)
         {

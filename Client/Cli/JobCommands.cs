@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Jobs;
 using OrleansFlow.Metrics;
 
@@ -104,9 +105,11 @@ internal static class JobCommands
 
         if (details.Checkpoints is { } checkpoints)
         {
+            stdout.WriteLine(CheckpointSummaryLine.Format(checkpoints.Summary));
             var latest = checkpoints.History.FirstOrDefault(h => h.CheckpointId == checkpoints.LatestCompletedId);
-            stdout.WriteLine($"checkpoints: {checkpoints.Completed} completed, {checkpoints.Failed} failed, latest completed {checkpoints.LatestCompletedId}" +
-                (latest is { DurationMs: { } ms } ? $" ({ms} ms, {latest.StateSize:N0} bytes)" : ""));
+            stdout.WriteLine(checkpoints.LatestCompletedId == CheckpointIds.None
+                ? "latest completed checkpoint: none"
+                : $"latest completed checkpoint: {checkpoints.LatestCompletedId}" + (latest is { DurationMs: { } ms } ? $" ({ms:N0} ms, {latest.StateSize:N0} bytes)" : ""));
         }
         else
         {

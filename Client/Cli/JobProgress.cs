@@ -6,7 +6,8 @@ namespace OrleansFlow.Cli;
 /// <summary>
 /// While a command waits for a job, writes a line every <see cref="Period"/>: status, attempt, records read by the
 /// sources, records taken by the last vertex, and the latest completed checkpoint. On when stderr is a terminal or with
-/// <c>--progress</c>; a failed read of the job's details skips a line, never the wait.
+/// <c>--progress</c>; a failed read of the job's details skips a line, never the wait. When the job has ended,
+/// <see cref="WriteCheckpointSummaryAsync"/> writes the checkpoint summary line.
 /// </summary>
 internal static class JobProgress
 {
@@ -29,6 +30,30 @@ internal static class JobProgress
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The wait is over.
+        }
+    }
+
+    /// <summary>
+    /// After the job ended: writes its checkpoint summary line (<see cref="CheckpointSummaryLine"/>) to
+    /// <paramref name="stderr"/> when checkpointing was on, nothing when it was off, and a line saying so when the
+    /// details cannot be read (the job's outcome stands either way).
+    /// </summary>
+    public static async Task WriteCheckpointSummaryAsync(JobClient job, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string? line;
+        try
+        {
+            var details = await job.GetDetailsAsync(cancellationToken);
+            line = details.Checkpoints is { } checkpoints ? CheckpointSummaryLine.Format(checkpoints.Summary) : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            line = $"checkpoints: the summary could not be read: {e.Message}";
+        }
+
+        if (line is not null)
+        {
+            await stderr.WriteLineAsync(line);
         }
     }
 

@@ -39,10 +39,12 @@ public enum CheckpointStatus
 /// <param name="LatestCompletedId">The checkpoint a restart would restore, or 0.</param>
 /// <param name="Restarts">How many times the job restarted.</param>
 /// <param name="History">Recent checkpoints, newest first.</param>
+/// <param name="Summary">Counts and duration and size statistics over the completed checkpoints of <paramref name="History"/>.</param>
 [GenerateSerializer, Immutable, Alias("flow.CheckpointOverview")]
 public sealed record CheckpointOverview(
     [property: Id(0)] int Completed,
     [property: Id(1)] int Failed,
     [property: Id(2)] long LatestCompletedId,
     [property: Id(3)] int Restarts,
-    [property: Id(4)] IReadOnlyList<CheckpointStats> History);
+    [property: Id(4)] IReadOnlyList<CheckpointStats> History,
+    [property: Id(5)] CheckpointSummary Summary);

@@ -271,7 +271,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         var status = await JobManager.GetStatusAsync(cancellationToken);
         var latest = state.State.Retained.Count == 0 ? CheckpointIds.None : state.State.Retained[^1].CheckpointId;
-        return new CheckpointOverview(state.State.CompletedCount, state.State.FailedCount, latest, status.Attempt, [.. state.State.History]);
+        CheckpointStats[] history = [.. state.State.History];
+        var summary = CheckpointSummaryCalculator.Summarize(state.State.CompletedCount, state.State.FailedCount, history);
+        return new CheckpointOverview(state.State.CompletedCount, state.State.FailedCount, latest, status.Attempt, history, summary);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

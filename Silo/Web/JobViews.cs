@@ -51,11 +51,33 @@ internal sealed record VertexView(
             rates?.BackPressuredMsPerSecond, v.OutputBatchesInFlight, v.Watermark, v.Subtasks);
 }
 
-/// <summary><c>GET /jobs/{id}/checkpoints</c>, shaped like Flink's: counts, the latest completed one, the history (newest first).</summary>
-internal sealed record CheckpointsView(int Completed, int Failed, int Restarts, long LatestCompletedId, IReadOnlyList<CheckpointView> History)
+/// <summary>
+/// <c>GET /jobs/{id}/checkpoints</c>, shaped like Flink's: counts, the latest completed one, the summary of the
+/// completed checkpoints in the history, the history (newest first).
+/// </summary>
+internal sealed record CheckpointsView(int Completed, int Failed, int Restarts, long LatestCompletedId, CheckpointSummaryView Summary, IReadOnlyList<CheckpointView> History)
 {
     public static CheckpointsView Of(CheckpointOverview overview) =>
-        new(overview.Completed, overview.Failed, overview.Restarts, overview.LatestCompletedId, [.. overview.History.Select(CheckpointView.Of)]);
+        new(overview.Completed, overview.Failed, overview.Restarts, overview.LatestCompletedId, CheckpointSummaryView.Of(overview.Summary),
+            [.. overview.History.Select(CheckpointView.Of)]);
+}
+
+/// <summary>
+/// Flink's checkpoint <c>summary</c> object in our naming (<c>end_to_end_duration</c> → <c>endToEndDuration</c>,
+/// <c>state_size</c> → <c>stateSize</c>), each null while the history holds no completed checkpoint. The lifetime
+/// counts are the enclosing view's <c>completed</c> and <c>failed</c>.
+/// </summary>
+internal sealed record CheckpointSummaryView(StatsSummaryView? EndToEndDuration, StatsSummaryView? StateSize)
+{
+    public static CheckpointSummaryView Of(CheckpointSummary summary) =>
+        new(StatsSummaryView.Of(summary.EndToEndDuration), StatsSummaryView.Of(summary.StateSize));
+}
+
+/// <summary>Flink's <c>StatsSummaryDto</c> (min, max, avg, p50, p90, p95, p99, p999) plus the number of checkpoints it covers.</summary>
+internal sealed record StatsSummaryView(int Count, long Min, long Max, long Avg, double P50, double P90, double P95, double P99, double P999)
+{
+    public static StatsSummaryView? Of(StatsSummary? stats) =>
+        stats is null ? null : new(stats.Count, stats.Min, stats.Max, stats.Average, stats.P50, stats.P90, stats.P95, stats.P99, stats.P999);
 }
 
 /// <summary>One checkpoint of the history.</summary>

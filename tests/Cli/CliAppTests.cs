@@ -89,6 +89,52 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(CliApp.Ok, exit);
         var lines = _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^job [0-9a-f]{32}: Running, attempt 0, [0-9,]+ records read, [0-9,]+ into '"));
+        // Checkpointing is off: the run ends with its status line, no checkpoint summary.
+        Assert.Matches("^job [0-9a-f]{32} Finished, job runtime [0-9,]+ ms$", lines[^1]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("checkpoints:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunWithProgressAndCheckpoints_WhenTheJobFinishes_EndsWithTheCheckpointSummaryLine()
+    {
+        var input = Path.Combine(_dir, "in.txt");
+        await File.WriteAllLinesAsync(input, Enumerable.Range(0, 1_500).Select(i => $"word{i % 50} other"));
+
+        // 1,500 lines at 1,000 per second with a checkpoint every 100 ms: over a second of checkpoints.
+        var exit = await CliApp.RunAsync(
+            ["run", "wordcount", "--input", input, "--output", Path.Combine(_dir, "out.txt"), "--rate", "1000", "--checkpoint-interval", "100ms", "--progress"],
+            _stdout,
+            _stderr);
+
+        Assert.Equal(CliApp.Ok, exit);
+        var lines = _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Matches("^job [0-9a-f]{32} Finished, job runtime [0-9,]+ ms$", lines[^2]);
+        var summary = System.Text.RegularExpressions.Regex.Match(
+            lines[^1], "^checkpoints: ([0-9,]+) completed, [0-9,]+ failed, duration p50 ([0-9,]+) ms, p99 ([0-9,]+) ms, max ([0-9,]+) ms, size p50 [0-9,]+ bytes$");
+        Assert.True(summary.Success, $"the last line is not a checkpoint summary with figures: {_stderr}");
+        long Figure(int group) => long.Parse(summary.Groups[group].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Figure(1) >= 1, $"no checkpoint completed: {lines[^1]}");
+        Assert.True(Figure(2) <= Figure(3) && Figure(3) <= Figure(4), $"p50 <= p99 <= max does not hold: {lines[^1]}");
+        Assert.Single(lines, l => l.StartsWith("checkpoints:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunWithProgressAndCheckpoints_WhenTheJobFails_WritesTheSummaryJustBeforeTheError()
+    {
+        var input = Path.Combine(_dir, "events.csv");
+        await File.WriteAllLinesAsync(input, [.. Enumerable.Range(0, 400).Select(i => $"{1_700_000_000_000 + (i * 100)},k{i % 5},1"), "not,a,number"]);
+
+        // 400 good lines at 1,000 per second, then a malformed one: the job fails (no restarts) after some checkpoints.
+        var exit = await CliApp.RunAsync(
+            ["run", "window-sum", "--input", input, "--output", Path.Combine(_dir, "sums.csv"), "--window", "tumbling:10s", "--rate", "1000",
+             "--checkpoint-interval", "50ms", "--restart-attempts", "0", "--progress"],
+            _stdout,
+            _stderr);
+
+        Assert.Equal(CliApp.JobFailed, exit);
+        var lines = _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.StartsWith("error: job failed in operator ", lines[^1], StringComparison.Ordinal);
+        Assert.Matches("^checkpoints: [0-9,]+ completed, [0-9,]+ failed", lines[^2]);
     }
 
     public void Dispose()

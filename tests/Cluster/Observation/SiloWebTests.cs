@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Cli;
 using OrleansFlow.Examples;
 using OrleansFlow.Silo;
@@ -24,6 +26,9 @@ public sealed class SiloWebTests(ITestOutputHelper log) : IDisposable
     private readonly int _siloPort = FreePorts.Next();
     private readonly int _gatewayPort = FreePorts.Next();
     private readonly int _webPort = FreePorts.Next();
+
+    /// <summary>The summary line of <c>flow status</c> (<see cref="CheckpointSummaryLine"/>) with figures.</summary>
+    private const string SummaryLinePattern = @"(?m)^checkpoints: [0-9,]+ completed, [0-9,]+ failed, duration p50 [0-9,]+ ms, p99 [0-9,]+ ms, max [0-9,]+ ms, size p50 [0-9,]+ bytes\r?$";
 
     public void Dispose() => _dir.Dispose();
 
@@ -69,7 +74,10 @@ public sealed class SiloWebTests(ITestOutputHelper log) : IDisposable
             using (var checkpoints = await Json(http, $"jobs/{job.JobId}/checkpoints"))
             {
                 Assert.Contains(checkpoints.RootElement.GetProperty("history").EnumerateArray(), h => h.GetProperty("status").GetString() == "Completed");
+                AssertSummaryIsConsistent(checkpoints.RootElement);
             }
+
+            AssertSummaryIsConsistent(running.RootElement.GetProperty("checkpoints"));
 
             var target = new[] { "--gateway-port", $"{_gatewayPort}", "--cluster-id", _id, "--service-id", _id };
 
@@ -86,13 +94,23 @@ public sealed class SiloWebTests(ITestOutputHelper log) : IDisposable
             Assert.Contains(job.JobId, await CliAsync(["list", .. target]));
             var status = await CliAsync(["status", job.JobId, .. target]);
             Assert.Contains("Window Sum", status);
-            Assert.Contains("checkpoints: ", status);
+            Assert.Matches(SummaryLinePattern, status);
+            Assert.Contains("latest completed checkpoint: ", status);
 
             await AssertPagesRenderAsync(job.JobId);
 
             await job.WaitForCompletionAsync(TestTimeouts.JobToken());
             using var finished = await Json(http, $"jobs/{job.JobId}");
             Assert.Equal("Finished", finished.RootElement.GetProperty("status").GetString());
+
+            // Once the job ended and no checkpoint is in flight (the end aborts one that was), the summary stays put:
+            // the CLI and the jobs page must show exactly the line the REST API's figures make.
+            using var ended = await PollAsync(http, $"jobs/{job.JobId}/checkpoints",
+                c => c.GetProperty("history").EnumerateArray().All(h => h.GetProperty("status").GetString() != "InProgress"));
+            var line = CheckpointSummaryLine.Format(SummaryOf(ended.RootElement));
+            log.WriteLine($"summary after the end: {line}");
+            Assert.Contains(line, (await CliAsync(["status", job.JobId, .. target])).Split('\n').Select(l => l.TrimEnd('\r')));
+            await AssertJobsPageShowsSummaryAsync(job.JobId, line);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("jobs/no-such-job")).StatusCode);
         }
         finally
@@ -104,24 +122,64 @@ public sealed class SiloWebTests(ITestOutputHelper log) : IDisposable
     /// <summary>The jobs page and the dashboard, rendered by headless Chromium: a screenshot each, and the page's text.</summary>
     private async Task AssertPagesRenderAsync(string jobId)
     {
-        var chromium = Chromium.Path;
-        // The page fills in the job's details from a second request; on a loaded machine that can miss Chromium's
-        // time budget, so render again (a few times at most) until it did.
-        var page = "";
-        for (var attempt = 0; attempt < 5 && !(page.Contains(jobId, StringComparison.Ordinal) && page.Contains("Window Sum", StringComparison.Ordinal)); attempt++)
-        {
-            page = await Chromium.RenderAsync(chromium, $"http://127.0.0.1:{_webPort}/", _dir.File("jobs-page.png"));
-        }
-
-        log.WriteLine($"jobs page screenshot: {_dir.File("jobs-page.png")}");
+        var page = await RenderJobsPageAsync("jobs-page.png", page => page.Contains(jobId, StringComparison.Ordinal) && page.Contains("Window Sum", StringComparison.Ordinal));
         Assert.Contains("OrleansFlow jobs", page);
         Assert.Contains(jobId, page);
         Assert.Contains("Window Sum", page);
+        Assert.Matches(@"<p id=""checkpoint-summary"">checkpoints: [0-9,]+ completed, [0-9,]+ failed, duration p50 [0-9,]+ ms", page);
         Assert.True(new FileInfo(_dir.File("jobs-page.png")).Length > 10_000, "The jobs page screenshot is (nearly) empty.");
 
-        var dashboard = await Chromium.RenderAsync(chromium, $"http://127.0.0.1:{_webPort}/dashboard/", _dir.File("dashboard.png"));
+        var dashboard = await Chromium.RenderAsync(Chromium.Path, $"http://127.0.0.1:{_webPort}/dashboard/", _dir.File("dashboard.png"));
         Assert.Contains("Orleans", dashboard, StringComparison.OrdinalIgnoreCase);
         Assert.True(new FileInfo(_dir.File("dashboard.png")).Length > 10_000, "The dashboard screenshot is (nearly) empty.");
+    }
+
+    /// <summary>The jobs page of the ended job: the summary line as <paramref name="line"/> and the summary table with both rows.</summary>
+    private async Task AssertJobsPageShowsSummaryAsync(string jobId, string line)
+    {
+        var page = await RenderJobsPageAsync("jobs-page-ended.png", page => page.Contains(jobId, StringComparison.Ordinal) && page.Contains(@"<p id=""checkpoint-summary"">checkpoints: ", StringComparison.Ordinal));
+        Assert.Equal(line, Regex.Match(page, @"<p id=""checkpoint-summary"">([^<]*)</p>").Groups[1].Value);
+        Assert.Contains(@"<table id=""checkpoint-summary-table"">", page, StringComparison.Ordinal); // shown: no hidden attribute
+        Assert.Contains("End to end duration (ms)", page);
+        Assert.Contains("State size (bytes)", page);
+    }
+
+    /// <summary>
+    /// Renders the jobs page (screenshot to <paramref name="screenshot"/>). The page fills in the job's details from a
+    /// second request; on a loaded machine that can miss Chromium's time budget, so it renders again (a few times at
+    /// most) until <paramref name="complete"/> holds.
+    /// </summary>
+    private async Task<string> RenderJobsPageAsync(string screenshot, Func<string, bool> complete)
+    {
+        var page = "";
+        for (var attempt = 0; attempt < 5 && !complete(page); attempt++)
+        {
+            page = await Chromium.RenderAsync(Chromium.Path, $"http://127.0.0.1:{_webPort}/", _dir.File(screenshot));
+        }
+
+        log.WriteLine($"jobs page screenshot: {_dir.File(screenshot)}");
+        return page;
+    }
+
+    /// <summary>The summary of a <c>checkpoints</c> object of the REST API: present, covering at least one checkpoint, its figures in order.</summary>
+    private static void AssertSummaryIsConsistent(JsonElement checkpoints)
+    {
+        var summary = SummaryOf(checkpoints);
+        Assert.True(summary.EndToEndDuration is { Count: >= 1 } d && d.Min <= d.P50 && d.P50 <= d.P99 && d.P99 <= d.Max && d.Min <= d.Average && d.Average <= d.Max,
+            $"duration summary out of order: {checkpoints.GetProperty("summary")}");
+        Assert.True(summary.StateSize is { Count: >= 1 } z && z.Min <= z.P50 && z.P50 <= z.Max, $"size summary out of order: {checkpoints.GetProperty("summary")}");
+    }
+
+    /// <summary>The <see cref="CheckpointSummary"/> a REST <c>checkpoints</c> object describes (counts, then <c>summary</c>'s two statistics).</summary>
+    private static CheckpointSummary SummaryOf(JsonElement checkpoints)
+    {
+        var summary = checkpoints.GetProperty("summary");
+        return new CheckpointSummary(
+            checkpoints.GetProperty("completed").GetInt32(), checkpoints.GetProperty("failed").GetInt32(), Stats(summary.GetProperty("endToEndDuration")), Stats(summary.GetProperty("stateSize")));
+
+        static StatsSummary? Stats(JsonElement s) => s.ValueKind == JsonValueKind.Null ? null : new StatsSummary(
+            s.GetProperty("count").GetInt32(), s.GetProperty("min").GetInt64(), s.GetProperty("max").GetInt64(), s.GetProperty("avg").GetInt64(),
+            s.GetProperty("p50").GetDouble(), s.GetProperty("p90").GetDouble(), s.GetProperty("p95").GetDouble(), s.GetProperty("p99").GetDouble(), s.GetProperty("p999").GetDouble());
     }
 
     private static async Task<string> CliAsync(string[] args)
