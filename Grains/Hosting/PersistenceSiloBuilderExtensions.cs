@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Metadata;
+using Orleans.Persistence;
+using Orleans.Storage;
+using OrleansFlow.Configuration;
+using OrleansFlow.Storage;
 using StackExchange.Redis;
 
 namespace OrleansFlow.Hosting;
@@ -22,6 +26,7 @@ public static class PersistenceSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddLocalDirectoryGrainStorage(FlowNames.CheckpointStorage, options => options.Directory = directory);
+        builder.StoreSnapshotSegmentsRaw<LocalDirectoryGrainStorageOptions>(FlowNames.CheckpointStorage);
         builder.AddLocalDirectoryGrainStorage(FlowNames.ArtifactStorage, options => options.Directory = directory);
         builder.UseInMemoryReminderService();
         return builder;
@@ -46,9 +51,32 @@ public static class PersistenceSiloBuilderExtensions
                 options.DeleteStateOnClear = true;
             });
         }
+
+        builder.StoreSnapshotSegmentsRaw<RedisStorageOptions>(FlowNames.CheckpointStorage);
         builder.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
         builder.AddRedisGrainDirectory(FlowNames.JobDirectory, options => options.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
         builder.Services.AddSingleton<IGrainPropertiesProvider, JobGrainsDirectory>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Makes the grain storage provider <paramref name="providerName"/> (whose options are <typeparamref name="TOptions"/>)
+    /// store snapshot segment parts as raw bytes rather than through its serializer (JSON by default, which stores them
+    /// as base64 text). <see cref="UseLocalPersistence"/> and <see cref="UseRedisPersistence"/> do it for
+    /// <see cref="FlowNames.CheckpointStorage"/>; call it for any other provider registered under that name, after
+    /// registering the provider.
+    /// </summary>
+    public static ISiloBuilder StoreSnapshotSegmentsRaw<TOptions>(this ISiloBuilder builder, string providerName)
+        where TOptions : class, IStorageProviderSerializerOptions
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<TOptions>(providerName).PostConfigure<IGrainStorageSerializer>((options, silo) =>
+        {
+            if (options.GrainStorageSerializer is not SegmentPartSerializer)
+            {
+                options.GrainStorageSerializer = new SegmentPartSerializer(options.GrainStorageSerializer ?? silo);
+            }
+        });
         return builder;
     }
 }

@@ -61,6 +61,7 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
         }
 
         _changes.Add((checkpointId, changed));
+        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} captured {changed.Length} keys");
         var (@base, since) = chain.NextBase();
         var delta = Delta(since);
         if (chain.ShouldMaterialize(table.StateBytes))

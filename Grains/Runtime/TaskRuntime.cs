@@ -663,8 +663,10 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private async Task SnapshotAsync(long checkpointId, long? sourcePosition)
     {
         var ct = _cancellation.Token;
+        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} barrier at {_vertex.Name}/{Address.Subtask}");
         await _inflight;
         await FlushCoreAsync(ct);
+        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} flushed at {_vertex.Name}/{Address.Subtask}");
         var keyed = _keyed?.Snapshots is { } snapshots
             ? await snapshots.CaptureAsync(checkpointId, Address.Attempt, _chain.Head.Name, ct)
             : null;
@@ -714,6 +716,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         try
         {
+            Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} written at {_vertex.Name}/{Address.Subtask} {keyed?.Written.Bytes} bytes {keyed?.Written.Entries} keys");
             var snapshot = new TaskSnapshot(sourcePosition, watermarks, sinkStates, keyed?.Written.Bytes ?? 0, keyed?.Written.Entries ?? 0, keyed is null ? null : [.. keyed.Chain]);
             await Coordinator.AcknowledgeAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, snapshot, CancellationToken.None);
         }

@@ -7,7 +7,7 @@ namespace OrleansFlow.Execution;
 
 /// <summary>The contents of one window of a key: its accumulator and its trigger's per-window state.</summary>
 /// <typeparam name="TAcc">Accumulator type.</typeparam>
-[GenerateSerializer]
+[GenerateSerializer, Alias("flow.WindowPane`1")]
 internal sealed class WindowPane<TAcc>
 {
     [Id(0)]
@@ -33,7 +33,7 @@ internal sealed class WindowPane<TAcc>
 /// </summary>
 /// <typeparam name="TWindow">Window type.</typeparam>
 /// <typeparam name="TAcc">Accumulator type.</typeparam>
-[GenerateSerializer]
+[GenerateSerializer, Alias("flow.WindowPanes`2")]
 internal sealed class WindowPanes<TWindow, TAcc>
     where TWindow : Window
 {

@@ -2,14 +2,19 @@ namespace OrleansFlow.State;
 
 /// <summary>
 /// A copy of one key's state and timers as a checkpoint stores it. Serialized with the Orleans serializer, so state
-/// values of user types need <c>[GenerateSerializer]</c> (as records crossing channels do).
+/// values of user types need <c>[GenerateSerializer]</c> (as records crossing channels do). Names and values are kept
+/// as two arrays rather than a dictionary, so an image does not carry a comparer.
 /// </summary>
 [GenerateSerializer, Alias("flow.KeyStateImage")]
 internal sealed class KeyStateImage
 {
-    /// <summary>The named states (value holders, lists, maps, window panes).</summary>
+    /// <summary>The names of the key's states, parallel to <see cref="Values"/>.</summary>
     [Id(0)]
-    public Dictionary<string, object> Entries { get; set; } = new(StringComparer.Ordinal);
+    public string[] Names { get; set; } = [];
+
+    /// <summary>The named states (value holders, lists, maps, window panes).</summary>
+    [Id(4)]
+    public object[] Values { get; set; } = [];
 
     /// <summary>Pending event-time timers.</summary>
     [Id(1)]

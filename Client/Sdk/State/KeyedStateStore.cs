@@ -56,7 +56,7 @@ internal sealed class KeyedStateStore
     /// <summary>The image a checkpoint stores: these entries (shared, so serialize it before the next call changes them) and the key's timers.</summary>
     public KeyStateImage Export(Execution.KeyTimers timers)
     {
-        var image = new KeyStateImage { Entries = _entries };
+        var image = new KeyStateImage { Names = [.. _entries.Keys], Values = [.. _entries.Values] };
         timers.ExportTo(image);
         return image;
     }
@@ -65,9 +65,9 @@ internal sealed class KeyedStateStore
     public static KeyedStateStore Import(KeyStateImage image, Execution.KeyTimers timers)
     {
         var store = new KeyedStateStore();
-        foreach (var (name, value) in image.Entries)
+        for (var i = 0; i < image.Names.Length; i++)
         {
-            store._entries[name] = value;
+            store._entries[image.Names[i]] = image.Values[i];
         }
 
         timers.ImportFrom(image);

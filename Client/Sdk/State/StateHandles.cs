@@ -38,7 +38,7 @@ internal sealed class ValueStateHandle<T>(string name) : IValueState<T>
 }
 
 /// <summary>The stored form of a value state (serializable, so checkpoints can copy it).</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("flow.ValueHolder`1")]
 internal sealed class ValueHolder<T>(T value) : IValueHolder
 {
     [Id(0)]

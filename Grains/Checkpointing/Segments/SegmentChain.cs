@@ -6,7 +6,7 @@ namespace OrleansFlow.Checkpointing.Segments;
 /// Which snapshot segments a keyed subtask's checkpoints name, and when it materializes: Flink's changelog state
 /// backend in small. Each checkpoint writes one delta (the keys changed since the chain it extends) and names the chain
 /// of the latest completed checkpoint plus that delta. When the deltas of the chain add up to more than the state
-/// itself (a restore would read it twice), a full segment of every key is written in the background
+/// itself twice over (a restore would read three times the state), a full segment of every key is written in the background
 /// (materialization); once it is durable, later checkpoints name it plus one delta of the keys changed since its
 /// barrier, and the old chain can go. The first checkpoint of a job that restored nothing holds every key, so it is a
 /// full segment itself.
@@ -55,7 +55,7 @@ internal sealed class SegmentChain
 
     /// <summary>
     /// Whether to start writing a full segment at this barrier: none is being written, and the deltas the next
-    /// checkpoint builds on hold more than the state (<paramref name="stateBytes"/>, at least
+    /// checkpoint builds on hold more than twice the state (<paramref name="stateBytes"/>; at least
     /// <see cref="MinMaterializedBytes"/>), or there are <see cref="MaxDeltas"/> of them.
     /// </summary>
     public bool ShouldMaterialize(long stateBytes)
@@ -67,7 +67,7 @@ internal sealed class SegmentChain
 
         var deltas = NextBase().Base.Where(s => !s.Full).ToList();
         return deltas.Count >= MaxDeltas
-            || (deltas.Count > 0 && deltas.Sum(s => s.Bytes) >= Math.Max(stateBytes, MinMaterializedBytes));
+            || (deltas.Count > 0 && deltas.Sum(s => s.Bytes) >= Math.Max(2 * stateBytes, MinMaterializedBytes));
     }
 
     /// <summary>A full segment starts being written from the state at <paramref name="barrier"/>.</summary>

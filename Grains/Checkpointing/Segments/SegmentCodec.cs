@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using Orleans.Serialization;
 using OrleansFlow.Keyed;
@@ -20,29 +19,39 @@ internal sealed class SegmentCodec(Serializer serializer)
     private const byte KeyIsText = 0;
     private const byte KeyIsObject = 1;
 
-    /// <summary>Encodes <paramref name="items"/> into parts, in order.</summary>
+    /// <summary>Encodes <paramref name="items"/> into parts, in order; each part is one array of exactly its size.</summary>
     public List<byte[]> Encode(IReadOnlyList<SegmentItem> items, int targetPartBytes = TargetPartBytes)
     {
-        var parts = new List<byte[]>();
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(targetPartBytes, 1 << 20));
-        var count = 0;
-        var countAt = Begin(buffer);
-        foreach (var item in items)
+        var keys = new byte[]?[items.Count];
+        var sizes = new int[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
-            Write(buffer, item);
-            count++;
-            if (buffer.WrittenCount >= targetPartBytes)
-            {
-                parts.Add(Finish(buffer, countAt, count));
-                buffer.ResetWrittenCount();
-                count = 0;
-                countAt = Begin(buffer);
-            }
+            keys[i] = KeyIsItsText(items[i]) ? null : serializer.SerializeToArray<object>(items[i].Key);
+            sizes[i] = SizeOf(items[i], keys[i]);
         }
 
-        if (count > 0 || parts.Count == 0)
+        var parts = new List<byte[]>();
+        var first = 0;
+        while (first < items.Count || parts.Count == 0)
         {
-            parts.Add(Finish(buffer, countAt, count));
+            var end = first;
+            var size = HeaderSize;
+            while (end < items.Count && (end == first || size + sizes[end] <= targetPartBytes))
+            {
+                size += sizes[end++];
+            }
+
+            var part = new byte[size];
+            var writer = new SpanWriter(part);
+            writer.Byte(Version);
+            writer.Int32(end - first);
+            for (var i = first; i < end; i++)
+            {
+                Write(ref writer, items[i], keys[i]);
+            }
+
+            parts.Add(part);
+            first = end;
         }
 
         return parts;
@@ -77,70 +86,72 @@ internal sealed class SegmentCodec(Serializer serializer)
         return items;
     }
 
-    private static int Begin(ArrayBufferWriter<byte> buffer)
-    {
-        buffer.GetSpan(1)[0] = Version;
-        buffer.Advance(1);
-        var at = buffer.WrittenCount;
-        buffer.Advance(sizeof(int)); // the item count, written when the part is finished
-        return at;
-    }
+    private const int HeaderSize = 1 + sizeof(int);
 
-    private static byte[] Finish(ArrayBufferWriter<byte> buffer, int countAt, int count)
-    {
-        var bytes = buffer.WrittenSpan.ToArray();
-        BitConverter.TryWriteBytes(bytes.AsSpan(countAt), count);
-        return bytes;
-    }
+    private static bool KeyIsItsText(SegmentItem item) => item.Key is string text && string.Equals(text, item.KeyText, StringComparison.Ordinal);
 
-    private void Write(ArrayBufferWriter<byte> buffer, SegmentItem item)
+    private static int SizeOf(SegmentItem item, byte[]? key)
     {
-        WriteText(buffer, item.KeyText);
-        if (item.Key is string text && string.Equals(text, item.KeyText, StringComparison.Ordinal))
+        var size = sizeof(int) + (item.KeyText.Length * sizeof(char)) + 1 + (key is null ? 0 : sizeof(int) + key.Length) + sizeof(int);
+        if (item.Snapshot?.Image is { } image)
         {
-            WriteByte(buffer, KeyIsText);
+            size += image.Length + ((item.Snapshot.EventTimers.Length + item.Snapshot.ProcessingTimers.Length) * sizeof(long));
+        }
+
+        return size + (2 * sizeof(int));
+    }
+
+    private static void Write(ref SpanWriter writer, SegmentItem item, byte[]? key)
+    {
+        writer.Bytes(MemoryMarshal.AsBytes(item.KeyText.AsSpan()));
+        if (key is null)
+        {
+            writer.Byte(KeyIsText);
         }
         else
         {
-            WriteByte(buffer, KeyIsObject);
-            WriteBytes(buffer, serializer.SerializeToArray<object>(item.Key));
+            writer.Byte(KeyIsObject);
+            writer.Bytes(key);
         }
 
         if (item.Snapshot?.Image is not { } image)
         {
-            WriteInt32(buffer, -1);
-            WriteLongs(buffer, []);
-            WriteLongs(buffer, []);
+            writer.Int32(-1);
+            writer.Int32(0);
+            writer.Int32(0);
             return;
         }
 
-        WriteBytes(buffer, image);
-        WriteLongs(buffer, item.Snapshot.EventTimers);
-        WriteLongs(buffer, item.Snapshot.ProcessingTimers);
+        writer.Bytes(image);
+        writer.Bytes(MemoryMarshal.AsBytes(item.Snapshot.EventTimers.AsSpan()));
+        writer.Bytes(MemoryMarshal.AsBytes(item.Snapshot.ProcessingTimers.AsSpan()));
     }
 
-    private static void WriteByte(ArrayBufferWriter<byte> buffer, byte value)
+    /// <summary>Writes into a part sized exactly for its items.</summary>
+    private ref struct SpanWriter(Span<byte> data)
     {
-        buffer.GetSpan(1)[0] = value;
-        buffer.Advance(1);
+        private Span<byte> _rest = data;
+
+        public void Byte(byte value)
+        {
+            _rest[0] = value;
+            _rest = _rest[1..];
+        }
+
+        public void Int32(int value)
+        {
+            BitConverter.TryWriteBytes(_rest, value);
+            _rest = _rest[sizeof(int)..];
+        }
+
+        /// <summary>A length, then the bytes.</summary>
+        public void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            Int32(bytes.Length);
+            bytes.CopyTo(_rest);
+            _rest = _rest[bytes.Length..];
+        }
     }
-
-    private static void WriteInt32(ArrayBufferWriter<byte> buffer, int value)
-    {
-        BitConverter.TryWriteBytes(buffer.GetSpan(sizeof(int)), value);
-        buffer.Advance(sizeof(int));
-    }
-
-    private static void WriteBytes(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes)
-    {
-        WriteInt32(buffer, bytes.Length);
-        bytes.CopyTo(buffer.GetSpan(bytes.Length));
-        buffer.Advance(bytes.Length);
-    }
-
-    private static void WriteText(ArrayBufferWriter<byte> buffer, string text) => WriteBytes(buffer, MemoryMarshal.AsBytes(text.AsSpan()));
-
-    private static void WriteLongs(ArrayBufferWriter<byte> buffer, long[] values) => WriteBytes(buffer, MemoryMarshal.AsBytes(values.AsSpan()));
 
     /// <summary>Reads what the writer wrote, checking every length against what is left.</summary>
     private ref struct SpanReader(ReadOnlySpan<byte> data)

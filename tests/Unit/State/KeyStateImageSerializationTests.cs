@@ -23,9 +23,9 @@ public sealed class KeyStateImageSerializationTests
         panes.Pane(window).Accumulator = 42;
         panes.EventTimers.Add(window.MaxTimestamp, [window]);
 
-        var copy = RoundTrip(new KeyStateImage { Entries = { ["window-contents"] = panes } });
+        var copy = RoundTrip(Image("window-contents", panes));
 
-        var restored = Assert.IsType<WindowPanes<TimeWindow, long>>(copy.Entries["window-contents"]);
+        var restored = Assert.IsType<WindowPanes<TimeWindow, long>>(Value(copy, "window-contents"));
         Assert.Equal(42, restored.Panes[window].Accumulator);
         Assert.Equal([window], restored.EventTimers[window.MaxTimestamp]);
     }
@@ -36,9 +36,9 @@ public sealed class KeyStateImageSerializationTests
         var panes = new WindowPanes<GlobalWindow, long>();
         panes.Pane(GlobalWindow.Instance).Accumulator = 7;
 
-        var copy = RoundTrip(new KeyStateImage { Entries = { ["window-contents"] = panes } });
+        var copy = RoundTrip(Image("window-contents", panes));
 
-        var restored = Assert.IsType<WindowPanes<GlobalWindow, long>>(copy.Entries["window-contents"]);
+        var restored = Assert.IsType<WindowPanes<GlobalWindow, long>>(Value(copy, "window-contents"));
         Assert.Equal(7, restored.Panes[GlobalWindow.Instance].Accumulator);
     }
 
@@ -49,12 +49,16 @@ public sealed class KeyStateImageSerializationTests
         var panes = new WindowPanes<TimeWindow, ReduceAccumulator<(string Key, long Value)>>();
         panes.Pane(window).Accumulator = new ReduceAccumulator<(string Key, long Value)> { HasValue = true, Value = ("w1", 5) };
 
-        var copy = RoundTrip(new KeyStateImage { Entries = { ["window-contents"] = panes } });
+        var copy = RoundTrip(Image("window-contents", panes));
 
-        var restored = Assert.IsType<WindowPanes<TimeWindow, ReduceAccumulator<(string Key, long Value)>>>(copy.Entries["window-contents"]);
+        var restored = Assert.IsType<WindowPanes<TimeWindow, ReduceAccumulator<(string Key, long Value)>>>(Value(copy, "window-contents"));
         Assert.True(restored.Panes[window].Accumulator.HasValue);
         Assert.Equal(("w1", 5L), restored.Panes[window].Accumulator.Value);
     }
+
+    private static KeyStateImage Image(string name, object value) => new() { Names = [name], Values = [value] };
+
+    private static object Value(KeyStateImage image, string name) => image.Values[Array.IndexOf(image.Names, name)];
 
     private static KeyStateImage RoundTrip(KeyStateImage image)
     {
