@@ -251,13 +251,13 @@ internal static class CliApp
 
     private static int Help(TextWriter stdout)
     {
-        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T] [--progress] [--verbose]");
+        stdout.WriteLine("usage: flow run JOB [job options] [--parallelism N] [--passivate-idle-keys D|never] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T] [--progress] [--verbose]");
         foreach (var line in FaultToleranceOptions.Usage)
         {
             stdout.WriteLine($"                     {line}");
         }
 
-        stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
+        stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--passivate-idle-keys D|never] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
         stdout.WriteLine("                  [checkpoint and restart options as for run] [--progress] [--verbose] [-- job arguments]");
         stdout.WriteLine("                  (your own job project: uploads the assembly and its private dependencies, then runs it as 'run' does)");
         stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T] [--max-artifact-bytes N]");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansFlow.Examples;
 
 namespace OrleansFlow.Cli;
 
@@ -15,6 +16,9 @@ internal sealed class RunOptions
     public string? JobType { get; init; }
 
     public int? Parallelism { get; init; }
+
+    /// <summary>How long a key may be idle before its grain is passivated (<c>--passivate-idle-keys D|never</c>), or null for the default.</summary>
+    public TimeSpan? IdleKeyPassivation { get; init; }
 
     public string? Cluster { get; init; }
 
@@ -74,6 +78,7 @@ internal sealed class RunOptions
     private static RunOptions Parse(IReadOnlyList<string> args, bool submit)
     {
         int? parallelism = null;
+        TimeSpan? idleKeys = null;
         string? cluster = null;
         string? clusterId = null;
         string? serviceId = null;
@@ -99,6 +104,10 @@ internal sealed class RunOptions
                     parallelism = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0
                         ? p
                         : throw new UsageException($"--parallelism expects a positive integer, got '{text}'");
+                    break;
+                case "--passivate-idle-keys":
+                    var idle = Value(args, ref i);
+                    idleKeys = idle == "never" ? Timeout.InfiniteTimeSpan : Durations.Parse(idle, "--passivate-idle-keys");
                     break;
                 case "--cluster":
                     cluster = Value(args, ref i);
@@ -153,6 +162,7 @@ internal sealed class RunOptions
             JobName = args[0],
             JobType = jobType,
             Parallelism = parallelism,
+            IdleKeyPassivation = idleKeys,
             Cluster = cluster,
             ClusterId = clusterId ?? DefaultId,
             ServiceId = serviceId ?? DefaultId,
@@ -175,6 +185,11 @@ internal sealed class RunOptions
         if (Token is { } token)
         {
             env.WithSubmissionToken(token);
+        }
+
+        if (IdleKeyPassivation is { } idle)
+        {
+            env.Config.IdleKeyPassivation = idle;
         }
 
         FaultTolerance.ApplyTo(env);

@@ -46,6 +46,14 @@ public sealed class CheckpointConfig
     /// <summary>Whether retained checkpoints survive cancelling the job (default: deleted).</summary>
     public ExternalizedCheckpointRetention ExternalizedCheckpointRetention { get; set; } = ExternalizedCheckpointRetention.DeleteOnCancellation;
 
+    /// <summary>
+    /// Longest a keyed subtask's checkpoints build on one full snapshot segment before it writes a new one in the
+    /// background (default 10 minutes, as Flink's changelog state backend materializes). Each checkpoint writes only
+    /// the keys changed since the previous completed one; a full segment is also written whenever those deltas add up
+    /// to more than twice the state, so a restore never reads much more than the state itself.
+    /// </summary>
+    public TimeSpan MaterializationInterval { get; set; } = TimeSpan.FromMilliseconds(CheckpointSettings.Disabled.MaterializationIntervalMs);
+
     /// <summary>The first setting that breaks its rule, or null when all are valid.</summary>
     internal SettingProblem? FindProblem()
     {
@@ -84,6 +92,11 @@ public sealed class CheckpointConfig
             return Problem(nameof(RetainedCheckpoints), "must be at least 1", Number(RetainedCheckpoints));
         }
 
+        if (MaterializationInterval < MinimalCheckpointTime)
+        {
+            return Problem(nameof(MaterializationInterval), "must be at least 10 ms", SettingProblem.Format(MaterializationInterval));
+        }
+
         if (!Enum.IsDefined(ExternalizedCheckpointRetention))
         {
             return Problem(nameof(ExternalizedCheckpointRetention), "must be DeleteOnCancellation or RetainOnCancellation", Number((int)ExternalizedCheckpointRetention));
@@ -109,7 +122,8 @@ public sealed class CheckpointConfig
                 TolerableCheckpointFailureNumber,
                 Mode,
                 RetainedCheckpoints,
-                RetainOnCancel: ExternalizedCheckpointRetention == ExternalizedCheckpointRetention.RetainOnCancellation)
+                RetainOnCancel: ExternalizedCheckpointRetention == ExternalizedCheckpointRetention.RetainOnCancellation,
+                MaterializationIntervalMs: Milliseconds(MaterializationInterval))
             : null;
     }
 
@@ -123,6 +137,7 @@ public sealed class CheckpointConfig
         Mode = other.Mode;
         RetainedCheckpoints = other.RetainedCheckpoints;
         ExternalizedCheckpointRetention = other.ExternalizedCheckpointRetention;
+        MaterializationInterval = other.MaterializationInterval;
     }
 
     private static SettingProblem Problem(string setting, string rule, string actual) => new(nameof(CheckpointConfig), setting, rule, actual);

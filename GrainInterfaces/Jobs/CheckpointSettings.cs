@@ -9,6 +9,8 @@ namespace OrleansFlow.Jobs;
 /// <param name="Mode">Exactly-once (aligned) or at-least-once.</param>
 /// <param name="Retained">Completed checkpoints kept to restore from.</param>
 /// <param name="RetainOnCancel">Whether completed checkpoints are kept when the job is cancelled.</param>
+/// <param name="MaterializationIntervalMs">Longest a keyed subtask's checkpoints build on one full snapshot segment
+/// before it writes a new one in the background (Flink's changelog periodic materialization).</param>
 [GenerateSerializer, Immutable, Alias("flow.CheckpointSettings")]
 public sealed record CheckpointSettings(
     [property: Id(0)] long IntervalMs,
@@ -18,7 +20,8 @@ public sealed record CheckpointSettings(
     [property: Id(4)] int TolerableFailures = 0,
     [property: Id(5)] CheckpointingMode Mode = CheckpointingMode.ExactlyOnce,
     [property: Id(6)] int Retained = 1,
-    [property: Id(7)] bool RetainOnCancel = false)
+    [property: Id(7)] bool RetainOnCancel = false,
+    [property: Id(8)] long MaterializationIntervalMs = 600_000)
 {
     /// <summary>Checkpointing off (the default, as in Flink).</summary>
     public static CheckpointSettings Disabled { get; } = new(IntervalMs: 0);

@@ -6,7 +6,8 @@ namespace OrleansFlow.Keyed;
 /// The state of one key of one keyed operator of one job (key: <see cref="GrainKeys.KeyedState"/>). It runs the
 /// operator's function for its key and can be read while the job runs (queryable state). Its keyed subtask owns the
 /// key's snapshots: it seeds the grain with the key's state on the first call of an attempt and after a passivation,
-/// takes a copy of the state at each checkpoint barrier, and passivates the grain when the key has been idle.
+/// keeps the copy of its state each answer brings when checkpointing is on, and passivates the grain when the key has
+/// been idle.
 /// </summary>
 [Alias("flow.IKeyedStateGrain")]
 public interface IKeyedStateGrain : IGrainWithStringKey
@@ -15,21 +16,15 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     /// Runs the keyed operator over records of this key in job attempt <paramref name="attempt"/>; returns what it
     /// emitted. <paramref name="seed"/> replaces the key's live state first (the subtask sends it on the first call
     /// of an attempt and after a passivation); without one, the grain must already hold the attempt's live state, or
-    /// the output says it was lost. Calls of an attempt older than the grain's are ignored.
+    /// the output says it was lost. Calls of an attempt older than the grain's are ignored. With
+    /// <paramref name="copyState"/> the output carries a copy of the key's state after the call.
     /// </summary>
     [Alias("Process")]
-    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
 
-    /// <summary>Fires due timers of this key (seeded as for <see cref="ProcessAsync"/>); returns what the timer callbacks emitted.</summary>
+    /// <summary>Fires due timers of this key (seeded and copied as for <see cref="ProcessAsync"/>); returns what the timer callbacks emitted.</summary>
     [Alias("FireTimers")]
-    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// A checkpoint barrier: a copy of this key's live state as of now (every earlier record of the key has been
-    /// processed), serialized. The subtask writes it with the other keys' copies.
-    /// </summary>
-    [Alias("Snapshot")]
-    ValueTask<KeySnapshot> SnapshotAsync(int attempt, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
 
     /// <summary>
     /// The key has been idle: hands its state over (a copy when <paramref name="wantSnapshot"/>, else nothing: the

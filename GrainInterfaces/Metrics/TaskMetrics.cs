@@ -14,6 +14,9 @@ namespace OrleansFlow.Metrics;
 /// <param name="HeldInputBatches">Input batches held behind a checkpoint barrier (alignment).</param>
 /// <param name="Finished">Whether it reached the end of its input.</param>
 /// <param name="Silo">The silo that runs it.</param>
+/// <param name="Keys">A keyed subtask's keys with state (live in their grains, or held as copies).</param>
+/// <param name="ResidentKeys">A keyed subtask's keys whose per-key grains hold live state.</param>
+/// <param name="Passivations">How many times a keyed subtask passivated an idle key since the attempt started.</param>
 [GenerateSerializer, Immutable, Alias("flow.TaskMetrics")]
 public sealed record TaskMetrics(
     [property: Id(0)] int VertexId,
@@ -25,4 +28,7 @@ public sealed record TaskMetrics(
     [property: Id(6)] int OutputBatchesInFlight,
     [property: Id(7)] int HeldInputBatches,
     [property: Id(8)] bool Finished,
-    [property: Id(9)] string Silo);
+    [property: Id(9)] string Silo,
+    [property: Id(10)] int Keys = 0,
+    [property: Id(11)] int ResidentKeys = 0,
+    [property: Id(12)] long Passivations = 0);

@@ -447,7 +447,6 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.History.Insert(0, new CheckpointStats(checkpointId, attempt, pending.TriggerTime, null, 0, CheckpointStatus.InProgress, null, isSavepoint));
         TrimHistory();
         Log.CheckpointTriggered(logger, JobId, checkpointId);
-        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} triggered");
         var sources = plan.Vertices.Where(v => v.IsSource)
             .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))))
             .ToList();
@@ -535,7 +534,6 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
 
         Log.CheckpointCompleted(logger, JobId, id, durationMs, completed.TotalStateSize);
-        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {id} completed");
         foreach (var older in _pending.Values.Where(p => p.Pending.CheckpointId < id).ToList())
         {
             if (older.Pending.Abort(CheckpointFailureReason.Subsumed, $"checkpoint {id} completed first"))

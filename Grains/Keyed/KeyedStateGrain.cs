@@ -13,8 +13,8 @@ namespace OrleansFlow.Keyed;
 /// The live state of one key of a keyed operator. Placed on the silo of the subtask that first calls it, so a key's
 /// records usually stay on one silo, and kept active until its subtask passivates it. It never reads or writes
 /// storage: its keyed subtask seeds it with the key's state on the first call of each attempt (the state in the
-/// checkpoint the attempt restored) and after a passivation, copies its state at checkpoint barriers, and writes the
-/// copies in its own snapshot segments. Calls of an older attempt are ignored; a call without a seed to an activation
+/// checkpoint the attempt restored) and after a passivation; when checkpointing is on, every answer carries a copy of
+/// the state after the call, which the subtask keeps and writes in its snapshot segments. Calls of an older attempt are ignored; a call without a seed to an activation
 /// that holds no live state of the attempt (its silo died) says the state was lost, and the attempt restarts.
 /// </summary>
 [GrainType(KeyedStateGrain.GrainTypeName)]
@@ -31,25 +31,22 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
     private IKeyedOperator? _operator;
     private int _attempt = NoAttempt;
 
-    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken) =>
+    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
         Accept(attempt, seed) switch
         {
-            Admission.Run when _operator is { } op => ValueTask.FromResult(op.Process(_store, _timers, input)),
-            Admission.Run => ProcessSlowAsync(input, cancellationToken),
+            Admission.Run when _operator is { } op => ValueTask.FromResult(WithState(op.Process(_store, _timers, input), copyState)),
+            Admission.Run => ProcessSlowAsync(input, copyState, cancellationToken),
             Admission.Lost => ValueTask.FromResult(KeyedOutput.Lost),
             _ => ValueTask.FromResult(KeyedOutput.Empty),
         };
 
-    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, CancellationToken cancellationToken) =>
+    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
         Accept(attempt, seed) switch
         {
-            Admission.Run => (await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input),
+            Admission.Run => WithState((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input), copyState),
             Admission.Lost => KeyedOutput.Lost,
             _ => KeyedOutput.Empty,
         };
-
-    public ValueTask<KeySnapshot> SnapshotAsync(int attempt, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(attempt != _attempt ? KeySnapshot.Lost : Copy());
 
     public ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken)
     {
@@ -153,8 +150,12 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
         return images.FirstOrDefault(i => i is not null);
     }
 
-    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, CancellationToken cancellationToken) =>
-        (await ResolveAsync(cancellationToken)).Process(_store, _timers, input);
+    private async ValueTask<KeyedOutput> ProcessSlowAsync(KeyedInput input, bool copyState, CancellationToken cancellationToken) =>
+        WithState((await ResolveAsync(cancellationToken)).Process(_store, _timers, input), copyState);
+
+    /// <summary>The output, with a copy of the state after the call when the subtask wants one.</summary>
+    private KeyedOutput WithState(KeyedOutput output, bool copyState) =>
+        copyState ? output with { State = Copy() } : output;
 
     private async ValueTask<IKeyedOperator> ResolveAsync(CancellationToken cancellationToken)
     {

@@ -44,6 +44,9 @@ internal sealed class KeyedDispatcher(
     /// <summary>The subtask's keys.</summary>
     public KeyTable Keys => keys;
 
+    /// <summary>How many times an idle key was passivated.</summary>
+    public long Passivations { get; private set; }
+
     /// <summary>Gathers records [start, end) of a batch under the current watermark.</summary>
     public void Buffer(object records, long[]? timestamps, int start, int end)
     {
@@ -86,7 +89,7 @@ internal sealed class KeyedDispatcher(
                 // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
                 // one awaits every call before it returns.
                 var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
-                calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, cancellationToken).AsTask();
+                calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken).AsTask();
             }
 
             var results = await AwaitAllAsync(calls);
@@ -146,6 +149,7 @@ internal sealed class KeyedDispatcher(
             }
 
             passivated += chunk.Count;
+            Passivations += chunk.Count;
         }
 
         return passivated;
@@ -202,7 +206,7 @@ internal sealed class KeyedDispatcher(
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var input = new KeyedTimerInput(chunk[i].Key.Key, domain, chunk[i].Times, domain == TimeDomain.EventTime ? upTo : Watermark, now);
-                    calls[i] = grainsOf[i].FireTimersAsync(input, address.Attempt, chunk[i].Key.SeedIfNeeded, cancellationToken).AsTask();
+                    calls[i] = grainsOf[i].FireTimersAsync(input, address.Attempt, chunk[i].Key.SeedIfNeeded, CopyState, cancellationToken).AsTask();
                 }
 
                 var results = await AwaitAllAsync(calls);
@@ -226,11 +230,18 @@ internal sealed class KeyedDispatcher(
 
         keys.Touch(entry, grain, touched);
         Snapshots?.OnCalled(entry);
-        if (Snapshots is null)
+        if (result.State is { } state)
+        {
+            keys.SetSnapshot(entry, state);
+        }
+        else
         {
             entry.SnapshotIsCurrent = false;
         }
     }
+
+    /// <summary>With checkpointing on, every answer brings a copy of the key's state, so a barrier calls no key.</summary>
+    private bool CopyState => Snapshots is not null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(KeyedOutput result, KeyEntry entry)

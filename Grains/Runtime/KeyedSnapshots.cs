@@ -5,24 +5,25 @@ using OrleansFlow.Keyed;
 namespace OrleansFlow.Runtime;
 
 /// <summary>
-/// The checkpoint side of a keyed subtask. At a barrier (every record before it processed) it has every key called
-/// since the previous barrier copy its state, keeps the copies in its <see cref="KeyTable"/>, and writes one snapshot
-/// segment in the background: the keys changed since the chain it extends (<see cref="SegmentChain"/>). From time to
-/// time it also writes a full segment of every key in the background (materialization). Records after the barrier are
-/// processed while the segments are written.
+/// The checkpoint side of a keyed subtask. Every answer of a per-key grain brings a copy of the key's state after the
+/// call, which the <see cref="KeyTable"/> keeps, so at a barrier (every record before it processed) the subtask holds
+/// every key's state as of the barrier without calling any key. It then writes one snapshot segment in the
+/// background: the keys changed since the chain it extends (<see cref="SegmentChain"/>). From time to time it also
+/// writes a full segment of every key in the background (materialization). Records after the barrier are processed
+/// while the segments are written.
 /// </summary>
 internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, SegmentChain chain, TaskAddress address, int operatorId, Action<Exception> onMaterializationFailed)
 {
     private readonly List<KeyEntry> _changed = [];
     private readonly List<(long Barrier, KeyEntry[] Keys)> _changes = [];
+    private (Task Write, CancellationTokenSource Cancel, SegmentRef Segment)? _materialization;
 
     /// <summary>The chain of segments (for the coordinator's record of the restored checkpoint and for tests).</summary>
     public SegmentChain Chain => chain;
 
-    /// <summary>A key was called: its live state may differ from the copy the table holds.</summary>
+    /// <summary>A key was called (its answer's state copy is in the table): it goes into the next checkpoint's delta.</summary>
     public void OnCalled(KeyEntry entry)
     {
-        entry.SnapshotIsCurrent = false;
         if (!entry.Changed)
         {
             entry.Changed = true;
@@ -31,47 +32,56 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
     }
 
     /// <summary>
-    /// Barrier <paramref name="checkpointId"/>: copies the state of every key changed since the previous barrier (in
-    /// chunks of concurrent calls), then starts writing the checkpoint's delta and, when due, a materialization.
-    /// Returns once the copies are taken, with a task that completes when the delta is durable.
+    /// Barrier <paramref name="checkpointId"/>: takes the state copies of the keys changed since the chain's base and
+    /// starts writing them as the checkpoint's delta (and, when due, a materialization). Returns at once, with a task
+    /// that completes when the delta is durable.
     /// </summary>
-    /// <exception cref="KeyedStateLostException">A key's grain had lost its live state.</exception>
-    public async Task<Task<KeyedCheckpoint>> CaptureAsync(long checkpointId, int attempt, string operatorName, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">A changed key has no copy of its current state (its grain ignored the subtask's calls).</exception>
+    public (Task<KeyedCheckpoint> Delta, SegmentRef? Materializing) Capture(long checkpointId, int attempt, CancellationToken cancellationToken)
     {
         var changed = _changed.ToArray();
         _changed.Clear();
-        foreach (var chunk in changed.Where(e => !e.SnapshotIsCurrent && e.Grain is not null).Chunk(4096))
-        {
-            var copies = await Task.WhenAll(chunk.Select(e => e.Grain!.SnapshotAsync(attempt, cancellationToken).AsTask()));
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if (copies[i].StateLost)
-                {
-                    throw KeyedStateLostException.For(chunk[i].KeyText, operatorName);
-                }
-
-                table.SetSnapshot(chunk[i], copies[i]);
-            }
-        }
-
         foreach (var entry in changed)
         {
+            if (!entry.SnapshotIsCurrent)
+            {
+                throw new InvalidOperationException($"Key '{entry.KeyText}' has no copy of its current state at checkpoint {checkpointId}: its grain did not answer this attempt's calls.");
+            }
+
             entry.Changed = false;
             table.RemoveIfEmpty(entry);
         }
 
         _changes.Add((checkpointId, changed));
-        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} captured {changed.Length} keys");
         var (@base, since) = chain.NextBase();
         var delta = Delta(since);
+        SegmentRef? materializing = null;
         if (chain.ShouldMaterialize(table.StateBytes))
         {
             chain.OnMaterializing(checkpointId);
-            _ = MaterializeAsync(checkpointId, attempt, table.Entries.Where(e => e.Snapshot?.Image is not null).Select(Item).ToArray(), cancellationToken);
+            materializing = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, Full: true, 0, 0, 0);
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _materialization = (MaterializeAsync(materializing, table.Entries.Where(e => e.Snapshot?.Image is not null).Select(Item).ToArray(), cancel.Token), cancel, materializing);
         }
 
         var segment = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, SegmentChain.IsFull(@base), 0, 0, 0);
-        return WriteAsync(checkpointId, @base, segment, delta, cancellationToken);
+        return (WriteAsync(checkpointId, @base, segment, delta, cancellationToken), materializing);
+    }
+
+    /// <summary>
+    /// The subtask reached the end of its input: no later checkpoint will build on a full segment still being written, so
+    /// its write is stopped and what it wrote is deleted (nothing names it).
+    /// </summary>
+    public async Task AbandonMaterializationAsync()
+    {
+        if (_materialization is not { } open || chain.MaterializingAt is null)
+        {
+            return;
+        }
+
+        await open.Cancel.CancelAsync();
+        await open.Write;
+        await store.DeleteIfPresentAsync(open.Segment.StorageKey, CancellationToken.None);
     }
 
     /// <summary>A checkpoint completed: its chain is confirmed, and changes before the oldest base still in use can be forgotten.</summary>
@@ -108,16 +118,19 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
         return new KeyedCheckpoint(chain.Acknowledge(checkpointId, @base, written), written);
     }
 
-    private async Task MaterializeAsync(long checkpointId, int attempt, SegmentItem[] items, CancellationToken cancellationToken)
+    private async Task MaterializeAsync(SegmentRef segment, SegmentItem[] items, CancellationToken cancellationToken)
     {
         try
         {
-            var segment = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, Full: true, 0, 0, 0);
             var written = await store.WriteAsync(segment, items, cancellationToken);
             if (!chain.OnMaterialized(written))
             {
                 await store.DeleteAsync(written, cancellationToken);
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            chain.OnMaterializationFailed();
         }
         catch (Exception e)
         {

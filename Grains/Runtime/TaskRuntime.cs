@@ -116,7 +116,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
             {
                 Snapshots = _checkpointing.IsEnabled
                     ? new KeyedSnapshots(keys, segments ?? throw new InvalidOperationException("Checkpointing needs snapshot segment storage."),
-                        new SegmentChain(restored?.KeyedState ?? [], restoredCheckpointId), address, _chain.Head.Id, onMaterializationFailed)
+                        new SegmentChain(restored?.KeyedState ?? [], restoredCheckpointId, TimeSpan.FromMilliseconds(_checkpointing.MaterializationIntervalMs), time),
+                        address, _chain.Head.Id, onMaterializationFailed)
                     : null,
             };
         }
@@ -220,7 +221,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
             : _valve.Watermark;
         return new TaskMetrics(
             Address.VertexId, Address.Subtask, _recordsIn, _outputs.RecordsOut, watermark == long.MinValue ? null : watermark,
-            (long)_outputs.BackPressured.TotalMilliseconds, _outputs.BatchesInFlight, _held.Values.Sum(h => h.Count), _finished, silo);
+            (long)_outputs.BackPressured.TotalMilliseconds, _outputs.BatchesInFlight, _held.Values.Sum(h => h.Count), _finished, silo,
+            _keyed?.Keys.Count ?? 0, _keyed?.Keys.Resident ?? 0, _keyed?.Passivations ?? 0);
     }
 
     /// <summary>Asks a source to inject the barrier of a checkpoint before its next batch. False if it cannot (it finished).</summary>
@@ -657,19 +659,17 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     /// <summary>
     /// Takes this subtask's part of a checkpoint, with every record before the barrier processed: per-key copies of
-    /// changed keys, the timer index, watermarks, sealed sink output; then forwards the barrier and acknowledges in
-    /// the background once per-key writes are durable.
+    /// changed keys (copies the subtask already holds), watermarks, sealed sink output; then forwards the barrier and
+    /// acknowledges in the background once its snapshot segment is durable.
     /// </summary>
     private async Task SnapshotAsync(long checkpointId, long? sourcePosition)
     {
         var ct = _cancellation.Token;
-        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} barrier at {_vertex.Name}/{Address.Subtask}");
         await _inflight;
         await FlushCoreAsync(ct);
-        Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} flushed at {_vertex.Name}/{Address.Subtask}");
-        var keyed = _keyed?.Snapshots is { } snapshots
-            ? await snapshots.CaptureAsync(checkpointId, Address.Attempt, _chain.Head.Name, ct)
-            : null;
+        var (keyed, materializing) = _keyed?.Snapshots is { } snapshots
+            ? snapshots.Capture(checkpointId, Address.Attempt, ct)
+            : (null, null);
         var sinkStates = new Dictionary<int, byte[]>();
         await _flushLock.WaitAsync(ct);
         try
@@ -689,12 +689,13 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         var watermarks = _chain.Assigners.ToDictionary(a => a.Key, a => a.Value.CurrentWatermark);
         await _outputs.BroadcastMarkerAsync(MarkerKind.CheckpointBarrier, checkpointId, ct);
-        _ = AcknowledgeAsync(checkpointId, keyed, sourcePosition, watermarks, sinkStates);
+        _ = AcknowledgeAsync(checkpointId, keyed, materializing, sourcePosition, watermarks, sinkStates);
     }
 
     private async Task AcknowledgeAsync(
         long checkpointId,
         Task<KeyedCheckpoint>? keyedWrite,
+        SegmentRef? materializing,
         long? sourcePosition,
         Dictionary<int, long> watermarks,
         Dictionary<int, byte[]> sinkStates)
@@ -716,8 +717,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         try
         {
-            Console.Error.WriteLine($"TRACE {DateTime.UtcNow:HH:mm:ss.fff} cp {checkpointId} written at {_vertex.Name}/{Address.Subtask} {keyed?.Written.Bytes} bytes {keyed?.Written.Entries} keys");
-            var snapshot = new TaskSnapshot(sourcePosition, watermarks, sinkStates, keyed?.Written.Bytes ?? 0, keyed?.Written.Entries ?? 0, keyed is null ? null : [.. keyed.Chain]);
+            var snapshot = new TaskSnapshot(
+                sourcePosition, watermarks, sinkStates, keyed?.Written.Bytes ?? 0, keyed?.Written.Entries ?? 0, keyed is null ? null : [.. keyed.Chain], materializing);
             await Coordinator.AcknowledgeAsync(checkpointId, Address.VertexId, Address.Subtask, Address.Attempt, snapshot, CancellationToken.None);
         }
         catch (Exception) when (IsCancelled)
@@ -820,6 +821,10 @@ internal sealed class TaskRuntime : IAsyncDisposable
         if (_keyed is not null)
         {
             await _keyed.AdvanceWatermarkAsync(long.MaxValue, ct);
+            if (_keyed.Snapshots is { } snapshots)
+            {
+                await snapshots.AbandonMaterializationAsync();
+            }
         }
         else
         {

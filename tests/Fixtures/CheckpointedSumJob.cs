@@ -11,8 +11,9 @@ namespace OrleansFlow.Tests.Fixtures;
 /// source subtask the records reach "Inject" one at a time in order, so throws planned at call counts
 /// (<see cref="FaultInjection.ArmThrowAt"/>) each fail a different attempt. Arguments (<see cref="Args"/>): run id
 /// (<see cref="FaultInjection"/>), output path (a file at parallelism 1, else a directory of part files), record
-/// count, records per second per source subtask, source subtasks, and optionally the sink's uid. Checkpointing, the
-/// restart strategy and the parallelism of the other operators come from the submitting environment.
+/// count, records per second per source subtask, source subtasks, the sink's uid (empty for none) and the key count
+/// (default <see cref="Keys"/>; even, so each key's records come from one source subtask). Checkpointing, the restart
+/// strategy and the parallelism of the other operators come from the submitting environment.
 /// </summary>
 public sealed class CheckpointedSumJob : IStreamJob
 {
@@ -26,11 +27,12 @@ public sealed class CheckpointedSumJob : IStreamJob
         var count = long.Parse(args[2], CultureInfo.InvariantCulture);
         var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
         var sources = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var keys = args.Count > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : Keys;
         var sink = env.Generate(i => i, count, rate).SetParallelism(sources)
             .Map(i =>
             {
                 faults.ThrowIfArmed(i);
-                return (Key: i % Keys, Value: i);
+                return (Key: i % keys, Value: i);
             }).Name("Inject").SetParallelism(sources)
             .KeyBy(e => e.Key)
             .Sum(e => e.Value).Name("Sum")
@@ -40,16 +42,16 @@ public sealed class CheckpointedSumJob : IStreamJob
                 return e;
             }).Name("Stall")
             .WriteAsText(output, e => string.Create(CultureInfo.InvariantCulture, $"{e.Key},{e.Value}"));
-        if (args.Count > 5)
+        if (args.Count > 5 && args[5].Length > 0)
         {
             sink.Uid(args[5]);
         }
     }
 
     /// <summary>The submission arguments.</summary>
-    public static string[] Args(string run, string output, long count, double ratePerSubtask, string? sinkUid = null, int sources = SourceParallelism) =>
+    public static string[] Args(string run, string output, long count, double ratePerSubtask, string? sinkUid = null, int sources = SourceParallelism, int keys = Keys) =>
         [run, output, count.ToString(CultureInfo.InvariantCulture), ratePerSubtask.ToString(CultureInfo.InvariantCulture),
-            sources.ToString(CultureInfo.InvariantCulture), .. sinkUid is null ? [] : new[] { sinkUid }];
+            sources.ToString(CultureInfo.InvariantCulture), sinkUid ?? "", keys.ToString(CultureInfo.InvariantCulture)];
 
     /// <summary>Each key's running sums of a failure-free run, in order.</summary>
     public static long[][] RunningSums(long count)
@@ -71,15 +73,15 @@ public sealed class CheckpointedSumJob : IStreamJob
     }
 
     /// <summary>The output lines of a failure-free run, sorted ordinally.</summary>
-    public static string[] ExpectedLines(long count) => ElasticSumJob.ExpectedLines(count, Keys);
+    public static string[] ExpectedLines(long count, int keys = Keys) => ElasticSumJob.ExpectedLines(count, keys);
 
     /// <summary>
     /// Asserts that the committed output equals a failure-free run's (sorted comparison), naming the lines missing
     /// and the lines extra (a few of each, with counts and the part file of each extra line).
     /// </summary>
-    public static void AssertExactOutput(long count, string output, string context)
+    public static void AssertExactOutput(long count, string output, string context, int keys = Keys)
     {
-        var expected = ExpectedLines(count);
+        var expected = ExpectedLines(count, keys);
         var actual = ReadOutput(output);
         if (expected.SequenceEqual(actual))
         {

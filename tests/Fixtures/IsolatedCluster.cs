@@ -52,6 +52,13 @@ public sealed class IsolatedCluster : IAsyncDisposable
     public static Task<IsolatedCluster> StartAsync(int silos, string checkpointDirectory) => StartLocalAsync(silos, checkpointDirectory, () => { });
 
     /// <summary>
+    /// As <see cref="StartAsync(int, string)"/>, with the checkpoint storage seen through the directory's
+    /// <see cref="StorageProbe"/> (<see cref="InstrumentedGrainStorage"/>): counted, and failing the writes a test plans.
+    /// </summary>
+    public static Task<IsolatedCluster> StartInstrumentedAsync(int silos, string checkpointDirectory) =>
+        StartLocalAsync(silos, checkpointDirectory, () => { }, instrumented: true);
+
+    /// <summary>
     /// Starts <paramref name="silos"/> silos wired as Redis-clustered silos are (<see cref="FlowTestCluster.UseTestRedisPersistence"/>)
     /// on the Redis at <paramref name="redisConfiguration"/> (StackExchange.Redis syntax), under a fresh service id
     /// (the prefix of its keys). With <paramref name="fastFailureDetection"/> a killed silo is declared dead in about a second.
@@ -79,9 +86,10 @@ public sealed class IsolatedCluster : IAsyncDisposable
         await _deleteStorage();
     }
 
-    private static async Task<IsolatedCluster> StartLocalAsync(int silos, string checkpointDirectory, Action deleteStorage)
+    private static async Task<IsolatedCluster> StartLocalAsync(int silos, string checkpointDirectory, Action deleteStorage, bool instrumented = false)
     {
-        var cluster = await FlowTestCluster.DeployAsync(silos, silo => silo.UseLocalPersistence(checkpointDirectory).UseFastFailureDetection());
+        var cluster = await FlowTestCluster.DeployAsync(silos, silo =>
+            (instrumented ? silo.UseInstrumentedLocalPersistence(checkpointDirectory) : silo.UseLocalPersistence(checkpointDirectory)).UseFastFailureDetection());
         return new IsolatedCluster(cluster, () =>
         {
             deleteStorage();

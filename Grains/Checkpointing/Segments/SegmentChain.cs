@@ -20,12 +20,21 @@ internal sealed class SegmentChain
     public const long MinMaterializedBytes = 4L << 20;
 
     private readonly Dictionary<long, IReadOnlyList<SegmentRef>> _acknowledged = [];
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private long _materializedAt;
 
-    /// <summary>A chain restored from checkpoint <paramref name="restoredCheckpointId"/> (empty for none).</summary>
-    public SegmentChain(IReadOnlyList<SegmentRef> restored, long restoredCheckpointId)
+    /// <summary>
+    /// A chain restored from checkpoint <paramref name="restoredCheckpointId"/> (empty for none), writing a full segment
+    /// at least every <paramref name="materializationInterval"/> of <paramref name="time"/>.
+    /// </summary>
+    public SegmentChain(IReadOnlyList<SegmentRef> restored, long restoredCheckpointId, TimeSpan materializationInterval, TimeProvider time)
     {
         Confirmed = restored;
         ConfirmedBarrier = restoredCheckpointId;
+        _interval = materializationInterval;
+        _time = time;
+        _materializedAt = time.GetTimestamp();
     }
 
     /// <summary>The chain of the latest completed checkpoint this subtask knows of.</summary>
@@ -54,9 +63,10 @@ internal sealed class SegmentChain
     public static bool IsFull(IReadOnlyList<SegmentRef> @base) => @base.Count == 0;
 
     /// <summary>
-    /// Whether to start writing a full segment at this barrier: none is being written, and the deltas the next
-    /// checkpoint builds on hold more than twice the state (<paramref name="stateBytes"/>; at least
-    /// <see cref="MinMaterializedBytes"/>), or there are <see cref="MaxDeltas"/> of them.
+    /// Whether to start writing a full segment at this barrier: none is being written, the next checkpoint would build on
+    /// deltas, and they hold more than twice the state (<paramref name="stateBytes"/>; at least
+    /// <see cref="MinMaterializedBytes"/>), or there are <see cref="MaxDeltas"/> of them, or the last full segment was
+    /// started a materialization interval ago.
     /// </summary>
     public bool ShouldMaterialize(long stateBytes)
     {
@@ -66,12 +76,18 @@ internal sealed class SegmentChain
         }
 
         var deltas = NextBase().Base.Where(s => !s.Full).ToList();
-        return deltas.Count >= MaxDeltas
-            || (deltas.Count > 0 && deltas.Sum(s => s.Bytes) >= Math.Max(2 * stateBytes, MinMaterializedBytes));
+        return deltas.Count > 0
+            && (deltas.Count >= MaxDeltas
+                || deltas.Sum(s => s.Bytes) >= Math.Max(2 * stateBytes, MinMaterializedBytes)
+                || _time.GetElapsedTime(_materializedAt) >= _interval);
     }
 
     /// <summary>A full segment starts being written from the state at <paramref name="barrier"/>.</summary>
-    public void OnMaterializing(long barrier) => MaterializingAt = barrier;
+    public void OnMaterializing(long barrier)
+    {
+        MaterializingAt = barrier;
+        _materializedAt = _time.GetTimestamp();
+    }
 
     /// <summary>
     /// The full segment is durable: later checkpoints build on it. Returns false when it came too late to be of use (the
