@@ -10,6 +10,11 @@ internal static class OrleansFlowEventIds
     public const int SourceFinished = 3003;
     public const int StaleBatchDropped = 3004;
     public const int JobManagerReportRetried = 3005;
+    public const int ChannelGapRepaired = 3006;
+    public const int ChannelRepairFailed = 3007;
+    public const int ChannelDuplicateDropped = 3008;
+    public const int ChannelProbeFailed = 3009;
+    public const int ChannelGrantFailed = 3010;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;

@@ -24,6 +24,9 @@ public sealed class ShortTransportLimitsCluster : IAsyncLifetime
     public static readonly TimeSpan CacheMinTime = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan CacheMaxAge = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a sender waits without progress before it probes its receiver (production: 2 s).</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
     private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), "orleansflow-tests-" + Guid.NewGuid().ToString("N"));
     private InProcessTestCluster? _cluster;
 
@@ -50,7 +53,7 @@ public sealed class ShortTransportLimitsCluster : IAsyncLifetime
                 o.DataMaxAgeInCache = CacheMaxAge;
             });
             silo.Services.AddSingleton<ILoggerProvider>(GiveUps);
-        });
+        }, configureChannels: channels => channels.ProbeInterval = ProbeInterval);
 
     public async Task DisposeAsync()
     {
