@@ -10,7 +10,8 @@ namespace OrleansFlow.Operators;
 [MayInterleave(nameof(MayInterleave))]
 internal sealed partial class OperatorGrain
 {
-    private const string StreamConsumerExtension = "Orleans.Streams.IStreamConsumerExtension";
+    /// <summary>The full name of Orleans' (internal) interface through which a pulling agent delivers to a consumer.</summary>
+    internal const string StreamConsumerExtension = "Orleans.Streams.IStreamConsumerExtension";
 
     private ChannelReceiver? _receiver;
     private ChannelCalls? _calls;

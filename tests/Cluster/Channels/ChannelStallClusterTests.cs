@@ -24,8 +24,13 @@ public sealed class ChannelStallClusterTests(ShortTransportLimitsCluster fixture
     private static readonly TimeSpan StallLength = 3 * ShortTransportLimitsCluster.LongestLimit;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private readonly TempDirectory _dir = new();
+    private readonly ChannelRepairCounter _repairs = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _repairs.Dispose();
+        _dir.Dispose();
+    }
 
     [Fact]
     public async Task Channel_WhenAConsumerBlocksItsActivationFarPastTheTransportLimits_LosesNothingAndNeverRestarts()
@@ -42,14 +47,15 @@ public sealed class ChannelStallClusterTests(ShortTransportLimitsCluster fixture
             var env = fixture.Environment(2).EnableCheckpointing(TimeSpan.FromMilliseconds(200));
             env.Config.ChannelCredits = Credits;
             var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 2000), cancellationToken: TestTimeouts.JobToken());
+            _repairs.Watch(job.JobId);
 
             var stalledFor = await HoldGateAsync(job.JobId, faults, waitForTransportGiveUp: true);
             var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
 
-            var context = $"Job {job.JobId}: stalled for {stalledFor.TotalSeconds:0.0} s, {fixture.GiveUps.Count(job.JobId)} deliveries given up.";
+            var context = Describe(job.JobId, stalledFor, fixture.GiveUps.Count(job.JobId));
             log.WriteLine(context);
             AssertFirstAttemptFinished(status, context);
-            Assert.True(faults.Stalled == 1, $"The gate was entered {faults.Stalled} times. {context}");
+            AssertStalled(faults, stalledFor, context);
             CheckpointedSumJob.AssertExactOutput(Count, output, context);
         }
         finally
@@ -71,15 +77,16 @@ public sealed class ChannelStallClusterTests(ShortTransportLimitsCluster fixture
             var env = fixture.Environment(2).EnableCheckpointing(TimeSpan.FromMilliseconds(200));
             env.Config.ChannelCredits = Credits;
             var job = await env.ExecuteJobAsync<GatedSinkJob>(GatedSinkJob.Args(run, Count, 2000), cancellationToken: TestTimeouts.JobToken());
+            _repairs.Watch(job.JobId);
 
             var stalledFor = await HoldGateAsync(job.JobId, faults, waitForTransportGiveUp: false);
             var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
 
             var giveUps = fixture.GiveUps.Count(job.JobId);
-            var context = $"Job {job.JobId}: stalled for {stalledFor.TotalSeconds:0.0} s, {giveUps} deliveries given up.";
+            var context = Describe(job.JobId, stalledFor, giveUps);
             log.WriteLine(context);
             AssertFirstAttemptFinished(status, context);
-            Assert.True(faults.Stalled == 1, $"The gate was entered {faults.Stalled} times. {context}");
+            AssertStalled(faults, stalledFor, context);
             // The stream handler only queues a batch, so no delivery to the waiting subtask ever timed out.
             Assert.True(giveUps == 0, $"A pulling agent gave up delivering to a subtask whose activation was free. {context}");
             var seen = Probe.Of(run).Order().ToArray();
@@ -90,6 +97,16 @@ public sealed class ChannelStallClusterTests(ShortTransportLimitsCluster fixture
         {
             faults.Disarm();
         }
+    }
+
+    private string Describe(string jobId, TimeSpan stalledFor, int giveUps) =>
+        $"Job {jobId}: stalled for {stalledFor.TotalSeconds:0.0} s; the transport gave up {giveUps} deliveries; " +
+        $"{_repairs.Repaired} batches fetched from senders, {_repairs.Duplicates} duplicates dropped.";
+
+    private static void AssertStalled(FaultInjection faults, TimeSpan stalledFor, string context)
+    {
+        Assert.True(faults.Stalled == 1, $"The gate was entered {faults.Stalled} times. {context}");
+        Assert.True(stalledFor >= StallLength, $"The stall lasted less than {StallLength.TotalSeconds} s. {context}");
     }
 
     private static void AssertFirstAttemptFinished(JobStatusInfo status, string context)
