@@ -42,8 +42,8 @@ public static class SiloBuilderExtensions
             // The cache drops a batch by age alone, delivered or not. A receiver takes its batches at once (its stream
             // handler only queues them), so only a receiver whose activation is blocked falls behind, and the batches
             // it then misses are fetched from their senders (see ChannelReceiver). The age bounds memory: serialized
-            // batches are kept whole, so 10 s; in-process ones are 8-byte handles, so a minute (as long as the pulling
-            // agent retries one delivery) costs little and spares most repairs after a stall of under a minute.
+            // batches are kept whole, so 10 s; in-process ones are 8-byte handles, so a minute costs little and lets a
+            // stall shorter than a delivery's 30 s timeout be served from the cache instead of by repairs.
             streams.ConfigureCacheEviction(o => o.Configure(e =>
             {
                 e.DataMinTimeInCache = TimeSpan.FromSeconds(1);
