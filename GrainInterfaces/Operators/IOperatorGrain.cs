@@ -33,9 +33,36 @@ public interface IOperatorGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>A receiver returns credits: the sender may put that many more batches on the channel to it.</summary>
+    /// <summary>
+    /// A receiver returns credits: it has processed the first <paramref name="processed"/> batches of the channel, so
+    /// the sender may drop them and put as many more on the channel. Grants are cumulative: one that is lost, repeated
+    /// or overtaken by a later one changes nothing.
+    /// </summary>
+    /// <param name="targetVertex">The receiving vertex.</param>
+    /// <param name="targetSubtask">The receiving subtask.</param>
+    /// <param name="credits">How many batches this grant reports processed since the receiver's previous one (for
+    /// reading logs and traces; the sender counts from <paramref name="processed"/>).</param>
+    /// <param name="processed">How many batches of the channel the receiver has processed, from sequence 0.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     [Alias("GrantCredits"), AlwaysInterleave]
-    Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, CancellationToken cancellationToken);
+    Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, long processed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A sender that has waited a while without its batches being processed asks this receiver about their channel:
+    /// every batch below <paramref name="sentBefore"/> was sent a while ago, so the receiver fetches those it never got
+    /// (the transport lost them) from the sender. Returns how many batches of the channel it has processed (a
+    /// cumulative grant), or -1 when it is not running this attempt.
+    /// </summary>
+    [Alias("ProbeChannel"), AlwaysInterleave]
+    Task<long> ProbeChannelAsync(int senderVertex, int senderSubtask, long sentBefore, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A receiver that is missing batches of their channel asks this sender for them: the batches from
+    /// <paramref name="fromSequence"/> up to (not including) <paramref name="toSequence"/> that it has sent, which it
+    /// holds until the receiver has processed them.
+    /// </summary>
+    [Alias("FetchBatches"), AlwaysInterleave]
+    Task<Messages.ChannelReplay> FetchBatchesAsync(int targetVertex, int targetSubtask, long fromSequence, long toSequence, CancellationToken cancellationToken);
 
     /// <summary>The job ended: the task no longer needs to stay active.</summary>
     [Alias("Release"), AlwaysInterleave]

@@ -20,6 +20,12 @@ public static class FlowMeter
 
     private static readonly Counter<double> BackPressured = Meter.CreateCounter<double>("orleansflow.task.backpressured_time", "ms", "Time a subtask's output waited for its receivers' credits.");
 
+    private static readonly Counter<long> RepairedBatches = Meter.CreateCounter<long>(
+        "orleansflow.channel.repaired_batches", "{batch}", "Input batches the transport dropped that a subtask fetched from their sender.");
+
+    private static readonly Counter<long> DuplicateBatches = Meter.CreateCounter<long>(
+        "orleansflow.channel.duplicate_batches", "{batch}", "Input batches a subtask received twice (retried deliveries) and dropped.");
+
     /// <summary>The tags that name one subtask.</summary>
     internal static TagList Tags(string jobId, int vertexId, int subtask) =>
         new() { { "job", jobId }, { "vertex", vertexId }, { "subtask", subtask } };
@@ -45,6 +51,22 @@ public static class FlowMeter
         if (BackPressured.Enabled)
         {
             BackPressured.Add(waited.TotalMilliseconds, tags);
+        }
+    }
+
+    internal static void AddRepairedBatches(long count, in TagList tags)
+    {
+        if (count > 0 && RepairedBatches.Enabled)
+        {
+            RepairedBatches.Add(count, tags);
+        }
+    }
+
+    internal static void AddDuplicateBatches(long count, in TagList tags)
+    {
+        if (count > 0 && DuplicateBatches.Enabled)
+        {
+            DuplicateBatches.Add(count, tags);
         }
     }
 }

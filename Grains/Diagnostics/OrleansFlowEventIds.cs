@@ -10,8 +10,13 @@ internal static class OrleansFlowEventIds
     public const int SourceFinished = 3003;
     public const int StaleBatchDropped = 3004;
     public const int JobManagerReportRetried = 3005;
-    public const int KeysPassivated = 3006;
-    public const int MaterializationFailed = 3007;
+    public const int ChannelGapRepaired = 3006;
+    public const int ChannelRepairFailed = 3007;
+    public const int ChannelDuplicateDropped = 3008;
+    public const int ChannelProbeFailed = 3009;
+    public const int ChannelGrantFailed = 3010;
+    public const int KeysPassivated = 3011;
+    public const int MaterializationFailed = 3012;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;

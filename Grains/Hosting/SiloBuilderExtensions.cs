@@ -21,9 +21,9 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var channels = new ChannelOptions();
         configureChannels?.Invoke(channels);
-        if (channels.QueuePartitions < 1 || channels.MaxBatchesPerPoll < 1 || channels.PollPeriod <= TimeSpan.Zero)
+        if (channels.QueuePartitions < 1 || channels.MaxBatchesPerPoll < 1 || channels.PollPeriod <= TimeSpan.Zero || channels.ProbeInterval <= TimeSpan.Zero)
         {
-            throw new OptionsValidationException(nameof(ChannelOptions), typeof(ChannelOptions), ["QueuePartitions, MaxBatchesPerPoll and PollPeriod must be positive."]);
+            throw new OptionsValidationException(nameof(ChannelOptions), typeof(ChannelOptions), ["QueuePartitions, MaxBatchesPerPoll, PollPeriod and ProbeInterval must be positive."]);
         }
 
         builder.Services.AddSingleton(Options.Create(channels));
@@ -39,10 +39,15 @@ public static class SiloBuilderExtensions
             streams.ConfigurePartitioning(channels.QueuePartitions);
             streams.ConfigurePullingAgent(o => o.Configure(p => p.GetQueueMsgsTimerPeriod = channels.PollPeriod));
             streams.ConfigureCache(o => o.Configure(c => c.MaxAddCount = channels.MaxBatchesPerPoll));
+            // The cache drops a batch by age alone, delivered or not. A receiver takes its batches at once (its stream
+            // handler only queues them), so only a receiver whose activation is blocked falls behind, and the batches
+            // it then misses are fetched from their senders (see ChannelReceiver). The age bounds memory: serialized
+            // batches are kept whole, so 10 s; in-process ones are 8-byte handles, so a minute costs little and lets a
+            // stall shorter than a delivery's 30 s timeout be served from the cache instead of by repairs.
             streams.ConfigureCacheEviction(o => o.Configure(e =>
             {
                 e.DataMinTimeInCache = TimeSpan.FromSeconds(1);
-                e.DataMaxAgeInCache = TimeSpan.FromSeconds(10);
+                e.DataMaxAgeInCache = channels.InProcess ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(10);
                 e.MetadataMinTimeInCache = TimeSpan.FromSeconds(30);
             }));
         };

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using OrleansFlow.Checkpointing.Segments;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
 using OrleansFlow.Keyed;
@@ -18,12 +20,17 @@ namespace OrleansFlow.Operators;
 /// <summary>
 /// A subtask of an operator chain. A regular (not stateless-worker) grain, so its input stream is FIFO per channel,
 /// which control markers rely on. The stream handler never throws: a throwing consumer stalls its whole stream queue,
-/// so failures are reported to the job manager instead.
+/// so failures are reported to the job manager instead. Nor does it wait: it puts the batch in the
+/// <see cref="ChannelReceiver"/>'s inbox and returns, and stream deliveries may interleave with any other call
+/// (<see cref="MayInterleave"/>), so a subtask that is busy (or a call waiting for its chain) never holds up the
+/// transport; the receiver's loop processes the batches in order, and fetches from their senders those the transport
+/// dropped.
 /// </summary>
 [ImplicitStreamSubscription(FlowNames.ChannelNamespace)]
 [GrainType("flow.operator")]
 [Immovable] // tasks move with a checkpoint-aligned redeploy (elastic scale), never live: their channels and runtime are in memory
-internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
+internal sealed partial class OperatorGrain(
+    JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, IOptions<ChannelOptions> channelOptions, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
@@ -55,6 +62,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _receiver?.Stop();
         if (_runtime is not null)
         {
             _runtime.Cancel();
@@ -96,6 +104,7 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
             }
 
             _runtime = created;
+            StartChannels(graph, this.GetPrimaryKeyString());
             Log.TaskDeployed(logger, this.GetPrimaryKeyString(), created.Name);
         }
 
@@ -167,18 +176,14 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
         }
     }
 
-    public Task GrantCreditsAsync(int targetVertex, int targetSubtask, int credits, CancellationToken cancellationToken)
-    {
-        _runtime?.Grant(targetVertex, targetSubtask, credits);
-        return Task.CompletedTask;
-    }
-
     public Task CancelAsync(CancellationToken cancellationToken)
     {
         _cancelled = true;
         _runtime?.Cancel();
+        _receiver?.Stop();
         _processingTimer?.Dispose();
         _passivationTimer?.Dispose();
+        _probeTimer?.Dispose();
         _keepAlive?.Dispose();
         graphs.Evict(_address.JobId);
         return Task.CompletedTask;
@@ -188,48 +193,9 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
     {
         _keepAlive?.Dispose();
         _keepAlive = null;
+        _probeTimer?.Dispose();
         graphs.Evict(_address.JobId); // the job has ended: this silo no longer needs its rebuilt graph
         return Task.CompletedTask;
-    }
-
-    private async Task OnBatchAsync(ChannelBatch batch)
-    {
-        if (_failed)
-        {
-            return;
-        }
-
-        if (_runtime is not { } runtime)
-        {
-            // Only a deployed task processes input. A batch for a task that was never deployed here comes from a
-            // sender of an attempt that is being replaced, whose receiver died with its silo: Orleans re-activated the
-            // receiver just to deliver it. Building the chain now would restart its sinks from scratch.
-            Streaming.InProcessMessageBodySerializer.Release(batch);
-            Log.StaleBatchDropped(logger, this.GetPrimaryKeyString(), _address.Attempt);
-            return;
-        }
-
-        try
-        {
-            await runtime.OnBatchAsync(batch);
-            ScheduleProcessingTimer(runtime);
-            ScheduleLingerFlush(runtime);
-        }
-        catch (Exception e)
-        {
-            await FailAsync(e);
-        }
-    }
-
-    /// <summary>A batch has been processed (held input later than it arrived): free it and give its sender the credit back.</summary>
-    private async Task OnBatchDoneAsync(ChannelBatch batch, bool returnCredit)
-    {
-        Streaming.InProcessMessageBodySerializer.Release(batch);
-        if (returnCredit)
-        {
-            var sender = GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(_address.JobId, batch.SenderVertex, batch.SenderSubtask, _address.Attempt));
-            await sender.GrantCreditsAsync(_address.VertexId, _address.Subtask, 1, CancellationToken.None);
-        }
     }
 
     private async Task RunSourceAsync(TaskRuntime runtime)
@@ -414,8 +380,10 @@ internal sealed class OperatorGrain(JobGraphCache graphs, TimeProvider time, ILo
 
         _failed = true;
         _keepAlive?.Dispose();
+        _probeTimer?.Dispose();
         Log.TaskFailed(logger, exception, this.GetPrimaryKeyString());
         _runtime?.Cancel();
+        _receiver?.Stop();
         var failure = _runtime?.DescribeFailure(exception)
             ?? new JobFailure($"vertex {_address.VertexId}", _address.Subtask, exception.Message, exception.GetType().Name);
         var jobManager = GrainFactory.GetGrain<IJobManagerGrain>(_address.JobId);

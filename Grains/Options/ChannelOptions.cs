@@ -13,6 +13,13 @@ public sealed class ChannelOptions
     public int MaxBatchesPerPoll { get; set; } = 256;
 
     /// <summary>
+    /// How long a sender waits without its receiver processing any batch of their channel before it asks the receiver
+    /// whether batches are missing (default 2 s); the receiver then fetches those the transport dropped. While a
+    /// receiver is merely slow this costs one small call per channel and interval.
+    /// </summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Pass channel batches through the stream queues by reference instead of serializing them (default false).
     /// Only valid when every silo of the cluster runs in this process, as with the embedded environment.
     /// </summary>

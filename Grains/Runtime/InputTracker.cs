@@ -5,7 +5,8 @@ namespace OrleansFlow.Runtime;
 
 /// <summary>
 /// The receiving side's bookkeeping: which channels feed this subtask, the next sequence number expected on each
-/// (a gap means a lost batch and fails the job loudly) and which have ended.
+/// (a gap means a lost batch and fails the job loudly; <see cref="ChannelInbox"/> puts batches in order and repairs
+/// gaps first, so this is the last alarm) and which have ended.
 /// </summary>
 internal sealed class InputTracker
 {
@@ -42,8 +43,7 @@ internal sealed class InputTracker
 
         if (batch.Sequence != expected)
         {
-            throw new InvalidOperationException(
-                $"Channel from vertex {batch.SenderVertex} subtask {batch.SenderSubtask} delivered batch {batch.Sequence} where {expected} was expected: records were lost or reordered.");
+            throw new ChannelBatchesLostException(batch.SenderVertex, batch.SenderSubtask, batch.Sequence, expected);
         }
 
         if (_ended.Contains(channel))

@@ -12,7 +12,9 @@ namespace OrleansFlow.Runtime;
 /// to that subtask (each batch names its edge by <see cref="ChannelBatch.InputIndex"/>). Credit-based flow control:
 /// a channel may have at most <c>ChannelCredits</c> batches its receiver has not finished; the receiver returns a
 /// credit per batch. So memory stream queues (16,384 entries each) never overflow, and a fast producer slows to its
-/// slowest consumer instead of losing records.
+/// slowest consumer instead of losing records. Each channel keeps the batches its receiver has not processed
+/// (<see cref="RetainedBatches"/>): a receiver that finds batches missing (the transport dropped them) fetches them
+/// with <see cref="Replay"/>, and a channel that has waited a while without progress is probed (<see cref="BeginProbes"/>).
 /// </summary>
 internal sealed class OutputGate
 {
@@ -23,7 +25,8 @@ internal sealed class OutputGate
     private readonly int _initialCredits;
     private readonly TagList _tags;
 
-    public OutputGate(TaskAddress address, int initialCredits, int maxBatch, IStreamProvider streams, JobPlan plan, IEnumerable<(EdgePlan Edge, IChannelOutput Output)> outputs)
+    public OutputGate(
+        TaskAddress address, int initialCredits, int maxBatch, IStreamProvider streams, JobPlan plan, IEnumerable<(EdgePlan Edge, IChannelOutput Output)> outputs, TimeProvider time)
     {
         _address = address;
         _maxBatch = maxBatch;
@@ -40,7 +43,8 @@ internal sealed class OutputGate
                 if (!_channels.TryGetValue((edge.Target, target), out var channel))
                 {
                     var key = GrainKeys.Task(address.JobId, edge.Target, target, address.Attempt);
-                    channel = new Channel(target, new CreditWindow(initialCredits), streams.GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, key)));
+                    channel = new Channel(
+                        target, new CreditWindow(initialCredits), new RetainedBatches(time), streams.GetStream<ChannelBatch>(StreamId.Create(FlowNames.ChannelNamespace, key)));
                     _channels[(edge.Target, target)] = channel;
                 }
 
@@ -97,12 +101,48 @@ internal sealed class OutputGate
         await Task.WhenAll(_channels.Values.Select(c => SendAsync(c, 0, new OutputBatch(null, null, [new ChannelMarker(0, kind, value)]), cancellationToken)));
     }
 
-    /// <summary>A receiver returned credits.</summary>
-    public void Grant(int targetVertex, int targetSubtask, int credits)
+    /// <summary>
+    /// A receiver reports how many batches of its channel it has processed (a credit grant or a probe's answer):
+    /// they are dropped, and their credits come back.
+    /// </summary>
+    public void Acknowledge(int targetVertex, int targetSubtask, long processed)
+    {
+        if (_channels.TryGetValue((targetVertex, targetSubtask), out var channel) && channel.Retained.Acknowledge(processed) is > 0 and var freed)
+        {
+            channel.Credits.Grant(freed);
+        }
+    }
+
+    /// <summary>The batches a receiver is missing, from <paramref name="from"/> up to (not including) <paramref name="to"/>, as far as they were sent.</summary>
+    public ChannelReplay Replay(int targetVertex, int targetSubtask, long from, long to) =>
+        _channels.TryGetValue((targetVertex, targetSubtask), out var channel) && channel.Retained.TryReplay(from, to, out var batches)
+            ? new ChannelReplay(true, batches)
+            : ChannelReplay.Lost;
+
+    /// <summary>
+    /// Starts a probe on every channel where one is due (see <see cref="RetainedBatches.BeginProbe"/>): the receiver
+    /// and the sequence number below which it should have every batch. End each with <see cref="EndProbe"/>.
+    /// </summary>
+    public List<(int Vertex, int Subtask, long SentBefore)> BeginProbes(TimeSpan interval)
+    {
+        var due = new List<(int Vertex, int Subtask, long SentBefore)>();
+        foreach (var ((vertex, subtask), channel) in _channels)
+        {
+            if (channel.Retained.BeginProbe(interval) is { } sentBefore)
+            {
+                due.Add((vertex, subtask, sentBefore));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>A probe started by <see cref="BeginProbes"/> ended.</summary>
+    public void EndProbe(int targetVertex, int targetSubtask)
     {
         if (_channels.TryGetValue((targetVertex, targetSubtask), out var channel))
         {
-            channel.Credits.Grant(credits);
+            channel.Retained.EndProbe();
         }
     }
 
@@ -150,22 +190,23 @@ internal sealed class OutputGate
             SenderVertex = _address.VertexId,
             SenderSubtask = _address.Subtask,
             InputIndex = inputIndex,
-            Sequence = channel.NextSequence++,
+            Sequence = channel.Retained.NextSequence,
             Records = output.Records,
             Timestamps = output.Timestamps,
             Markers = output.Markers,
         };
+        channel.Retained.Add(batch); // before it is sent: its receiver may ask for it as soon as it sees a later one
         await channel.Stream.OnNextAsync(batch);
     }
 
-    private sealed class Channel(int subtask, CreditWindow credits, IAsyncStream<ChannelBatch> stream)
+    private sealed class Channel(int subtask, CreditWindow credits, RetainedBatches retained, IAsyncStream<ChannelBatch> stream)
     {
         public int Subtask { get; } = subtask;
 
         public CreditWindow Credits { get; } = credits;
 
-        public IAsyncStream<ChannelBatch> Stream { get; } = stream;
+        public RetainedBatches Retained { get; } = retained;
 
-        public long NextSequence { get; set; }
+        public IAsyncStream<ChannelBatch> Stream { get; } = stream;
     }
 }

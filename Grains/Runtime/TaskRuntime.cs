@@ -104,7 +104,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         _vertex = graph.Plan.Vertex(address.VertexId);
         var settings = graph.Submission.Settings;
         _chain = TaskChain.Build(graph, _vertex, address, time, SinkContextFor);
-        _outputs = new OutputGate(address, settings.ChannelCredits, settings.BatchSize, streams, graph.Plan, _chain.Outputs);
+        _outputs = new OutputGate(address, settings.ChannelCredits, settings.BatchSize, streams, graph.Plan, _chain.Outputs, time);
         _inputs = new InputTracker(graph.Plan, address.VertexId, address.Subtask);
         _valve = new WatermarkValve(_inputs.Channels);
         if (_chain.Head is IKeyedTransformation keyed)
@@ -437,7 +437,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
     /// <summary>The state copy a keyed head holds for a key (for a query of a passivated key), or null.</summary>
     public byte[]? KeyImage(string keyText) => _keyed?.ImageOf(keyText);
 
-    public void Grant(int targetVertex, int targetSubtask, int credits) => _outputs.Grant(targetVertex, targetSubtask, credits);
+    /// <summary>The output channels: credit grants, probes and replays of the channel protocol go to them.</summary>
+    public OutputGate Outputs => _outputs;
 
     public void Cancel()
     {

@@ -9,8 +9,12 @@ namespace OrleansFlow.Streaming;
 /// A memory-stream body serializer for silos that all run in one process (the embedded default): instead of
 /// serializing a channel batch, it parks the body in a process-wide table and puts an 8-byte handle on the queue.
 /// Channels stay Orleans streams (queues, pulling agents, ordering, flow control) but skip serialization, the queue
-/// grain's deep copies and deserialization. The consuming task releases a body once it has processed the batch;
-/// bodies nobody consumed (a cancelled job's last batches) are swept after a while.
+/// grain's deep copies and deserialization. The consuming task releases a body once it has processed the batch (or
+/// dropped it as a duplicate); bodies nobody consumed (a cancelled job's last batches) are swept after a while.
+/// A handle that is no longer held reads as a body without events: the pulling agent can deliver a batch again
+/// after its receiver processed it (a retried delivery, or a cursor replaying the cache), and the receiver already
+/// has it; a batch swept before anyone consumed it is still held by its sender, which sends it again directly when
+/// its receiver reports it missing (see <c>RetainedBatches</c>).
 /// Never use it when silos run in different processes: the handle means nothing there.
 /// </summary>
 internal sealed class InProcessMessageBodySerializer : IMemoryMessageBodySerializer
@@ -44,9 +48,7 @@ internal sealed class InProcessMessageBodySerializer : IMemoryMessageBodySeriali
     public MemoryMessageBody Deserialize(ArraySegment<byte> bodyBytes)
     {
         var handle = BitConverter.ToInt64(bodyBytes.AsSpan());
-        return Bodies.TryGetValue(handle, out var entry)
-            ? entry.Body
-            : throw new InvalidOperationException($"Channel batch {handle} is no longer held in this process; in-process channels need every silo in one process.");
+        return Bodies.TryGetValue(handle, out var entry) ? entry.Body : new MemoryMessageBody([], null);
     }
 
     /// <summary>The consumer is done with a batch: its body no longer needs to be held (a no-op for other transports).</summary>

@@ -7,7 +7,8 @@ namespace OrleansFlow.Tests.Fixtures;
 /// argument: the test cluster's silos run in the test process, so the functions see the same object. Two kinds of
 /// throw: one armed while the job runs (<see cref="ArmThrow"/>) fires once, on the next record that reaches it,
 /// whichever subtask or attempt that is; planned ones (<see cref="ArmThrowAt"/>) fire at given call counts, where
-/// every call counts (replays after a restart count again). A stall (<see cref="ArmStall"/>) fires once too.
+/// every call counts (replays after a restart count again). A stall (<see cref="ArmStall"/>) fires once too, and so
+/// does a gate (<see cref="ArmGate"/>): the next function through it waits until the test opens it.
 /// </summary>
 public sealed class FaultInjection
 {
@@ -18,13 +19,16 @@ public sealed class FaultInjection
     private long _stallMs;
     private int _thrown;
     private int _stalled;
+    private int _gateArmed;
+    private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _gateEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static FaultInjection Of(string run) => Runs.GetOrAdd(run, _ => new FaultInjection());
 
     /// <summary>How many times a throw (armed or planned) fired.</summary>
     public int Thrown => Volatile.Read(ref _thrown);
 
-    /// <summary>How many times an armed stall fired.</summary>
+    /// <summary>How many times an armed stall or gate fired.</summary>
     public int Stalled => Volatile.Read(ref _stalled);
 
     /// <summary>The next record through <see cref="ThrowIfArmed"/> throws.</summary>
@@ -46,12 +50,30 @@ public sealed class FaultInjection
     /// </summary>
     public void ArmStall(TimeSpan duration) => Interlocked.Exchange(ref _stallMs, (long)duration.TotalMilliseconds);
 
-    /// <summary>Clears every armed and planned fault, so a job that outlives its test runs on undisturbed.</summary>
+    /// <summary>
+    /// The next record through <see cref="StallIfArmed"/> (which blocks its thread: the subtask's activation can take
+    /// no calls, as at a breakpoint) or <see cref="StallIfArmedAsync"/> (which awaits: the activation stays free)
+    /// waits until <see cref="OpenGate"/>. Once per run.
+    /// </summary>
+    public void ArmGate() => Volatile.Write(ref _gateArmed, 1);
+
+    /// <summary>Completes when a function reached the armed gate and started waiting.</summary>
+    public Task GateEntered => _gateEntered.Task;
+
+    /// <summary>Lets the function waiting at the gate (and any later one) go on.</summary>
+    public void OpenGate()
+    {
+        _gateOpened.TrySetResult();
+    }
+
+    /// <summary>Clears every armed and planned fault and opens the gate, so a job that outlives its test runs on undisturbed.</summary>
     public void Disarm()
     {
         Volatile.Write(ref _throwAt, []);
         Volatile.Write(ref _throwArmed, 0);
+        Volatile.Write(ref _gateArmed, 0);
         Interlocked.Exchange(ref _stallMs, 0);
+        OpenGate();
     }
 
     /// <summary>Counts a call; throws if a throw is armed or this call's count is planned.</summary>
@@ -73,5 +95,25 @@ public sealed class FaultInjection
             Interlocked.Increment(ref _stalled);
             Thread.Sleep(TimeSpan.FromMilliseconds(ms));
         }
+
+        if (EnterGate())
+        {
+            _gateOpened.Task.Wait(); // blocks the thread, as a breakpoint would
+        }
+    }
+
+    /// <summary>As <see cref="StallIfArmed"/>'s gate, awaiting instead of blocking.</summary>
+    public Task StallIfArmedAsync() => EnterGate() ? _gateOpened.Task : Task.CompletedTask;
+
+    private bool EnterGate()
+    {
+        if (Interlocked.Exchange(ref _gateArmed, 0) != 1)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _stalled);
+        _gateEntered.TrySetResult();
+        return true;
     }
 }

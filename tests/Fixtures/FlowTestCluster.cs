@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansFlow.Configuration;
 using OrleansFlow.Hosting;
 
 namespace OrleansFlow.Tests.Fixtures;
@@ -17,8 +18,9 @@ public static class FlowTestCluster
     /// <summary>Builds and deploys <paramref name="silos"/> silos, each configured by <paramref name="configureSilo"/> after <c>AddOrleansFlow()</c>.</summary>
     /// <param name="serviceId">The cluster's service and cluster id; Redis providers prefix their keys with them.</param>
     /// <param name="minimumLevel">The hosts' log level, for a test that provokes errors it does not want printed.</param>
+    /// <param name="configureChannels">Changes to the channel settings of <c>AddOrleansFlow</c>.</param>
     public static async Task<InProcessTestCluster> DeployAsync(
-        int silos, Action<ISiloBuilder> configureSilo, string? serviceId = null, LogLevel minimumLevel = LogLevel.Warning)
+        int silos, Action<ISiloBuilder> configureSilo, string? serviceId = null, LogLevel minimumLevel = LogLevel.Warning, Action<ChannelOptions>? configureChannels = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         if (serviceId is not null)
@@ -27,7 +29,7 @@ public static class FlowTestCluster
             builder.Options.ClusterId = serviceId; // the Redis grain directory's keys start with it: cleaned up with the rest
         }
 
-        builder.ConfigureSilo((_, silo) => configureSilo(silo.AddOrleansFlow()));
+        builder.ConfigureSilo((_, silo) => configureSilo(silo.AddOrleansFlow(configureChannels)));
         builder.ConfigureHost(host =>
         {
             // The validator warns about reminder periods under a minute, which the Redis clusters lower on purpose.

@@ -69,7 +69,7 @@ public sealed class InputTrackerTests
         var tracker = new InputTracker(Plan, 2, 0);
         tracker.Accept(Batch(1, 1, 0));
 
-        var error = Assert.Throws<InvalidOperationException>(() => tracker.Accept(Batch(1, 1, 2)));
+        var error = Assert.Throws<ChannelBatchesLostException>(() => tracker.Accept(Batch(1, 1, 2)));
 
         Assert.Contains("lost", error.Message, StringComparison.Ordinal);
         Assert.Contains("vertex 1 subtask 1", error.Message, StringComparison.Ordinal);
@@ -79,10 +79,11 @@ public sealed class InputTrackerTests
     [Fact]
     public void Accept_WhenABatchIsRepeated_Throws()
     {
+        // The inbox drops a batch delivered twice before it gets here; one that still arrives is a bug.
         var tracker = new InputTracker(Plan, 2, 0);
         tracker.Accept(Batch(1, 0, 0));
 
-        Assert.Throws<InvalidOperationException>(() => tracker.Accept(Batch(1, 0, 0)));
+        Assert.Throws<ChannelBatchesLostException>(() => tracker.Accept(Batch(1, 0, 0)));
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+namespace OrleansFlow.Runtime;
+
+/// <summary>
+/// Batches of a channel are lost for good: a receiver saw a gap in the channel's sequence numbers that its sender
+/// could not fill (it no longer holds the batches, or does not run the attempt). The job fails (and restarts from its
+/// latest checkpoint); it never goes on without them.
+/// </summary>
+internal sealed class ChannelBatchesLostException : InvalidOperationException
+{
+    public ChannelBatchesLostException(int senderVertex, int senderSubtask, long delivered, long expected)
+        : base($"Channel from vertex {senderVertex} subtask {senderSubtask} delivered batch {delivered} where {expected} was expected: records were lost or reordered.")
+    {
+    }
+
+    public ChannelBatchesLostException()
+    {
+    }
+
+    public ChannelBatchesLostException(string message)
+        : base(message)
+    {
+    }
+
+    public ChannelBatchesLostException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
