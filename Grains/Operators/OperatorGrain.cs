@@ -176,7 +176,7 @@ internal sealed partial class OperatorGrain(
         }
     }
 
-    public Task CancelAsync(CancellationToken cancellationToken)
+    public async Task CancelAsync(CancellationToken cancellationToken)
     {
         _cancelled = true;
         _runtime?.Cancel();
@@ -186,7 +186,12 @@ internal sealed partial class OperatorGrain(
         _probeTimer?.Dispose();
         _keepAlive?.Dispose();
         graphs.Evict(_address.JobId);
-        return Task.CompletedTask;
+        if (_runtime is { } runtime)
+        {
+            // Snapshot segments no checkpoint will name (a full one still being written, deltas of checkpoints this task
+            // will not acknowledge) go before the attempt is over.
+            await runtime.SettleCancelledWritesAsync();
+        }
     }
 
     public Task ReleaseAsync(CancellationToken cancellationToken)

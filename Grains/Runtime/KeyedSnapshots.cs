@@ -69,20 +69,26 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
     }
 
     /// <summary>
-    /// The subtask reached the end of its input: no later checkpoint will build on a full segment still being written, so
-    /// its write is stopped and what it wrote is deleted (nothing names it).
+    /// The subtask reached the end of its input or was cancelled: no later checkpoint will build on a full segment that
+    /// no acknowledged checkpoint names yet, so its write (if it is still being written) is stopped and it is deleted.
     /// </summary>
     public async Task AbandonMaterializationAsync()
     {
-        if (_materialization is not { } open || chain.MaterializingAt is null)
+        if (_materialization is { } open && chain.MaterializingAt is not null)
         {
-            return;
+            await open.Cancel.CancelAsync();
+            await open.Write;
+            await store.DeleteIfPresentAsync(open.Segment.StorageKey, CancellationToken.None);
         }
-
-        await open.Cancel.CancelAsync();
-        await open.Write;
-        await store.DeleteIfPresentAsync(open.Segment.StorageKey, CancellationToken.None);
+        else if (chain.Materialized is { } unnamed && !chain.MaterializedIsNamed)
+        {
+            await store.DeleteAsync(unnamed, CancellationToken.None);
+        }
     }
+
+    /// <summary>The subtask will not acknowledge checkpoint <paramref name="checkpointId"/> (it was cancelled): its delta, written or cut short, goes.</summary>
+    public Task DiscardAsync(long checkpointId, int attempt) =>
+        store.DeleteIfPresentAsync(SegmentRef.Key(address.JobId, operatorId, address.Subtask, attempt, checkpointId, full: false), CancellationToken.None);
 
     /// <summary>A checkpoint completed: its chain is confirmed, and changes before the oldest base still in use can be forgotten.</summary>
     public void OnCompleted(long checkpointId)

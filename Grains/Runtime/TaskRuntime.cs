@@ -53,6 +53,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
     private readonly long _restoredCheckpointId;
     private readonly TaskSnapshot? _restored;
     private readonly SegmentStore? _segments;
+    private readonly HashSet<Task> _acknowledging = [];
     private readonly BarrierAligner? _aligner;
     private readonly Dictionary<(int Vertex, int Subtask), LinkedList<HeldInput>> _held = [];
     private ISourceDriver? _sourceDriver;
@@ -405,6 +406,19 @@ internal sealed class TaskRuntime : IAsyncDisposable
         _keyed.Restore(segments.SelectMany(items => items).Select(i => (i.KeyText, i.Key, i.Snapshot)));
     }
 
+    /// <summary>Stops a full snapshot segment still being written and deletes what it wrote (nothing names it).</summary>
+    public Task AbandonMaterializationAsync() => _keyed?.Snapshots?.AbandonMaterializationAsync() ?? Task.CompletedTask;
+
+    /// <summary>
+    /// A cancelled subtask's snapshot writes settle: a full segment still being written is stopped and deleted, and
+    /// the deltas of checkpoints it will not acknowledge are deleted, so its attempt leaves nothing behind.
+    /// </summary>
+    public async Task SettleCancelledWritesAsync()
+    {
+        await AbandonMaterializationAsync();
+        await Task.WhenAll(_acknowledging.ToList());
+    }
+
     /// <summary>Whether the head is keyed (it has per-key grains, which it may passivate).</summary>
     public bool HasKeys => _keyed is not null;
 
@@ -690,7 +704,20 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         var watermarks = _chain.Assigners.ToDictionary(a => a.Key, a => a.Value.CurrentWatermark);
         await _outputs.BroadcastMarkerAsync(MarkerKind.CheckpointBarrier, checkpointId, ct);
-        _ = AcknowledgeAsync(checkpointId, keyed, materializing, sourcePosition, watermarks, sinkStates);
+        Track(AcknowledgeAsync(checkpointId, keyed, materializing, sourcePosition, watermarks, sinkStates));
+    }
+
+    /// <summary>Keeps an acknowledgement in flight until it ends, so a cancelled subtask can wait for its writes to settle.</summary>
+    private void Track(Task acknowledgement)
+    {
+        _acknowledging.Add(acknowledgement);
+        _ = ForgetAsync();
+
+        async Task ForgetAsync()
+        {
+            await acknowledgement;
+            _acknowledging.Remove(acknowledgement);
+        }
     }
 
     private async Task AcknowledgeAsync(
@@ -713,6 +740,16 @@ internal sealed class TaskRuntime : IAsyncDisposable
         }
         catch (Exception)
         {
+        }
+
+        if (IsCancelled)
+        {
+            // No acknowledgement will name the delta: it goes with the attempt.
+            if (keyedWrite is not null && _keyed?.Snapshots is { } snapshots)
+            {
+                await snapshots.DiscardAsync(checkpointId, Address.Attempt);
+            }
+
             return;
         }
 
@@ -822,10 +859,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         if (_keyed is not null)
         {
             await _keyed.AdvanceWatermarkAsync(long.MaxValue, ct);
-            if (_keyed.Snapshots is { } snapshots)
-            {
-                await snapshots.AbandonMaterializationAsync();
-            }
+            await AbandonMaterializationAsync();
         }
         else
         {

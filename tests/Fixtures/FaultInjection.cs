@@ -20,6 +20,7 @@ public sealed class FaultInjection
     private int _thrown;
     private int _stalled;
     private int _gateArmed;
+    private long _gateAt = -1;
     private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _gateEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -57,6 +58,12 @@ public sealed class FaultInjection
     /// </summary>
     public void ArmGate() => Volatile.Write(ref _gateArmed, 1);
 
+    /// <summary>
+    /// Record number <paramref name="record"/> through <see cref="HoldIfGatedAt"/> blocks its thread until
+    /// <see cref="OpenGate"/> (the same gate as <see cref="ArmGate"/>; <see cref="GateEntered"/> completes when it waits).
+    /// </summary>
+    public void ArmGateAt(long record) => Interlocked.Exchange(ref _gateAt, record);
+
     /// <summary>Completes when a function reached the armed gate and started waiting.</summary>
     public Task GateEntered => _gateEntered.Task;
 
@@ -72,6 +79,7 @@ public sealed class FaultInjection
         Volatile.Write(ref _throwAt, []);
         Volatile.Write(ref _throwArmed, 0);
         Volatile.Write(ref _gateArmed, 0);
+        Interlocked.Exchange(ref _gateAt, -1);
         Interlocked.Exchange(ref _stallMs, 0);
         OpenGate();
     }
@@ -99,6 +107,17 @@ public sealed class FaultInjection
         if (EnterGate())
         {
             _gateOpened.Task.Wait(); // blocks the thread, as a breakpoint would
+        }
+    }
+
+    /// <summary>Blocks the thread at the record <see cref="ArmGateAt"/> named, until the gate opens.</summary>
+    public void HoldIfGatedAt(long record)
+    {
+        if (record == Volatile.Read(ref _gateAt) && Interlocked.CompareExchange(ref _gateAt, -1, record) == record)
+        {
+            Interlocked.Increment(ref _stalled);
+            _gateEntered.TrySetResult();
+            _gateOpened.Task.Wait();
         }
     }
 

@@ -46,6 +46,9 @@ internal sealed class SegmentChain
     /// <summary>A durable full segment that <see cref="Confirmed"/> is not based on yet; the next checkpoints build on it.</summary>
     public SegmentRef? Materialized { get; private set; }
 
+    /// <summary>Whether a checkpoint this subtask acknowledged names <see cref="Materialized"/> (so a coordinator may retain it).</summary>
+    public bool MaterializedIsNamed { get; private set; }
+
     /// <summary>The barrier of a materialization being written, if one is.</summary>
     public long? MaterializingAt { get; private set; }
 
@@ -104,6 +107,7 @@ internal sealed class SegmentChain
         }
 
         Materialized = full;
+        MaterializedIsNamed = false;
         return true;
     }
 
@@ -117,6 +121,7 @@ internal sealed class SegmentChain
         ArgumentNullException.ThrowIfNull(delta);
         IReadOnlyList<SegmentRef> chain = [.. @base, delta];
         _acknowledged[checkpointId] = chain;
+        MaterializedIsNamed |= Materialized is { } full && chain[0].SameSegment(full);
         return chain;
     }
 
