@@ -205,6 +205,9 @@ internal sealed partial class OperatorGrain(
 
     private async Task RunSourceAsync(TaskRuntime runtime)
     {
+        // The start call returns first: a source whose first records take long (or block) must not hold up the job
+        // manager, which starts every source and then goes on.
+        await Task.Yield();
         try
         {
             await runtime.RunSourceAsync();
