@@ -9,6 +9,7 @@ internal static class ExampleJobs
     {
         ["wordcount"] = (typeof(WordCountJob), "--input FILE [--output FILE] [--rate N]", ["input"]),
         ["window-sum"] = (typeof(WindowSumJob), WindowSumJob.Usage, ["input"]),
+        ["keyed-sum"] = (typeof(KeyedSumJob), KeyedSumJob.Usage, ["input"]),
     };
 
     public static IEnumerable<string> Names => Jobs.Keys;

@@ -17,6 +17,7 @@ namespace OrleansFlow.Metrics;
 /// <param name="Keys">A keyed subtask's keys with state (live in their grains, or held as copies).</param>
 /// <param name="ResidentKeys">A keyed subtask's keys whose per-key grains hold live state.</param>
 /// <param name="Passivations">How many times a keyed subtask passivated an idle key since the attempt started.</param>
+/// <param name="SourcePosition">A source subtask's reader position (what a checkpoint records), or null.</param>
 [GenerateSerializer, Immutable, Alias("flow.TaskMetrics")]
 public sealed record TaskMetrics(
     [property: Id(0)] int VertexId,
@@ -31,4 +32,5 @@ public sealed record TaskMetrics(
     [property: Id(9)] string Silo,
     [property: Id(10)] int Keys = 0,
     [property: Id(11)] int ResidentKeys = 0,
-    [property: Id(12)] long Passivations = 0);
+    [property: Id(12)] long Passivations = 0,
+    [property: Id(13)] long? SourcePosition = null);

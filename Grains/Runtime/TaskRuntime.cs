@@ -223,7 +223,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
         return new TaskMetrics(
             Address.VertexId, Address.Subtask, _recordsIn, _outputs.RecordsOut, watermark == long.MinValue ? null : watermark,
             (long)_outputs.BackPressured.TotalMilliseconds, _outputs.BatchesInFlight, _held.Values.Sum(h => h.Count), _finished, silo,
-            _keyed?.Keys.Count ?? 0, _keyed?.Keys.Resident ?? 0, _keyed?.Passivations ?? 0);
+            _keyed?.Keys.Count ?? 0, _keyed?.Keys.Resident ?? 0, _keyed?.Passivations ?? 0, _sourceDriver?.Position);
     }
 
     /// <summary>Asks a source to inject the barrier of a checkpoint before its next batch. False if it cannot (it finished).</summary>
