@@ -59,9 +59,10 @@ internal sealed partial class CheckpointCoordinatorGrain
 
     /// <summary>
     /// An attempt ended: deletes what it may have left behind after the latest retained checkpoint (segments of the
-    /// checkpoints it had in progress, by name) and the full segments it opened that no retained checkpoint names.
+    /// checkpoints it had in progress, by name) and the full segments it opened (<paramref name="openFulls"/>, by
+    /// default the state's) that no retained checkpoint names. Call it only once this activation owns the state.
     /// </summary>
-    private void CollectEndedAttempt(int attempt)
+    private void CollectEndedAttempt(int attempt, List<SegmentRef>? openFulls = null)
     {
         if (attempt < 0 || _submission is null)
         {
@@ -71,8 +72,11 @@ internal sealed partial class CheckpointCoordinatorGrain
         var after = state.State.Retained.Count == 0 ? CheckpointIds.None : state.State.Retained[^1].CheckpointId;
         var live = LiveSegments().Select(s => s.StorageKey).ToHashSet(StringComparer.Ordinal);
         DeleteByKey(SegmentRetention.KeysOf(JobId, KeyedOperators(), attempt, after, state.State.LastId).Where(k => !live.Contains(k)));
-        Delete(SegmentRetention.Deletable(JobId, state.State.OpenFulls, LiveSegments()));
-        state.State.OpenFulls.Clear();
+        Delete(SegmentRetention.Deletable(JobId, openFulls ?? state.State.OpenFulls, LiveSegments()));
+        if (openFulls is null)
+        {
+            state.State.OpenFulls.Clear();
+        }
     }
 
     /// <summary>The job ended without keeping its checkpoints: deletes every segment they name (savepoints keep theirs).</summary>

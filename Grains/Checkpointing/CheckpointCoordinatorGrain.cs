@@ -95,16 +95,19 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
 
         AbortAll(CheckpointFailureReason.JobFailing, "a new attempt started");
-        if (state.State.Attempt >= 0 && state.State.Attempt != attempt)
-        {
-            CollectEndedAttempt(state.State.Attempt); // the previous attempt's coordinator activation died without stopping
-        }
-
+        var previousAttempt = -1;
         await TakeOverAsync(jobManagerEpoch, s =>
         {
+            previousAttempt = s.Attempt;
             s.Attempt = attempt;
             s.JobEnded = false;
         }, cancellationToken);
+
+        // Only once this activation owns the state (the fenced write above): a stale one must delete nothing.
+        if (previousAttempt >= 0 && previousAttempt != attempt)
+        {
+            CollectEndedAttempt(previousAttempt); // the previous attempt was not stopped (its coordinator activation died)
+        }
         await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         _scheduler = new CheckpointScheduler(TimeSpan.FromMilliseconds(_settings.IntervalMs), TimeSpan.FromMilliseconds(_settings.MinPauseMs), _settings.MaxConcurrent, time);
         _failures ??= new CheckpointFailureManager(_settings.TolerableFailures);
@@ -161,14 +164,14 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _timer?.Dispose();
         _timer = null;
         AbortAll(jobEnded ? CheckpointFailureReason.CoordinatorShutdown : CheckpointFailureReason.JobFailing, jobEnded ? "the job ended" : "the job is restarting");
-        if (_submission is not null && state.State.Attempt >= 0)
-        {
-            CollectEndedAttempt(state.State.Attempt);
-        }
-
-        var discarded = discardCheckpoints ? state.State.Retained.ToList() : [];
+        var endedAttempt = -1;
+        List<RetainedCheckpoint> discarded = [];
+        List<SegmentRef> openFulls = [];
         await TakeOverAsync(jobManagerEpoch, s =>
         {
+            endedAttempt = s.Attempt;
+            openFulls = [.. s.OpenFulls];
+            discarded = discardCheckpoints ? [.. s.Retained] : [];
             s.Attempt = jobEnded ? -1 : s.Attempt;
             s.JobEnded = jobEnded;
             s.OpenFulls.Clear();
@@ -177,6 +180,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
                 s.Retained.Clear();
             }
         }, cancellationToken);
+
+        // Only once this activation owns the state (the fenced write above): a stale one must delete nothing.
+        if (_submission is not null && endedAttempt >= 0)
+        {
+            CollectEndedAttempt(endedAttempt, openFulls);
+        }
+
         CollectDiscarded(discarded);
         await _deletions; // the job's storage is settled when the job manager hears back
         if (jobEnded && await this.GetReminder(WatchdogReminder, cancellationToken) is { } reminder)
@@ -195,8 +205,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
         if (attempt != state.State.Attempt || !_pending.TryGetValue(checkpointId, out var inFlight))
         {
-            // Late, of an aborted checkpoint or an older attempt: what it wrote for that checkpoint is of no use.
-            if (_submission is not null)
+            // Late, of an aborted checkpoint or an older attempt: what it wrote for that checkpoint is of no use. An
+            // acknowledgement of a newer attempt than this activation knows means it is stale: it deletes nothing.
+            if (_submission is not null && attempt <= state.State.Attempt)
             {
                 CollectAborted(checkpointId, attempt, [snapshot]);
             }
