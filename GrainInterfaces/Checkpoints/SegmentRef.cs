@@ -18,6 +18,8 @@ namespace OrleansFlow.Checkpoints;
 /// <param name="Entries">How many keys it holds (images and removals).</param>
 /// <param name="Bytes">The size of its parts, in bytes.</param>
 /// <param name="ETags">The storage versions of its manifest (first) and its parts, so it can be deleted without reading it.</param>
+/// <param name="Since">For a delta: the checkpoint after which it holds every change (the barrier of the chain it
+/// extends), so it also extends any chain of a later checkpoint. 0 for a full segment.</param>
 [GenerateSerializer, Immutable, Alias("flow.SegmentRef")]
 public sealed record SegmentRef(
     [property: Id(0)] string JobId,
@@ -29,7 +31,8 @@ public sealed record SegmentRef(
     [property: Id(6)] int Parts,
     [property: Id(7)] int Entries,
     [property: Id(8)] long Bytes,
-    [property: Id(9)] string?[]? ETags = null)
+    [property: Id(9)] string?[]? ETags = null,
+    [property: Id(10)] long Since = 0)
 {
     /// <summary>The storage key of the segment's manifest (its parts are stored under it, <c>{key}/{part}</c>).</summary>
     public string StorageKey => Key(JobId, OperatorId, Subtask, Attempt, CheckpointId, Full);

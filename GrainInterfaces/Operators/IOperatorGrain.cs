@@ -25,9 +25,13 @@ public interface IOperatorGrain : IGrainWithStringKey
     [Alias("TriggerCheckpoint"), AlwaysInterleave]
     Task TriggerCheckpointAsync(long checkpointId, CancellationToken cancellationToken);
 
-    /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
+    /// <summary>
+    /// A checkpoint completed: two-phase-commit sinks make what they sealed for it visible, and a keyed task takes
+    /// <paramref name="keyedState"/> (the segment chain the completed checkpoint names for it) as the chain its next
+    /// checkpoints extend.
+    /// </summary>
     [Alias("NotifyCheckpointComplete")]
-    Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken);
+    Task NotifyCheckpointCompleteAsync(long checkpointId, List<Checkpoints.SegmentRef>? keyedState, CancellationToken cancellationToken);
 
     /// <summary>Starts producing (sources only; a no-op for other tasks).</summary>
     [Alias("Start")]

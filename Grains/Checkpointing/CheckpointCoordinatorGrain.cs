@@ -215,16 +215,21 @@ internal sealed partial class CheckpointCoordinatorGrain(
             return;
         }
 
-        if (SegmentRetention.StaleChain(checkpointId, snapshot, LiveSegments()) is { } stale)
+        var taskKey = RetainedCheckpoint.TaskKey(vertexId, subtask);
+        var latest = state.State.Retained.LastOrDefault();
+        if (SegmentRetention.Rebase(checkpointId, snapshot, LiveSegments(), latest?.CheckpointId ?? CheckpointIds.None, latest?.Tasks.GetValueOrDefault(taskKey)) is not { } record)
         {
-            if (inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, $"{_submission!.Plan.Vertex(vertexId).Name} subtask {subtask}: {stale}"))
+            var reason = $"{_submission!.Plan.Vertex(vertexId).Name} subtask {subtask}: its keyed state chain names segments no retained checkpoint holds any more";
+            if (inFlight.Pending.Decline((vertexId, subtask), CheckpointFailureReason.Declined, reason))
             {
-                inFlight.Tasks[RetainedCheckpoint.TaskKey(vertexId, subtask)] = snapshot;
+                inFlight.Tasks[taskKey] = snapshot;
                 await OnAbortedAsync(inFlight);
             }
 
             return;
         }
+
+        snapshot = record;
 
         if (inFlight.Pending.Acknowledge((vertexId, subtask), snapshot.ApproximateSize) != AcknowledgeResult.Success)
         {
@@ -565,7 +570,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
 
         _terminating &= !inFlight.Terminate;
-        _ = NotifyCompletedAsync(id, inFlight.Attempt); // tasks commit in their own turns; we go on
+        _ = NotifyCompletedAsync(id, inFlight.Attempt, inFlight.Tasks); // tasks commit in their own turns; we go on
     }
 
     /// <summary>
@@ -620,13 +625,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
     }
 
     /// <summary>Tells every subtask of the attempt; sinks commit. A task that cannot be told commits on its restore.</summary>
-    private async Task NotifyCompletedAsync(long checkpointId, int attempt)
+    private async Task NotifyCompletedAsync(long checkpointId, int attempt, IReadOnlyDictionary<string, TaskSnapshot> records)
     {
         var tasks = _submission!.Plan.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
-            .Select(s => GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt))));
+            .Select(s => (Grain: GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, v.Id, s, attempt)), Key: RetainedCheckpoint.TaskKey(v.Id, s))));
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, records.GetValueOrDefault(t.Key)?.KeyedState, CancellationToken.None)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

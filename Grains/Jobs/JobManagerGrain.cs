@@ -253,7 +253,7 @@ internal sealed partial class JobManagerGrain(
         await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
         try
         {
-            await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, CancellationToken.None)));
+            await Task.WhenAll(AllTasks(attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, null, CancellationToken.None)));
         }
         catch (Exception e)
         {
@@ -335,7 +335,7 @@ internal sealed partial class JobManagerGrain(
         var tasks = AllTasks(attempt).ToList();
         try
         {
-            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, CancellationToken.None)));
+            await Task.WhenAll(tasks.Select(t => t.Grain.NotifyCheckpointCompleteAsync(CheckpointIds.EndOfInput, null, CancellationToken.None)));
         }
         catch (Exception e)
         {

@@ -159,7 +159,7 @@ internal sealed partial class OperatorGrain(
         return Task.FromException(new InvalidOperationException("the source subtask is not running (finished, failed or not deployed)"));
     }
 
-    public async Task NotifyCheckpointCompleteAsync(long checkpointId, CancellationToken cancellationToken)
+    public async Task NotifyCheckpointCompleteAsync(long checkpointId, List<SegmentRef>? keyedState, CancellationToken cancellationToken)
     {
         if (_runtime is not { } runtime || _failed)
         {
@@ -168,7 +168,7 @@ internal sealed partial class OperatorGrain(
 
         try
         {
-            await runtime.CommitAsync(checkpointId);
+            await runtime.CommitAsync(checkpointId, keyedState);
         }
         catch (Exception e)
         {

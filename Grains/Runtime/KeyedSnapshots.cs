@@ -64,7 +64,7 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
             _materialization = (MaterializeAsync(materializing, table.Entries.Where(e => e.Snapshot?.Image is not null).Select(Item).ToArray(), cancel.Token), cancel, materializing);
         }
 
-        var segment = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, SegmentChain.IsFull(@base), 0, 0, 0);
+        var segment = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, SegmentChain.IsFull(@base), 0, 0, 0, Since: since);
         return (WriteAsync(checkpointId, @base, segment, delta, cancellationToken), materializing);
     }
 
@@ -90,10 +90,13 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
     public Task DiscardAsync(long checkpointId, int attempt) =>
         store.DeleteIfPresentAsync(SegmentRef.Key(address.JobId, operatorId, address.Subtask, attempt, checkpointId, full: false), CancellationToken.None);
 
-    /// <summary>A checkpoint completed: its chain is confirmed, and changes before the oldest base still in use can be forgotten.</summary>
-    public void OnCompleted(long checkpointId)
+    /// <summary>
+    /// A checkpoint completed, its record naming <paramref name="confirmed"/> (when the coordinator says): that chain
+    /// is confirmed, and changes before the oldest base still in use can be forgotten.
+    /// </summary>
+    public void OnCompleted(long checkpointId, IReadOnlyList<SegmentRef>? confirmed)
     {
-        chain.OnCompleted(checkpointId);
+        chain.OnCompleted(checkpointId, confirmed);
         var after = chain.TrackChangesAfter;
         _changes.RemoveAll(c => c.Barrier <= after);
     }

@@ -240,7 +240,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
     /// <summary>A checkpoint completed: two-phase-commit sinks make what they sealed for it visible.</summary>
     /// <param name="checkpointId">The checkpoint.</param>
-    public async Task CommitAsync(long checkpointId)
+    /// <param name="keyedState">The segment chain the completed checkpoint names for this subtask, if the coordinator says.</param>
+    public async Task CommitAsync(long checkpointId, IReadOnlyList<SegmentRef>? keyedState = null)
     {
         if (IsCancelled)
         {
@@ -253,7 +254,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             if (checkpointId != CheckpointIds.EndOfInput)
             {
                 _lastCompleted = Math.Max(_lastCompleted, checkpointId);
-                _keyed?.Snapshots?.OnCompleted(checkpointId);
+                _keyed?.Snapshots?.OnCompleted(checkpointId, keyedState);
             }
 
             await _flushLock.WaitAsync();

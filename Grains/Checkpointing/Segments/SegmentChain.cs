@@ -126,12 +126,13 @@ internal sealed class SegmentChain
     }
 
     /// <summary>
-    /// A checkpoint completed: its chain is confirmed (if this subtask acknowledged it), and chains of earlier
-    /// checkpoints are no longer needed (they completed or never will).
+    /// A checkpoint completed: its chain is confirmed (the one the coordinator kept, <paramref name="confirmed"/>, which
+    /// may differ from the one this subtask acknowledged when the coordinator had to rebase it; else the acknowledged
+    /// one), and chains of earlier checkpoints are no longer needed (they completed or never will).
     /// </summary>
-    public void OnCompleted(long checkpointId)
+    public void OnCompleted(long checkpointId, IReadOnlyList<SegmentRef>? confirmed = null)
     {
-        if (_acknowledged.TryGetValue(checkpointId, out var chain) && checkpointId > ConfirmedBarrier)
+        if ((confirmed is { Count: > 0 } ? confirmed : _acknowledged.GetValueOrDefault(checkpointId)) is { } chain && checkpointId > ConfirmedBarrier)
         {
             Confirmed = chain;
             ConfirmedBarrier = checkpointId;

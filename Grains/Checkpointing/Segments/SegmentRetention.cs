@@ -20,19 +20,33 @@ internal static class SegmentRetention
     }
 
     /// <summary>
-    /// Why a subtask's record for checkpoint <paramref name="checkpointId"/> cannot complete, or null when it can: it
-    /// names a delta of an earlier checkpoint that no live record names any more. That happens when the subtask took
-    /// the barrier before it heard that a later checkpoint than the one its chain extends had completed; the coordinator
-    /// may have deleted that chain's deltas since.
+    /// The record to keep for a subtask's acknowledgement of checkpoint <paramref name="checkpointId"/>: as it is when
+    /// every segment its chain names is still stored (written for this checkpoint, named by a live record, or a full
+    /// segment newer than the one the subtask's latest retained record is based on); else its delta on the chain of
+    /// that retained record (<paramref name="retainedId"/>, <paramref name="retained"/>), which is as good a base when it
+    /// is at or after the checkpoint the delta holds every change since. That happens when the subtask took the barrier
+    /// before it heard that a later checkpoint than the one its chain extends had completed, so the coordinator may have
+    /// deleted that chain's older segments. Null when neither works (the checkpoint must fail).
     /// </summary>
-    public static string? StaleChain(long checkpointId, TaskSnapshot record, IEnumerable<SegmentRef> live)
+    public static TaskSnapshot? Rebase(long checkpointId, TaskSnapshot record, IEnumerable<SegmentRef> live, long retainedId, TaskSnapshot? retained)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.KeyedState is not { Count: > 0 } chain)
+        {
+            return record;
+        }
+
         var named = live.Select(s => s.StorageKey).ToHashSet(StringComparer.Ordinal);
-        var stale = (record.KeyedState ?? []).FirstOrDefault(s => !s.Full && s.CheckpointId != checkpointId && !named.Contains(s.StorageKey));
-        return stale is null
-            ? null
-            : $"its keyed state chain names the delta of checkpoint {stale.CheckpointId} (subtask {stale.Subtask}), which no retained checkpoint holds any more";
+        var newestRetainedFull = retained?.KeyedState?.FirstOrDefault(s => s.Full)?.CheckpointId ?? long.MinValue;
+        if (chain.All(s => s.CheckpointId == checkpointId || named.Contains(s.StorageKey) || (s.Full && s.CheckpointId > newestRetainedFull)))
+        {
+            return record;
+        }
+
+        var delta = chain[^1];
+        return delta.CheckpointId == checkpointId && !delta.Full && retained?.KeyedState is { Count: > 0 } confirmed && retainedId >= delta.Since
+            ? record with { KeyedState = [.. confirmed, delta] }
+            : null;
     }
 
     /// <summary>

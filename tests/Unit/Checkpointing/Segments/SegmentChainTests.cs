@@ -136,6 +136,30 @@ public sealed class SegmentChainTests
     }
 
     [Fact]
+    public void OnCompleted_WithTheChainTheCoordinatorKept_ConfirmsThatChain()
+    {
+        var chain = Chain([Full(1)], 1);
+        chain.Acknowledge(3, chain.NextBase().Base, Delta(3));
+
+        chain.OnCompleted(3, [Full(2), Delta(3)]); // the coordinator rebased the delta on checkpoint 2's chain
+
+        Assert.Equal([2L, 3L], chain.NextBase().Base.Select(s => s.CheckpointId));
+    }
+
+    [Fact]
+    public void MaterializedIsNamed_OnceACheckpointBuildsOnTheFullSegment()
+    {
+        var chain = Chain([Full(3)], 3);
+        chain.OnMaterializing(4);
+        chain.OnMaterialized(Full(4));
+        Assert.False(chain.MaterializedIsNamed);
+
+        chain.Acknowledge(5, chain.NextBase().Base, Delta(5));
+
+        Assert.True(chain.MaterializedIsNamed);
+    }
+
+    [Fact]
     public void OnMaterialized_WhenTheChainIsAlreadyBasedOnANewerFull_SaysItIsOfNoUse()
     {
         var chain = Chain([Full(5)], 5);

@@ -10,6 +10,8 @@ public sealed class SegmentRetentionTests
     private static SegmentRef Segment(long checkpointId, bool full = false, string job = "j", int subtask = 0) =>
         new(job, 1, subtask, 0, checkpointId, full, 1, 1, 10);
 
+    private static SegmentRef Delta(long checkpointId, long since) => Segment(checkpointId) with { Since = since };
+
     private static TaskSnapshot Record(params SegmentRef[] chain) => new(null, [], [], 0, 0, [.. chain]);
 
     [Fact]
@@ -32,20 +34,41 @@ public sealed class SegmentRetentionTests
     }
 
     [Fact]
-    public void StaleChain_WhenARecordNamesADeltaNoLongerRetained_SaysWhich()
+    public void Rebase_WhenEverySegmentIsStillStored_KeepsTheRecordAsItIs()
     {
-        var record = Record(Segment(1, full: true), Segment(4), Segment(6));
+        var record = Record(Segment(1, full: true), Segment(4), Delta(6, since: 4));
 
-        Assert.Null(SegmentRetention.StaleChain(6, record, [Segment(1, full: true), Segment(4)]));
-        var reason = SegmentRetention.StaleChain(6, record, [Segment(1, full: true)]);
-        Assert.Contains("checkpoint 4", reason, StringComparison.Ordinal);
+        Assert.Same(record, SegmentRetention.Rebase(6, record, [Segment(1, full: true), Segment(4)], 4, Record(Segment(1, full: true), Segment(4))));
     }
 
     [Fact]
-    public void StaleChain_AcceptsFullSegmentsNotYetNamedByAnyRecord()
+    public void Rebase_WhenTheChainNamesDeletedSegments_PutsTheDeltaOnTheLatestRetainedChain()
+    {
+        // The subtask still extended checkpoint 1 ([1f]) when checkpoint 2 ([2f]) had completed and 1f was deleted:
+        // its delta holds every change since 1, so it extends 2's chain as well.
+        var record = Record(Segment(1, full: true), Delta(3, since: 1));
+        var retained = Record(Segment(2, full: true));
+
+        var rebased = SegmentRetention.Rebase(3, record, [Segment(2, full: true)], 2, retained);
+
+        Assert.Equal([Segment(2, full: true).StorageKey, Delta(3, since: 1).StorageKey], rebased!.KeyedState!.Select(s => s.StorageKey));
+    }
+
+    [Fact]
+    public void Rebase_AcceptsAFullSegmentNewerThanTheRetainedOne()
     {
         // A materialization is first named by the checkpoint that builds on it.
-        Assert.Null(SegmentRetention.StaleChain(9, Record(Segment(7, full: true), Segment(9)), []));
+        var record = Record(Segment(7, full: true), Delta(9, since: 7));
+
+        Assert.Same(record, SegmentRetention.Rebase(9, record, [Segment(5, full: true)], 8, Record(Segment(5, full: true), Segment(8))));
+    }
+
+    [Fact]
+    public void Rebase_WhenTheRetainedCheckpointIsOlderThanTheDeltasBase_GivesNothing()
+    {
+        var record = Record(Segment(1, full: true), Segment(5), Delta(6, since: 5));
+
+        Assert.Null(SegmentRetention.Rebase(6, record, [Segment(1, full: true)], 4, Record(Segment(1, full: true), Segment(4))));
     }
 
     [Fact]
