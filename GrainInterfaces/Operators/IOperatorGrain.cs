@@ -55,7 +55,9 @@ public interface IOperatorGrain : IGrainWithStringKey
     /// A sender that has waited a while without its batches being processed asks this receiver about their channel:
     /// every batch below <paramref name="sentBefore"/> was sent a while ago, so the receiver fetches those it never got
     /// (the transport lost them) from the sender. Returns how many batches of the channel it has processed (a
-    /// cumulative grant), or -1 when it is not running this attempt.
+    /// cumulative grant); -1 when it takes no more input (it failed or was cancelled); -2 when this activation was never
+    /// deployed: the receiver's activation was lost with its silo (this probe activated it again), so the sender fails
+    /// its attempt.
     /// </summary>
     [Alias("ProbeChannel"), AlwaysInterleave]
     Task<long> ProbeChannelAsync(int senderVertex, int senderSubtask, long sentBefore, CancellationToken cancellationToken);

@@ -11,8 +11,11 @@ namespace OrleansFlow.Operators;
 /// failures are logged, never thrown: a later grant or probe carries everything a lost one did. Runs on the grain's
 /// scheduler (no <c>ConfigureAwait(false)</c>).
 /// </summary>
-internal sealed class ChannelCalls(IGrainFactory grains, TaskAddress address, string taskKey, ILogger logger)
+internal sealed class ChannelCalls(IGrainFactory grains, TaskAddress address, string taskKey, ILogger logger, Func<Exception, Task> onReceiverLost)
 {
+    /// <summary>A probe's answer from a receiver whose activation was never deployed: it was lost with its silo.</summary>
+    public const long ReceiverLost = -2;
+
     /// <summary>Tells the batch's sender it has been processed (a cumulative credit grant), without waiting.</summary>
     public void Grant(ChannelBatch batch) => _ = GrantAsync(batch.SenderVertex, batch.SenderSubtask, batch.Sequence + 1);
 
@@ -49,6 +52,12 @@ internal sealed class ChannelCalls(IGrainFactory grains, TaskAddress address, st
             if (processed >= 0)
             {
                 outputs.Acknowledge(vertex, subtask, processed);
+            }
+            else if (processed == ReceiverLost)
+            {
+                // Nobody else may notice: its silo's death took the job manager too, or left no task that calls it.
+                await onReceiverLost(new InvalidOperationException(
+                    $"The receiver of this task's channel, vertex {vertex} subtask {subtask}, has lost its task (its silo died); the attempt restarts."));
             }
         }
         catch (Exception e)

@@ -32,7 +32,10 @@ internal sealed partial class OperatorGrain
     }
 
     public Task<long> ProbeChannelAsync(int senderVertex, int senderSubtask, long sentBefore, CancellationToken cancellationToken) =>
-        Task.FromResult(_receiver is { } receiver && !_failed ? receiver.OnProbe((senderVertex, senderSubtask), sentBefore) : -1L);
+        Task.FromResult(
+            _receiver is { } receiver && !_failed ? receiver.OnProbe((senderVertex, senderSubtask), sentBefore)
+            : _runtime is null && !_cancelled ? ChannelCalls.ReceiverLost
+            : -1L);
 
     public Task<ChannelReplay> FetchBatchesAsync(int targetVertex, int targetSubtask, long fromSequence, long toSequence, CancellationToken cancellationToken) =>
         Task.FromResult(_runtime?.Outputs.Replay(targetVertex, targetSubtask, fromSequence, toSequence) ?? ChannelReplay.Lost);
@@ -112,7 +115,7 @@ internal sealed partial class OperatorGrain
     /// <summary>Starts the input loop and the probes of the output channels once the runtime exists.</summary>
     private void StartChannels(JobGraph graph, string key)
     {
-        _calls = new ChannelCalls(GrainFactory, _address, key, logger);
+        _calls = new ChannelCalls(GrainFactory, _address, key, logger, FailAsync);
         _receiver = new ChannelReceiver(
             graph.Submission.Settings.ChannelCredits, ProcessBatchAsync, _calls.FetchAsync, FailAsync, logger, key, FlowMeter.Tags(_address.JobId, _address.VertexId, _address.Subtask));
         _receiver.Start();
