@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -147,6 +148,13 @@ internal static class CliApp
                 var runtime = status.Runtime is { } took ? $", job runtime {took.TotalMilliseconds:N0} ms" : string.Empty;
                 await stderr.WriteLineAsync($"job {job.JobId} {status.Status}{runtime}");
                 await JobProgress.WriteCheckpointSummaryAsync(job, stderr, cancellationToken);
+            }
+
+            if (options.Verbose && connection is null)
+            {
+                // The embedded silo ran in this process: what its garbage collector did.
+                await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"gc: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2 collections, paused {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20):N0} MiB"));
             }
 
             return Ok;
