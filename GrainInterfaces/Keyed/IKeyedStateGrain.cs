@@ -27,11 +27,12 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The key has been idle: hands its state over (a copy when <paramref name="wantSnapshot"/>, else nothing: the
-    /// subtask already holds a current one) and deactivates. The next call brings the state back as a seed.
+    /// The key has been idle: hands its state over (<see cref="KeyedOutput.StateImage"/>, when <paramref name="copyState"/>;
+    /// else none: the subtask already holds a current copy) and deactivates. The next call brings the state back as a
+    /// seed. An activation that holds no live state of the attempt answers that it was lost.
     /// </summary>
     [Alias("Passivate")]
-    ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> PassivateAsync(int attempt, bool copyState, CancellationToken cancellationToken);
 
     /// <summary>The value of a named state (a value, list or map), or null when the key has none.</summary>
     [Alias("GetState"), ReadOnly]

@@ -4,7 +4,7 @@ namespace OrleansFlow.Keyed;
 /// The state a per-key grain starts from in a job attempt, sent by its keyed subtask with the first call of the attempt
 /// (the key's state in the checkpoint the attempt restored) and with the first call after the key was passivated.
 /// </summary>
-/// <param name="Image">The serialized state (a <c>KeyStateImage</c>), or null for an empty key.</param>
+/// <param name="Image">The key's state and timers (a serialized key image), or null for a key with neither.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyStateSeed")]
 public sealed record KeyStateSeed([property: Id(0)] byte[]? Image)
 {

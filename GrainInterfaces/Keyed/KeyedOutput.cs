@@ -7,8 +7,9 @@ namespace OrleansFlow.Keyed;
 /// <param name="SideOutputs">Records emitted to side outputs (late data, tagged outputs), or null.</param>
 /// <param name="StateLost">The call came without a seed to a grain that holds no live state of its attempt (a new
 /// activation: its silo died): nothing was processed, and the attempt must restart from its checkpoint.</param>
-/// <param name="State">A copy of the key's state after the call, when the subtask asked for one (checkpointing is on:
-/// the subtask then always holds every key's current state, and a checkpoint barrier needs no call to any key).</param>
+/// <param name="StateImage">A copy of the key's state and timers after the call (a serialized key image; empty for a key
+/// with neither), when the subtask asked for one: with checkpointing on it always holds every key's current state, so
+/// a checkpoint barrier calls no key. Null when no copy was asked for.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedOutput")]
 public sealed record KeyedOutput(
     [property: Id(0)] object? Records,
@@ -16,7 +17,7 @@ public sealed record KeyedOutput(
     [property: Id(2)] TimerChange[]? Timers,
     [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null,
     [property: Id(4)] bool StateLost = false,
-    [property: Id(5)] KeySnapshot? State = null)
+    [property: Id(5)] byte[]? StateImage = null)
 {
     /// <summary>Nothing emitted, no timers changed.</summary>
     public static KeyedOutput Empty { get; } = new(null, null, null);

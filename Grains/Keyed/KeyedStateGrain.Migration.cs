@@ -38,9 +38,7 @@ internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
             return; // nothing live to carry
         }
 
-        dehydrationContext.TryAddValue(MigrationKey, new KeyedLiveState(
-            serializer.SerializeToArray(_store.Export(_timers)),
-            _attempt));
+        dehydrationContext.TryAddValue(MigrationKey, new KeyedLiveState(Copy(), _attempt));
     }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
@@ -51,7 +49,7 @@ internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
         }
 
         var timers = new Execution.KeyTimers();
-        _store = KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(live.Image)!, timers);
+        _store = KeyImage.Read(serializer, live.Image, timers);
         _timers = timers;
         _attempt = live.Attempt;
     }

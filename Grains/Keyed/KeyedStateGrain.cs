@@ -48,17 +48,17 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
             _ => KeyedOutput.Empty,
         };
 
-    public ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken)
+    public ValueTask<KeyedOutput> PassivateAsync(int attempt, bool copyState, CancellationToken cancellationToken)
     {
         if (attempt != _attempt)
         {
-            return ValueTask.FromResult<KeySnapshot?>(KeySnapshot.Lost);
+            return ValueTask.FromResult(KeyedOutput.Lost);
         }
 
-        var copy = wantSnapshot ? Copy() : null;
+        var output = copyState ? KeyedOutput.Empty with { StateImage = Copy() } : KeyedOutput.Empty;
         Reset(NoAttempt, image: null);
         DeactivateOnIdle();
-        return ValueTask.FromResult(copy);
+        return ValueTask.FromResult(output);
     }
 
     public async Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken)
@@ -101,21 +101,12 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
     {
         _attempt = attempt;
         var timers = new KeyTimers();
-        _store = image is null ? new KeyedStateStore() : KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(image)!, timers);
+        _store = image is null ? new KeyedStateStore() : KeyImage.Read(serializer, image, timers);
         _timers = timers;
     }
 
     /// <summary>A copy of the live state, taken between two calls (so it holds exactly the records processed so far).</summary>
-    private KeySnapshot Copy()
-    {
-        if (_store.IsEmpty && _timers.Count == 0)
-        {
-            return new KeySnapshot(null, [], []);
-        }
-
-        var image = _store.Export(_timers);
-        return new KeySnapshot(serializer.SerializeToArray(image), image.EventTimers, image.ProcessingTimers);
-    }
+    private byte[] Copy() => KeyImage.Write(serializer, _store, _timers);
 
     /// <summary>
     /// The state a query reads: the live state, or, for a passivated key (this activation holds none), the copy its
@@ -130,7 +121,7 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
 
         DeactivateOnIdle();
         var image = await ReadFromSubtasksAsync(cancellationToken);
-        return image is null ? new KeyedStateStore() : KeyedStateStore.Import(serializer.Deserialize<KeyStateImage>(image)!, new KeyTimers());
+        return image is null ? new KeyedStateStore() : KeyImage.Read(serializer, image, new KeyTimers());
     }
 
     /// <summary>The image the keyed subtasks of the job's current attempt hold for this key, if any.</summary>
@@ -155,7 +146,7 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
 
     /// <summary>The output, with a copy of the state after the call when the subtask wants one.</summary>
     private KeyedOutput WithState(KeyedOutput output, bool copyState) =>
-        copyState ? output with { State = Copy() } : output;
+        copyState ? output with { StateImage = Copy() } : output;
 
     private async ValueTask<IKeyedOperator> ResolveAsync(CancellationToken cancellationToken)
     {

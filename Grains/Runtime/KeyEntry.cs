@@ -18,11 +18,17 @@ internal sealed class KeyEntry(string keyText, object key)
     /// <summary>The per-key grain, while it holds the key's live state (null when not resident).</summary>
     public IKeyedStateGrain? Grain { get; set; }
 
-    /// <summary>The latest copy of the key's state the subtask holds, or null when it holds none.</summary>
-    public KeySnapshot? Snapshot { get; set; }
+    /// <summary>
+    /// The latest copy of the key's state the subtask holds (a key image, empty for a key with neither state nor
+    /// timers), or null when it holds none.
+    /// </summary>
+    public byte[]? Image { get; set; }
 
-    /// <summary>Whether <see cref="Snapshot"/> is the key's state now (no call changed it since the copy was taken).</summary>
-    public bool SnapshotIsCurrent { get; set; }
+    /// <summary>Whether <see cref="Image"/> is the key's state now (no call changed it since the copy was taken).</summary>
+    public bool ImageIsCurrent { get; set; }
+
+    /// <summary>Whether the subtask holds a copy of state (or timers) of the key.</summary>
+    public bool HasState => Image is { Length: > 0 };
 
     /// <summary>Whether the key was called since the last checkpoint barrier (it is in the subtask's changed list).</summary>
     public bool Changed { get; set; }
@@ -40,5 +46,5 @@ internal sealed class KeyEntry(string keyText, object key)
     public bool IsResident => Grain is not null;
 
     /// <summary>The seed the next call must carry when the grain does not hold the live state.</summary>
-    public KeyStateSeed? SeedIfNeeded => IsResident ? null : Snapshot?.Image is { } image ? new KeyStateSeed(image) : KeyStateSeed.Empty;
+    public KeyStateSeed? SeedIfNeeded => IsResident ? null : HasState ? new KeyStateSeed(Image) : KeyStateSeed.Empty;
 }

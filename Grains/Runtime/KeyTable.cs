@@ -40,18 +40,18 @@ internal sealed class KeyTable
     }
 
     /// <summary>Adds a key restored from a checkpoint with its state (not resident: its first call seeds it).</summary>
-    public void AddRestored(KeyEntry entry, Keyed.KeySnapshot snapshot)
+    public void AddRestored(KeyEntry entry, byte[] image)
     {
         _entries.Add(entry.KeyText, entry);
-        SetSnapshot(entry, snapshot);
+        SetImage(entry, image);
     }
 
-    /// <summary>Keeps <paramref name="snapshot"/> as the key's current state copy.</summary>
-    public void SetSnapshot(KeyEntry entry, Keyed.KeySnapshot snapshot)
+    /// <summary>Keeps <paramref name="image"/> as the key's current state copy.</summary>
+    public void SetImage(KeyEntry entry, byte[] image)
     {
-        StateBytes += snapshot.Size - (entry.Snapshot?.Size ?? 0);
-        entry.Snapshot = snapshot;
-        entry.SnapshotIsCurrent = true;
+        StateBytes += image.Length - (entry.Image?.Length ?? 0);
+        entry.Image = image;
+        entry.ImageIsCurrent = true;
     }
 
     /// <summary>The key was called at <paramref name="now"/>: its grain holds its live state and it becomes the newest.</summary>
@@ -102,7 +102,7 @@ internal sealed class KeyTable
     /// <summary>Drops a key that has neither live nor copied state (after a checkpoint found it empty).</summary>
     public void RemoveIfEmpty(KeyEntry entry)
     {
-        if (!entry.IsResident && entry.Snapshot?.Image is null && !entry.Changed && _entries.TryGetValue(entry.KeyText, out var stored) && stored == entry)
+        if (!entry.IsResident && !entry.HasState && !entry.Changed && _entries.TryGetValue(entry.KeyText, out var stored) && stored == entry)
         {
             _entries.Remove(entry.KeyText);
         }

@@ -132,17 +132,17 @@ internal sealed class KeyedDispatcher(
         var passivated = 0;
         while (keys.IdleSince(cutoff, CallChunk) is { Count: > 0 } chunk)
         {
-            var handed = await Task.WhenAll(chunk.Select(e => e.Grain!.PassivateAsync(address.Attempt, !e.SnapshotIsCurrent, cancellationToken).AsTask()));
+            var handed = await Task.WhenAll(chunk.Select(e => e.Grain!.PassivateAsync(address.Attempt, !e.ImageIsCurrent, cancellationToken).AsTask()));
             for (var i = 0; i < chunk.Count; i++)
             {
-                if (handed[i] is { StateLost: true })
+                if (handed[i].StateLost)
                 {
                     throw KeyedStateLostException.For(chunk[i].KeyText, operatorName);
                 }
 
-                if (handed[i] is { } snapshot)
+                if (handed[i].StateImage is { } image)
                 {
-                    keys.SetSnapshot(chunk[i], snapshot);
+                    keys.SetImage(chunk[i], image);
                 }
 
                 keys.Evict(chunk[i]);
@@ -155,30 +155,34 @@ internal sealed class KeyedDispatcher(
         return passivated;
     }
 
-    /// <summary>Puts back the keys of a restored checkpoint (from its segments, oldest first): their state copies and timers.</summary>
-    public void Restore(IEnumerable<(string KeyText, object Key, KeySnapshot? Snapshot)> items)
+    /// <summary>
+    /// Puts back the keys of a restored checkpoint (its segments' items, oldest first; a later item of a key replaces an
+    /// earlier one): their state copies, and their timers, read from the copies' headers.
+    /// </summary>
+    public void Restore(IEnumerable<(string KeyText, object Key, byte[]? Image)> items)
     {
-        var restored = new Dictionary<string, (object Key, KeySnapshot? Snapshot)>(StringComparer.Ordinal);
-        foreach (var (keyText, key, snapshot) in items)
+        var restored = new Dictionary<string, (object Key, byte[]? Image)>(StringComparer.Ordinal);
+        foreach (var (keyText, key, image) in items)
         {
-            restored[keyText] = (key, snapshot);
+            restored[keyText] = (key, image);
         }
 
-        foreach (var (keyText, (key, snapshot)) in restored)
+        foreach (var (keyText, (key, image)) in restored)
         {
-            if (snapshot?.Image is null)
+            if (image is not { Length: > 0 })
             {
                 continue;
             }
 
             var entry = new KeyEntry(keyText, key);
-            keys.AddRestored(entry, snapshot);
-            foreach (var t in snapshot.EventTimers)
+            keys.AddRestored(entry, image);
+            var (eventTimers, processingTimers) = State.KeyImage.Timers(image);
+            foreach (var t in eventTimers)
             {
                 _eventTimers.Add(t, entry);
             }
 
-            foreach (var t in snapshot.ProcessingTimers)
+            foreach (var t in processingTimers)
             {
                 _processingTimers.Add(t, entry);
             }
@@ -186,7 +190,7 @@ internal sealed class KeyedDispatcher(
     }
 
     /// <summary>The state copy the subtask holds for a key (a query of a passivated key), or null.</summary>
-    public byte[]? ImageOf(string keyText) => keys.Find(keyText)?.Snapshot?.Image;
+    public byte[]? ImageOf(string keyText) => keys.Find(keyText)?.Image is { Length: > 0 } image ? image : null;
 
     private async Task FireAsync(TimerIndex index, TimeDomain domain, long upTo, CancellationToken cancellationToken)
     {
@@ -230,13 +234,13 @@ internal sealed class KeyedDispatcher(
 
         keys.Touch(entry, grain, touched);
         Snapshots?.OnCalled(entry);
-        if (result.State is { } state)
+        if (result.StateImage is { } image)
         {
-            keys.SetSnapshot(entry, state);
+            keys.SetImage(entry, image);
         }
         else
         {
-            entry.SnapshotIsCurrent = false;
+            entry.ImageIsCurrent = false;
         }
     }
 

@@ -43,7 +43,7 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
         _changed.Clear();
         foreach (var entry in changed)
         {
-            if (!entry.SnapshotIsCurrent)
+            if (!entry.ImageIsCurrent)
             {
                 throw new InvalidOperationException($"Key '{entry.KeyText}' has no copy of its current state at checkpoint {checkpointId}: its grain did not answer this attempt's calls.");
             }
@@ -61,7 +61,7 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
             chain.OnMaterializing(checkpointId);
             materializing = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, Full: true, 0, 0, 0);
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _materialization = (MaterializeAsync(materializing, table.Entries.Where(e => e.Snapshot?.Image is not null).Select(Item).ToArray(), cancel.Token), cancel, materializing);
+            _materialization = (MaterializeAsync(materializing, table.Entries.Where(e => e.HasState).Select(Item).ToArray(), cancel.Token), cancel, materializing);
         }
 
         var segment = new SegmentRef(address.JobId, operatorId, address.Subtask, attempt, checkpointId, SegmentChain.IsFull(@base), 0, 0, 0, Since: since);
@@ -119,7 +119,7 @@ internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, Segment
         return [.. keys.Values.Select(Item)];
     }
 
-    private static SegmentItem Item(KeyEntry entry) => new(entry.KeyText, entry.Key, entry.Snapshot);
+    private static SegmentItem Item(KeyEntry entry) => new(entry.KeyText, entry.Key, entry.Image);
 
     private async Task<KeyedCheckpoint> WriteAsync(long checkpointId, IReadOnlyList<SegmentRef> @base, SegmentRef segment, SegmentItem[] delta, CancellationToken cancellationToken)
     {

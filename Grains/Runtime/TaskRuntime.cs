@@ -404,7 +404,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
 
         var store = _segments ?? throw new InvalidOperationException("Restoring keyed state needs snapshot segment storage.");
         var segments = await Task.WhenAll(chain.Select(s => store.ReadAsync(s, cancellationToken)));
-        _keyed.Restore(segments.SelectMany(items => items).Select(i => (i.KeyText, i.Key, i.Snapshot)));
+        _keyed.Restore(segments.SelectMany(items => items).Select(i => (i.KeyText, i.Key, i.Image)));
     }
 
     /// <summary>Stops a full snapshot segment still being written and deletes what it wrote (nothing names it).</summary>

@@ -67,20 +67,15 @@ internal sealed class KeyTimers
         return changes;
     }
 
-    /// <summary>Writes the pending timers and the watermark into a checkpoint image.</summary>
-    public void ExportTo(State.KeyStateImage image)
-    {
-        image.EventTimers = _eventTime.ToArray();
-        image.ProcessingTimers = _processingTime.ToArray();
-        image.Watermark = Watermark;
-    }
+    /// <summary>The pending timers of a domain, ascending (a copy).</summary>
+    public long[] Times(TimeDomain domain) => Set(domain).ToArray();
 
-    /// <summary>Replaces the pending timers and the watermark with a checkpoint image's (no changes are reported).</summary>
-    public void ImportFrom(State.KeyStateImage image)
+    /// <summary>Replaces the pending timers and the watermark with a key image's (no changes are reported).</summary>
+    public void Import(long[] eventTimers, long[] processingTimers, long watermark)
     {
-        _eventTime.Reset(image.EventTimers);
-        _processingTime.Reset(image.ProcessingTimers);
-        Watermark = image.Watermark;
+        _eventTime.Reset(eventTimers);
+        _processingTime.Reset(processingTimers);
+        Watermark = watermark;
         _changes = null;
     }
 

@@ -53,16 +53,24 @@ internal sealed class KeyedStateStore
 
     public void Remove(string name) => _entries.Remove(name);
 
-    /// <summary>The image a checkpoint stores: these entries (shared, so serialize it before the next call changes them) and the key's timers.</summary>
-    public KeyStateImage Export(Execution.KeyTimers timers)
+    /// <summary>Fills <paramref name="image"/> with these entries (shared, so serialize it before the next call changes them).</summary>
+    public void ExportTo(KeyStateImage image)
     {
-        var image = new KeyStateImage { Names = [.. _entries.Keys], Values = [.. _entries.Values] };
-        timers.ExportTo(image);
-        return image;
+        var names = image.Names.Length == _entries.Count ? image.Names : new string[_entries.Count];
+        var values = image.Values.Length == _entries.Count ? image.Values : new object[_entries.Count];
+        var i = 0;
+        foreach (var (name, value) in _entries)
+        {
+            names[i] = name;
+            values[i++] = value;
+        }
+
+        image.Names = names;
+        image.Values = values;
     }
 
-    /// <summary>Builds a store (and fills <paramref name="timers"/>) from a deserialized image; the image is taken over.</summary>
-    public static KeyedStateStore Import(KeyStateImage image, Execution.KeyTimers timers)
+    /// <summary>Builds a store from a deserialized image; the image's values are taken over.</summary>
+    public static KeyedStateStore Import(KeyStateImage image)
     {
         var store = new KeyedStateStore();
         for (var i = 0; i < image.Names.Length; i++)
@@ -70,7 +78,6 @@ internal sealed class KeyedStateStore
             store._entries[image.Names[i]] = image.Values[i];
         }
 
-        timers.ImportFrom(image);
         return store;
     }
 

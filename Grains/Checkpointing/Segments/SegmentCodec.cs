@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
 using Orleans.Serialization;
-using OrleansFlow.Keyed;
 
 namespace OrleansFlow.Checkpointing.Segments;
 
 /// <summary>
 /// The binary form of a snapshot segment's parts: per key its text (UTF-16 code units, so every .NET string round-trips,
-/// lone surrogates included), the key object when it is not that text (Orleans-serialized), the state image (or a
-/// removal) and its timers. Items are cut into parts of about <see cref="TargetPartBytes"/>, so no storage object
+/// lone surrogates included), the key object when it is not that text (Orleans-serialized), and its key image (timers
+/// and state) or a removal. Items are cut into parts of about <see cref="TargetPartBytes"/>, so no storage object
 /// grows without bound and parts can be written and read concurrently.
 /// </summary>
 internal sealed class SegmentCodec(Serializer serializer)
@@ -15,7 +14,7 @@ internal sealed class SegmentCodec(Serializer serializer)
     /// <summary>The size a part is cut at (the item that crosses it ends the part).</summary>
     public const int TargetPartBytes = 8 << 20;
 
-    private const byte Version = 1;
+    private const byte Version = 2;
     private const byte KeyIsText = 0;
     private const byte KeyIsObject = 1;
 
@@ -77,10 +76,7 @@ internal sealed class SegmentCodec(Serializer serializer)
                 ? keyText
                 : serializer.Deserialize<object>(reader.Bytes(reader.Int32()).ToArray()) ?? throw new InvalidDataException($"snapshot segment part holds a null key for '{keyText}'");
             var imageLength = reader.Int32();
-            var image = imageLength < 0 ? null : reader.Bytes(imageLength).ToArray();
-            var eventTimers = reader.Longs();
-            var processingTimers = reader.Longs();
-            items.Add(new SegmentItem(keyText, key, image is null ? null : new KeySnapshot(image, eventTimers, processingTimers)));
+            items.Add(new SegmentItem(keyText, key, imageLength < 0 ? null : reader.Bytes(imageLength).ToArray()));
         }
 
         return items;
@@ -92,13 +88,8 @@ internal sealed class SegmentCodec(Serializer serializer)
 
     private static int SizeOf(SegmentItem item, byte[]? key)
     {
-        var size = sizeof(int) + (item.KeyText.Length * sizeof(char)) + 1 + (key is null ? 0 : sizeof(int) + key.Length) + sizeof(int);
-        if (item.Snapshot?.Image is { } image)
-        {
-            size += image.Length + ((item.Snapshot.EventTimers.Length + item.Snapshot.ProcessingTimers.Length) * sizeof(long));
-        }
-
-        return size + (2 * sizeof(int));
+        return sizeof(int) + (item.KeyText.Length * sizeof(char)) + 1 + (key is null ? 0 : sizeof(int) + key.Length)
+            + sizeof(int) + (item.IsRemoval ? 0 : item.Image!.Length);
     }
 
     private static void Write(ref SpanWriter writer, SegmentItem item, byte[]? key)
@@ -114,17 +105,13 @@ internal sealed class SegmentCodec(Serializer serializer)
             writer.Bytes(key);
         }
 
-        if (item.Snapshot?.Image is not { } image)
+        if (item.IsRemoval)
         {
             writer.Int32(-1);
-            writer.Int32(0);
-            writer.Int32(0);
             return;
         }
 
-        writer.Bytes(image);
-        writer.Bytes(MemoryMarshal.AsBytes(item.Snapshot.EventTimers.AsSpan()));
-        writer.Bytes(MemoryMarshal.AsBytes(item.Snapshot.ProcessingTimers.AsSpan()));
+        writer.Bytes(item.Image);
     }
 
     /// <summary>Writes into a part sized exactly for its items.</summary>
@@ -184,17 +171,6 @@ internal sealed class SegmentCodec(Serializer serializer)
             return bytes.Length % 2 != 0
                 ? throw new InvalidDataException("snapshot segment part holds a key of an odd number of bytes")
                 : new string(MemoryMarshal.Cast<byte, char>(bytes));
-        }
-
-        public long[] Longs()
-        {
-            var bytes = Bytes(Int32());
-            if (bytes.Length % sizeof(long) != 0)
-            {
-                throw new InvalidDataException("snapshot segment part holds timers of a length that is not a whole number of longs");
-            }
-
-            return bytes.Length == 0 ? [] : MemoryMarshal.Cast<byte, long>(bytes).ToArray();
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace OrleansFlow.Keyed.Migration;
 
 /// <summary>What a per-key grain activation hands to its successor on another silo when it migrates.</summary>
-/// <param name="Image">The key's live state and timers (a serialized <c>KeyStateImage</c>).</param>
+/// <param name="Image">The key's live state and timers (a serialized key image).</param>
 /// <param name="Attempt">The job attempt the state belongs to.</param>
 [GenerateSerializer, Immutable, Alias("flow.KeyedLiveState")]
 internal sealed record KeyedLiveState(

@@ -8,7 +8,7 @@ public sealed class KeyTableTests
 {
     private static readonly IKeyedStateGrain Grain = new GrainStub();
 
-    private static KeySnapshot State(int bytes) => new(new byte[bytes], [], []);
+    private static byte[] State(int bytes) => new byte[bytes];
 
     [Fact]
     public void IdleSince_ListsResidentKeysLastUsedAtOrBeforeTheCutoffOldestFirst()
@@ -34,7 +34,7 @@ public sealed class KeyTableTests
         var table = new KeyTable();
         var entry = table.GetOrAdd("k", "k");
         table.Touch(entry, Grain, now: 1);
-        table.SetSnapshot(entry, State(10));
+        table.SetImage(entry, State(10));
 
         table.Evict(entry);
 
@@ -51,7 +51,7 @@ public sealed class KeyTableTests
         var table = new KeyTable();
         var entry = table.GetOrAdd("k", "k");
         table.Touch(entry, Grain, now: 1);
-        table.SetSnapshot(entry, new KeySnapshot(null, [], []));
+        table.SetImage(entry, []);
 
         table.Evict(entry);
 
@@ -65,7 +65,7 @@ public sealed class KeyTableTests
         var table = new KeyTable();
         var entry = table.GetOrAdd("k", "k");
         table.Touch(entry, Grain, now: 1);
-        table.SetSnapshot(entry, new KeySnapshot(null, [], []));
+        table.SetImage(entry, []);
         entry.Changed = true;
 
         table.Evict(entry);
@@ -83,9 +83,9 @@ public sealed class KeyTableTests
         var a = table.GetOrAdd("a", "a");
         var b = table.GetOrAdd("b", "b");
 
-        table.SetSnapshot(a, State(100));
-        table.SetSnapshot(b, State(50));
-        table.SetSnapshot(a, State(30));
+        table.SetImage(a, State(100));
+        table.SetImage(b, State(50));
+        table.SetImage(a, State(30));
 
         Assert.Equal(80, table.StateBytes);
     }
@@ -108,7 +108,7 @@ public sealed class KeyTableTests
 
         public ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask<KeySnapshot?> PassivateAsync(int attempt, bool wantSnapshot, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<KeyedOutput> PassivateAsync(int attempt, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<object?> GetStateAsync(string stateName, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OrleansFlow.Checkpointing.Segments;
-using OrleansFlow.Keyed;
 
 namespace OrleansFlow.Tests.Unit.Checkpointing.Segments;
 
@@ -14,14 +13,22 @@ public sealed class SegmentCodecTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
+    /// <summary>A 116-byte image whose first byte tells the items apart.</summary>
+    private static byte[] Image(int i)
+    {
+        var image = new byte[116];
+        image[0] = (byte)i;
+        return image;
+    }
+
     [Fact]
-    public void Decode_OfEncodedItems_GivesBackKeysImagesTimersAndRemovalsInOrder()
+    public void Decode_OfEncodedItems_GivesBackKeysImagesAndRemovalsInOrder()
     {
         SegmentItem[] items =
         [
-            new("a", "a", new KeySnapshot([1, 2, 3], [10, 20], [])),
-            new("7", 7, new KeySnapshot([4], [], [99])),
-            new("(x, 1)", ("x", 1), new KeySnapshot([5, 6], [], [])),
+            new("a", "a", [1, 2, 3]),
+            new("7", 7, [4]),
+            new("(x, 1)", ("x", 1), [5, 6]),
             new("gone", "gone", null),
         ];
 
@@ -31,10 +38,9 @@ public sealed class SegmentCodecTests : IDisposable
         Assert.Single(parts);
         Assert.Equal(["a", "7", "(x, 1)", "gone"], decoded.Select(i => i.KeyText));
         Assert.Equal(["a", 7, ("x", 1), "gone"], decoded.Select(i => i.Key));
-        Assert.Equal([1, 2, 3], decoded[0].Snapshot!.Image!);
-        Assert.Equal([10L, 20L], decoded[0].Snapshot!.EventTimers);
-        Assert.Equal([99L], decoded[1].Snapshot!.ProcessingTimers);
-        Assert.Equal([5, 6], decoded[2].Snapshot!.Image!);
+        Assert.Equal([1, 2, 3], decoded[0].Image!);
+        Assert.Equal([4], decoded[1].Image!);
+        Assert.Equal([5, 6], decoded[2].Image!);
         Assert.True(decoded[3].IsRemoval);
     }
 
@@ -44,7 +50,7 @@ public sealed class SegmentCodecTests : IDisposable
         // UTF-8 would turn both lone surrogates into U+FFFD and merge the two keys; the codec keeps UTF-16 code units.
         string[] keys = ["k\uD800", "k\uDC00", "nul\0key"];
 
-        var decoded = Codec.Decode(Assert.Single(Codec.Encode([.. keys.Select(k => new SegmentItem(k, k, new KeySnapshot([1], [], [])))])));
+        var decoded = Codec.Decode(Assert.Single(Codec.Encode([.. keys.Select(k => new SegmentItem(k, k, [1]))])));
 
         Assert.Equal(keys, decoded.Select(i => i.KeyText));
         Assert.Equal(keys, decoded.Select(i => (string)i.Key));
@@ -53,17 +59,17 @@ public sealed class SegmentCodecTests : IDisposable
     [Fact]
     public void Encode_WhenItemsExceedThePartSize_CutsPartsAtItemBoundariesAndKeepsEveryItem()
     {
-        var items = Enumerable.Range(0, 100).Select(i => new SegmentItem($"k{i}", $"k{i}", new KeySnapshot(new byte[100], [i], []))).ToArray();
+        var items = Enumerable.Range(0, 100).Select(i => new SegmentItem($"k{i}", $"k{i}", Image(i))).ToArray();
 
         var parts = Codec.Encode(items, targetPartBytes: 1_000);
         var decoded = parts.SelectMany(p => Codec.Decode(p)).ToList();
 
-        // Each item takes 4 (text length) + 4-6 (text) + 1 (key kind) + 4 + 100 (image) + 4 + 8 (one timer) + 4 (no timers)
-        // = 129-131 bytes; after the 5-byte header a 1,000-byte part holds 7 of them: 15 parts for 100 items.
+        // Each item takes 4 (text length) + 4-6 (text) + 1 (key kind) + 4 (image length) + 116 (image) = 129-131 bytes;
+        // after the 5-byte header a 1,000-byte part holds 7 of them: 15 parts for 100 items.
         Assert.Equal(15, parts.Count);
         Assert.All(parts.SkipLast(1), p => Assert.InRange(p.Length, 900, 1_000));
         Assert.Equal(items.Select(i => i.KeyText), decoded.Select(i => i.KeyText));
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), decoded.Select(i => i.Snapshot!.EventTimers[0]));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (byte)i), decoded.Select(i => i.Image![0]));
     }
 
     [Fact]
@@ -77,7 +83,7 @@ public sealed class SegmentCodecTests : IDisposable
     [Fact]
     public void Decode_OfATruncatedPart_FailsNamingTheCorruption()
     {
-        var part = Assert.Single(Codec.Encode([new SegmentItem("a", "a", new KeySnapshot([1, 2, 3], [], []))]));
+        var part = Assert.Single(Codec.Encode([new SegmentItem("a", "a", [1, 2, 3])]));
 
         var error = Assert.Throws<InvalidDataException>(() => Codec.Decode(part.AsSpan(0, part.Length - 5)));
 
