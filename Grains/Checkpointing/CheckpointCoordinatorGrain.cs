@@ -172,7 +172,6 @@ internal sealed partial class CheckpointCoordinatorGrain(
             endedAttempt = s.Attempt;
             openFulls = [.. s.OpenFulls];
             discarded = discardCheckpoints ? [.. s.Retained] : [];
-            s.Attempt = jobEnded ? -1 : s.Attempt;
             s.JobEnded = jobEnded;
             s.OpenFulls.Clear();
             if (discardCheckpoints)

@@ -10,7 +10,10 @@ internal sealed class CoordinatorState : IFencedState
     [Id(0)]
     public long LastId { get; set; }
 
-    /// <summary>The attempt being checkpointed, or -1 when stopped.</summary>
+    /// <summary>
+    /// The attempt being checkpointed (once the job ended, <see cref="JobEnded"/>, the last one: acknowledgements its
+    /// subtasks send late still get what they wrote deleted), or -1 before the first.
+    /// </summary>
     [Id(1)]
     public int Attempt { get; set; } = -1;
 

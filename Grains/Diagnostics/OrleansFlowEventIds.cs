@@ -36,6 +36,8 @@ internal static class OrleansFlowEventIds
     public const int SiloDrainStarted = 8001;
     public const int SiloDrainFinished = 8002;
     public const int SiloDrainStepFailed = 8003;
+    public const int JobManagersWoken = 8004;
+    public const int JobManagerWakeUpFailed = 8005;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansFlow.Diagnostics;
 
-/// <summary>Log messages of elastic scale (job redeploys on membership changes, silo drains), source-generated.</summary>
+/// <summary>Log messages of membership changes (job redeploys, silo drains, job managers woken after a silo died), source-generated.</summary>
 internal static partial class ScaleLog
 {
     [LoggerMessage(OrleansFlowEventIds.JobRedeploying, LogLevel.Information, "Job {JobId} attempt {Attempt}: redeploying over the cluster's silos ({Reason})")]
@@ -16,4 +16,10 @@ internal static partial class ScaleLog
 
     [LoggerMessage(OrleansFlowEventIds.SiloDrainStepFailed, LogLevel.Warning, "Silo {Silo} drain: could not {Step}")]
     public static partial void SiloDrainStepFailed(ILogger logger, Exception exception, string silo, string step);
+
+    [LoggerMessage(OrleansFlowEventIds.JobManagersWoken, LogLevel.Information, "Silo {Silo}: a silo died; woke the job managers of {Jobs} job(s)")]
+    public static partial void JobManagersWoken(ILogger logger, string silo, int jobs);
+
+    [LoggerMessage(OrleansFlowEventIds.JobManagerWakeUpFailed, LogLevel.Warning, "Silo {Silo}: a silo died; could not wake every job manager")]
+    public static partial void JobManagerWakeUpFailed(ILogger logger, Exception exception, string silo);
 }

@@ -31,6 +31,8 @@ public static class SiloBuilderExtensions
         configureSubmission?.Invoke(submission);
         builder.Services.AddSingleton(Options.Create(submission));
         builder.Services.AddSingleton<JobGraphCache>();
+        builder.Services.AddSingleton<Jobs.JobWakeUpOnSiloDeath>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Jobs.JobWakeUpOnSiloDeath>());
         builder.AddJobArtifacts();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddMemoryGrainStorage(FlowNames.PubSubStorage);
