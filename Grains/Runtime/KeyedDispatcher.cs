@@ -77,27 +77,40 @@ internal sealed class KeyedDispatcher(
         if (slices.Count > 0)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var entries = new KeyEntry[slices.Count];
-            var grainsOf = new IKeyedStateGrain[slices.Count];
-            var calls = new Task<KeyedOutput>[slices.Count];
-            for (var i = 0; i < slices.Count; i++)
-            {
-                var slice = slices[i];
-                var entry = entries[i] = keys.GetOrAdd(slice.KeyText, slice.Key);
-                var grain = grainsOf[i] = GrainOf(entry);
+            var chunk = Math.Min(slices.Count, CallChunk);
+            var entries = new KeyEntry[chunk];
+            var grainsOf = new IKeyedStateGrain[chunk];
+            var calls = new Task<KeyedOutput>[chunk];
 
-                // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
-                // one awaits every call before it returns.
-                var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
-                calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken).AsTask();
-            }
-
-            var results = await AwaitAllAsync(calls);
-            var touched = time.GetTimestamp();
-            for (var i = 0; i < slices.Count; i++)
+            // At most CallChunk calls are in flight: a flush over many new keys would otherwise hold a call (and an
+            // activation under way) per key at once, which is what memory grows with at a million keys.
+            for (var start = 0; start < slices.Count; start += chunk)
             {
-                Called(entries[i], grainsOf[i], results[i], touched);
-                Emit(results[i], entries[i]);
+                var count = Math.Min(chunk, slices.Count - start);
+                if (count < calls.Length)
+                {
+                    Array.Resize(ref calls, count);
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var slice = slices[start + i];
+                    var entry = entries[i] = keys.GetOrAdd(slice.KeyText, slice.Key);
+                    var grain = grainsOf[i] = GrainOf(entry);
+
+                    // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
+                    // one awaits every call before it returns.
+                    var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
+                    calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken).AsTask();
+                }
+
+                var results = await AwaitAllAsync(calls);
+                var touched = time.GetTimestamp();
+                for (var i = 0; i < count; i++)
+                {
+                    Called(entries[i], grainsOf[i], results[i], touched);
+                    Emit(results[i], entries[i]);
+                }
             }
         }
 
