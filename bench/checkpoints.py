@@ -3,7 +3,9 @@
 
 Parts (all by default; name some to run only them):
   embedded  keyed-sum and window-sum (tumbling 1h) over 100k and 1M distinct keys on the embedded silo, checkpoints
-            every 1 s against none, at a fixed input rate and at full speed; runs alternate off/on.
+            every 1 s against none, at a fixed input rate and at full speed; runs alternate off/on. Checkpoint durations
+            are also given after warm-up: those triggered from 15 s after the command started (from the coordinator's
+            completion lines, which the checkpointed run prints with --verbose).
   cluster   keyed-sum over 100k keys on a 2-silo cluster on Redis (silos as processes, a private redis-server), off and
             on; then a run in which one silo is SIGKILLed: time to processing again and to catching up.
   keys      peak RSS against distinct keys (100k, 1M, 10M; keyed-sum at full speed, checkpoints off and on).
@@ -60,6 +62,23 @@ def distinct_keys(path):
     return int(meta.read_text())
 
 
+COMPLETED = re.compile(r"checkpoint (\d+) completed in ([\d,]+) ms")
+WARM_UP_S = 15  # checkpoints triggered this long after the command started count as steady state (keys activated, backlog gone)
+
+
+def percentile(values, p):
+    """Flink's estimate (Commons Math's default), as the checkpoint summary line: pos = p(n+1)/100, interpolated."""
+    if not values:
+        return None
+    pos = p * (len(values) + 1) / 100
+    if pos < 1:
+        return values[0]
+    if pos >= len(values):
+        return values[-1]
+    low = int(pos)
+    return round(values[low - 1] + (pos - low) * (values[low] - values[low - 1]))
+
+
 def number(text):
     return int(text.replace(",", "")) if text is not None else None
 
@@ -94,15 +113,27 @@ def run_flow(job, input_path, extra, workdir, cluster=None):
     if cluster:
         command += ["--cluster", cluster["redis"], "--cluster-id", cluster["id"], "--service-id", cluster["id"]]
     start = time.monotonic()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", str(timing), *command], cwd=workdir, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", str(timing), *command], cwd=workdir, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    lines, completions = [], []
+    for line in proc.stderr:
+        lines.append(line)
+        found = COMPLETED.search(line)
+        if found:  # (seconds since the command started when it was triggered, duration ms)
+            duration = number(found.group(2))
+            completions.append((time.monotonic() - start - duration / 1000, duration))
+    proc.wait()
     wall = time.monotonic() - start
     rss_kb, user, system = timing.read_text().split()[-3:]
-    result = parse_run(proc.stderr)
+    result = parse_run("".join(lines))
+    if completions:
+        steady = sorted(d for t, d in completions if t >= WARM_UP_S)
+        result.update({"steady_count": len(steady), "steady_p50_ms": percentile(steady, 50), "steady_p99_ms": percentile(steady, 99),
+                       "steady_max_ms": steady[-1] if steady else None})
     result.update({"exit": proc.returncode, "wall_s": round(wall, 2), "rss_mib": round(int(rss_kb) / 1024),
                    "cpu_s": round(float(user) + float(system), 1), "command": " ".join(command[:1] + ["run"] + command[2:])})
     if proc.returncode != 0:
-        result["error"] = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "exit " + str(proc.returncode)
+        result["error"] = lines[-1].strip() if lines else "exit " + str(proc.returncode)
     return result, output
 
 
@@ -129,7 +160,7 @@ def embedded(args, workdir):
                 for run in range(args.runs):
                     off, off_out = run_flow(job, path, extra, workdir)
                     off_digest = sorted_digest(off_out) if off["exit"] == 0 else None
-                    on, on_out = run_flow(job, path, extra + ["--checkpoint-interval", "1s"], workdir)
+                    on, on_out = run_flow(job, path, extra + ["--checkpoint-interval", "1s", "--verbose"], workdir)
                     exact = on["exit"] == 0 and off_digest == sorted_digest(on_out)
                     row = {"size": size, "job": job, "mode": mode, "run": run, "off": off, "on": on, "exact": exact}
                     rows.append(row)
@@ -142,7 +173,7 @@ def print_row(row, flush=False):
     mode = "full speed" if row["mode"] == "full" else "fixed rate"
     print(f"| {row['job']} | {row['size']} | {mode} | {fmt(off['runtime_s'], ' s')} | {fmt(on['runtime_s'], ' s')} | {ratio(on, off, 'runtime_s')} "
           f"| {fmt(off['cpu_s'], ' s')} | {fmt(on['cpu_s'], ' s')} | {ratio(on, off, 'cpu_s')} | {on['completed']}/{on['failed']} "
-          f"| {fmt(on['p50_ms'])} / {fmt(on['p99_ms'])} / {fmt(on['max_ms'])} ms | {fmt(on['size_p50'])} "
+          f"| {fmt(on['p50_ms'])} / {fmt(on['p99_ms'])} / {fmt(on['max_ms'])} ms | {fmt(on.get('steady_p50_ms'))} / {fmt(on.get('steady_p99_ms'))} / {fmt(on.get('steady_max_ms'))} ms ({fmt(on.get('steady_count'))}) | {fmt(on['size_p50'])} "
           f"| {off['rss_mib']:,} / {on['rss_mib']:,} MiB | {on['restarts']} | {'yes' if row['exact'] else 'NO'} |", flush=flush)
 
 
@@ -277,7 +308,7 @@ def kill_run(args, grid, path, workdir, digest):
             if v["status"] in ("Finished", "Failed", "Canceled"):
                 break
         time.sleep(0.05)
-    rest, _ = client.communicate()
+    _, rest = client.communicate()
     result = parse_run("".join(lines) + rest)
     result.update({"exit": client.returncode, "killed_attempt": attempt0, "processing_again_s": processing, "caught_up_s": caught_up,
                    "exact": client.returncode == 0 and sorted_digest(output) == digest, "samples": samples[:400]})
@@ -314,8 +345,8 @@ def main():
         workdir = Path(temp)
         if "embedded" in args.parts:
             print("| job | keys | input | runtime off | runtime on | ratio | CPU off | CPU on | ratio | checkpoints ok/failed "
-                  "| duration p50 / p99 / max | size p50 (bytes) | peak RSS off / on | restarts | output equal |")
-            print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|", flush=True)
+                  "| duration p50 / p99 / max | after warm-up p50 / p99 / max (count) | size p50 (bytes) | peak RSS off / on | restarts | output equal |")
+            print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---:|---|", flush=True)
             rows = embedded(args, workdir)
             (DATA / "checkpoints-embedded.json").write_text(json.dumps(rows, indent=1))
         if "cluster" in args.parts:
