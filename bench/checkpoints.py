@@ -124,6 +124,8 @@ def run_flow(job, input_path, extra, workdir, cluster=None):
             completions.append((time.monotonic() - start - duration / 1000, duration))
     proc.wait()
     wall = time.monotonic() - start
+    if "--verbose" in extra:  # the checkpointed run's log, for the reasons of failed checkpoints
+        (DATA / f"last-{job}-{input_path.stem}-verbose.log").write_text("".join(lines))
     rss_kb, user, system = timing.read_text().split()[-3:]
     result = parse_run("".join(lines))
     if completions:
@@ -155,7 +157,7 @@ def embedded(args, workdir):
     for size in args.sizes:
         path = events(size)
         for job in args.jobs:
-            for mode in ("rate", "full"):
+            for mode in args.modes:
                 extra = ["--rate", str(args.rate)] if mode == "rate" else []
                 for run in range(args.runs):
                     off, off_out = run_flow(job, path, extra, workdir)
@@ -337,6 +339,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1, help="off/on pairs per scenario (default 1)")
     parser.add_argument("--sizes", nargs="+", default=["100k", "1M"], choices=list(SIZES), help="key counts of the embedded part")
     parser.add_argument("--jobs", nargs="+", default=list(JOB_ARGS), choices=list(JOB_ARGS))
+    parser.add_argument("--modes", nargs="+", default=["rate", "full"], choices=["rate", "full"], help="input at --rate, at full speed, or both")
     parser.add_argument("--key-sizes", nargs="+", default=["100k", "1M", "10M"], choices=list(SIZES))
     parser.add_argument("--key-flags", nargs=argparse.REMAINDER, default=[], help="extra flow run flags for the keys part (last)")
     args = parser.parse_args()

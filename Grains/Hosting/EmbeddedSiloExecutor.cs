@@ -53,8 +53,8 @@ internal sealed class EmbeddedSiloExecutor(LocalEnvironmentOptions options) : IJ
                 .SetMinimumLevel(options.LogLevel)
                 .AddSimpleConsole(c => c.SingleLine = true)
                 .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, options.LogLevel)
-                // Orleans' placement retries log every attempt through Polly at Information: one line per new key activation.
-                .AddFilter("Polly", options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning)
+                // Orleans' placement pipeline logs every execution through Polly at Information: two lines per new key activation.
+                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Polly", options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning)
                 .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace))
             .UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "orleansflow-local", clusterId: "local-" + Guid.NewGuid().ToString("N")[..8])
