@@ -77,41 +77,15 @@ internal sealed class KeyedDispatcher(
         if (slices.Count > 0)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var chunk = Math.Min(slices.Count, CallChunk);
-            var entries = new KeyEntry[chunk];
-            var grainsOf = new IKeyedStateGrain[chunk];
-            var calls = new Task<KeyedOutput>[chunk];
 
-            // At most CallChunk calls are in flight: a flush over many new keys would otherwise hold a call (and an
-            // activation under way) per key at once, which is what memory grows with at a million keys.
-            for (var start = 0; start < slices.Count; start += chunk)
-            {
-                var count = Math.Min(chunk, slices.Count - start);
-                if (count < calls.Length)
-                {
-                    Array.Resize(ref calls, count);
-                }
-
-                for (var i = 0; i < count; i++)
-                {
-                    var slice = slices[start + i];
-                    var entry = entries[i] = keys.GetOrAdd(slice.KeyText, slice.Key);
-                    var grain = grainsOf[i] = GrainOf(entry);
-
-                    // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this
-                    // one awaits every call before it returns.
-                    var input = new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count);
-                    calls[i] = grain.ProcessAsync(input, address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken).AsTask();
-                }
-
-                var results = await AwaitAllAsync(calls);
-                var touched = time.GetTimestamp();
-                for (var i = 0; i < count; i++)
-                {
-                    Called(entries[i], grainsOf[i], results[i], touched);
-                    Emit(results[i], entries[i]);
-                }
-            }
+            // The slices share the splitter's arrays, which its next Take reuses: flushes never overlap, and this one
+            // awaits every call before it returns.
+            await CallInWavesAsync(
+                slices,
+                slice => keys.GetOrAdd(slice.KeyText, slice.Key),
+                (slice, entry, grain) => grain.ProcessAsync(
+                    new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count),
+                    address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken));
         }
 
         await FireAsync(_eventTimers, TimeDomain.EventTime, watermark, cancellationToken);
@@ -216,23 +190,48 @@ internal sealed class KeyedDispatcher(
             }
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var chunk in due.Chunk(CallChunk))
-            {
-                var grainsOf = Array.ConvertAll(chunk, d => GrainOf(d.Key));
-                var calls = new Task<KeyedOutput>[chunk.Length];
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var input = new KeyedTimerInput(chunk[i].Key.Key, domain, chunk[i].Times, domain == TimeDomain.EventTime ? upTo : Watermark, now);
-                    calls[i] = grainsOf[i].FireTimersAsync(input, address.Attempt, chunk[i].Key.SeedIfNeeded, CopyState, cancellationToken).AsTask();
-                }
+            await CallInWavesAsync(
+                due,
+                d => d.Key,
+                (d, entry, grain) => grain.FireTimersAsync(
+                    new KeyedTimerInput(entry.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now),
+                    address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken));
+        }
+    }
 
-                var results = await AwaitAllAsync(calls);
-                var touched = time.GetTimestamp();
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    Called(chunk[i].Key, grainsOf[i], results[i], touched);
-                    Emit(results[i], chunk[i].Key);
-                }
+    /// <summary>
+    /// Calls the per-key grains of <paramref name="items"/> in waves of at most <see cref="CallChunk"/> calls (a flush
+    /// over many new keys would otherwise hold a call, and an activation under way, per key at once: what memory grew
+    /// with at a million keys), then takes each wave's answers in order: live state, state copies, timers, output.
+    /// </summary>
+    private async Task CallInWavesAsync<T>(
+        IReadOnlyList<T> items, Func<T, KeyEntry> entryOf, Func<T, KeyEntry, IKeyedStateGrain, ValueTask<KeyedOutput>> call)
+    {
+        var wave = Math.Min(items.Count, CallChunk);
+        var entries = new KeyEntry[wave];
+        var grainsOf = new IKeyedStateGrain[wave];
+        var calls = new Task<KeyedOutput>[wave];
+        for (var start = 0; start < items.Count; start += wave)
+        {
+            var count = Math.Min(wave, items.Count - start);
+            if (count < calls.Length)
+            {
+                Array.Resize(ref calls, count);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[i] = entryOf(items[start + i]);
+                var grain = grainsOf[i] = GrainOf(entry);
+                calls[i] = call(items[start + i], entry, grain).AsTask();
+            }
+
+            var results = await AwaitAllAsync(calls);
+            var touched = time.GetTimestamp();
+            for (var i = 0; i < count; i++)
+            {
+                Called(entries[i], grainsOf[i], results[i], touched);
+                Emit(results[i], entries[i]);
             }
         }
     }

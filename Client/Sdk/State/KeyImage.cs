@@ -41,8 +41,10 @@ internal static class KeyImage
         var image = t_image ??= new KeyStateImage();
         store.ExportTo(image);
         serializer.Serialize(image, payload);
-        image.Names = [];
-        image.Values = [];
+
+        // Drop the references to the key's state but keep the arrays: the next key with as many states reuses them.
+        Array.Clear(image.Names);
+        Array.Clear(image.Values);
 
         var eventTimers = timers.Times(Keyed.TimeDomain.EventTime);
         var processingTimers = timers.Times(Keyed.TimeDomain.ProcessingTime);
