@@ -21,6 +21,10 @@ internal static partial class Log
     [LoggerMessage(OrleansFlowEventIds.KeysPassivated, LogLevel.Debug, "Task {TaskKey} passivated {Keys} idle keys; {Resident} keys stay resident")]
     public static partial void KeysPassivated(ILogger logger, string taskKey, int keys, int resident);
 
+    [LoggerMessage(OrleansFlowEventIds.KeyedCallsResent, LogLevel.Information,
+        "Task {TaskKey}: {Calls} per-key call(s) were rejected before they ran (key '{FirstKey}': {Reason}); sending them again to where the keys' grains live now")]
+    public static partial void KeyedCallsResent(ILogger logger, string taskKey, int calls, string firstKey, string reason);
+
     [LoggerMessage(OrleansFlowEventIds.MaterializationFailed, LogLevel.Warning, "Task {TaskKey} could not write a full snapshot segment; its checkpoints go on with deltas")]
     public static partial void MaterializationFailed(ILogger logger, Exception exception, string taskKey);
 

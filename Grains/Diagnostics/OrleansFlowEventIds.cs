@@ -17,6 +17,7 @@ internal static class OrleansFlowEventIds
     public const int ChannelGrantFailed = 3010;
     public const int KeysPassivated = 3011;
     public const int MaterializationFailed = 3012;
+    public const int KeyedCallsResent = 3013;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;
@@ -38,6 +39,7 @@ internal static class OrleansFlowEventIds
     public const int SiloDrainStepFailed = 8003;
     public const int JobManagersWoken = 8004;
     public const int JobManagerWakeUpFailed = 8005;
+    public const int SiloDrainGrainsStayed = 8006;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

@@ -17,6 +17,9 @@ internal static partial class ScaleLog
     [LoggerMessage(OrleansFlowEventIds.SiloDrainStepFailed, LogLevel.Warning, "Silo {Silo} drain: could not {Step}")]
     public static partial void SiloDrainStepFailed(ILogger logger, Exception exception, string silo, string step);
 
+    [LoggerMessage(OrleansFlowEventIds.SiloDrainGrainsStayed, LogLevel.Warning, "Silo {Silo} drain: {Count} grain(s) stayed on this silo and end with it: {Grains}")]
+    public static partial void SiloDrainGrainsStayed(ILogger logger, string silo, int count, string grains);
+
     [LoggerMessage(OrleansFlowEventIds.JobManagersWoken, LogLevel.Information, "Silo {Silo}: a silo died; woke the job managers of {Jobs} job(s)")]
     public static partial void JobManagersWoken(ILogger logger, string silo, int jobs);
 

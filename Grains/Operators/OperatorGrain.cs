@@ -224,7 +224,7 @@ internal sealed partial class OperatorGrain(
     private TaskRuntime CreateRuntime(JobGraph graph) =>
         new(
             GrainFactory, this.GetStreamProvider(FlowNames.ChannelStreamProvider), time, graph, _address, _restoredCheckpointId, _restored,
-            SegmentStoreFor(graph), FailAsync, OnBatchDoneAsync, ReportFinishedAsync, e => Log.MaterializationFailed(logger, e, this.GetPrimaryKeyString()));
+            SegmentStoreFor(graph), FailAsync, OnBatchDoneAsync, ReportFinishedAsync, e => Log.MaterializationFailed(logger, e, this.GetPrimaryKeyString()), logger);
 
     /// <summary>
     /// Snapshot segments go through the checkpoint storage provider, which a silo registers when checkpoints can be

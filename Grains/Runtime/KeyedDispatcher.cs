@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using OrleansFlow.Diagnostics;
 using OrleansFlow.Execution;
 using OrleansFlow.Keyed;
 
@@ -22,7 +24,8 @@ internal sealed class KeyedDispatcher(
     IReadOnlyDictionary<string, IBatchPusher> sideOutputs,
     object downstream,
     TimeProvider time,
-    KeyTable keys)
+    KeyTable keys,
+    ILogger logger)
 {
     private const int CallChunk = 4096;
     private long _forwardedWatermark = long.MinValue;
@@ -226,7 +229,8 @@ internal sealed class KeyedDispatcher(
                 calls[i] = call(items[start + i], entry, grain).AsTask();
             }
 
-            var results = await AwaitAllAsync(calls);
+            var first = start;
+            var results = await AwaitAllAsync(calls, i => call(items[first + i], entries[i], grainsOf[i]).AsTask(), i => entries[i].KeyText);
             var touched = time.GetTimestamp();
             for (var i = 0; i < count; i++)
             {
@@ -293,11 +297,12 @@ internal sealed class KeyedDispatcher(
         }
     }
 
-    private async Task<KeyedOutput[]> AwaitAllAsync(Task<KeyedOutput>[] calls)
+    /// <summary>The wave's answers; calls Orleans rejected are sent again (<see cref="RejectedCallResender"/>).</summary>
+    private async Task<KeyedOutput[]> AwaitAllAsync(Task<KeyedOutput>[] calls, Func<int, Task<KeyedOutput>> resend, Func<int, string> keyOf)
     {
         try
         {
-            return await Task.WhenAll(calls);
+            return await RejectedCallResender.AwaitAllAsync(calls, resend, (rejected, e) => Log.KeyedCallsResent(logger, GrainKeys.Task(address.JobId, address.VertexId, address.Subtask, address.Attempt), rejected.Count, keyOf(rejected[0]), e.Message));
         }
         catch (UserFunctionException)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpointing.Segments;
@@ -87,7 +88,8 @@ internal sealed class TaskRuntime : IAsyncDisposable
         Func<Exception, Task> onBackgroundFailure,
         Func<ChannelBatch, bool, Task> onBatchDone,
         Func<CancellationToken, Task> reportFinished,
-        Action<Exception> onMaterializationFailed)
+        Action<Exception> onMaterializationFailed,
+        ILogger logger)
     {
         _grains = grains;
         _time = time;
@@ -113,7 +115,7 @@ internal sealed class TaskRuntime : IAsyncDisposable
             var keys = new KeyTable();
             _keyed = new KeyedDispatcher(
                 grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
-                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time, keys)
+                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time, keys, logger)
             {
                 Snapshots = _checkpointing.IsEnabled
                     ? new KeyedSnapshots(keys, segments ?? throw new InvalidOperationException("Checkpointing needs snapshot segment storage."),

@@ -46,6 +46,9 @@ internal sealed class SiloDrain(
 
     private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a grain asked to migrate may stay before it is asked again.</summary>
+    private static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(2);
+
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
@@ -56,11 +59,7 @@ internal sealed class SiloDrain(
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         var self = silo.SiloAddress;
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self))
-            .Select(m => m.SiloAddress)
-            .OrderBy(s => s.ToString(), StringComparer.Ordinal)
-            .ToArray();
+        var targets = CurrentTargets(self, []);
         if (!options.Value.Enabled || targets.Length == 0)
         {
             return; // nowhere to go: the last silo's jobs stop with it
@@ -134,38 +133,57 @@ internal sealed class SiloDrain(
         }
     }
 
-    /// <summary>Asks each moved grain on this silo to migrate (spread round-robin over the targets), then waits until they are gone.</summary>
+    /// <summary>
+    /// Asks each moved grain on this silo to migrate (spread round-robin over the silos that stay), and keeps asking
+    /// (<see cref="MigrationRequests"/>: grains activated here since, grains still here a while after they were asked)
+    /// until none is left or the time is up; then names those that stayed.
+    /// </summary>
     private async Task<(int Moved, int Left)> MigrateLocalGrainsAsync(SiloAddress self, SiloAddress[] targets, CancellationToken cancellationToken)
     {
-        var local = await LocalGrainsAsync(self, cancellationToken);
-        if (local.Count == 0)
-        {
-            return (0, 0);
-        }
-
+        var requests = new MigrationRequests(AskAgainAfter);
+        var started = Stopwatch.GetTimestamp();
+        var local = new List<GrainId>();
+        var index = 0;
         try
         {
-            var index = 0;
-            foreach (var batch in local.Chunk(MigrationBatch))
+            while (true)
             {
-                await Task.WhenAll(batch.Select(id => MigrateAsync(id, targets[index++ % targets.Length])));
-            }
+                local = await LocalGrainsAsync(self, cancellationToken);
+                if (local.Count == 0)
+                {
+                    return (requests.Asked, 0);
+                }
 
-            var remaining = local.Count;
-            while (remaining > 0)
-            {
+                var stay = CurrentTargets(self, targets);
+                foreach (var batch in requests.Due(local, Stopwatch.GetElapsedTime(started)).Chunk(MigrationBatch))
+                {
+                    await Task.WhenAll(batch.Select(id => MigrateAsync(id, stay[index++ % stay.Length])));
+                }
+
                 await Task.Delay(PollPeriod, cancellationToken);
-                remaining = (await LocalGrainsAsync(self, cancellationToken)).Count;
             }
-
-            return (local.Count, 0);
         }
         catch (Exception e)
         {
             ScaleLog.SiloDrainStepFailed(logger, e, self.ToString(), "migrate every per-key grain, job manager and coordinator off this silo");
-            var left = cancellationToken.IsCancellationRequested ? local.Count : (await LocalGrainsAsync(self, CancellationToken.None)).Count;
-            return (local.Count - left, left);
+            if (local.Count > 0)
+            {
+                ScaleLog.SiloDrainGrainsStayed(logger, self.ToString(), local.Count, MigrationRequests.Describe(local));
+            }
+
+            return (Math.Max(requests.Asked - local.Count, 0), local.Count);
         }
+    }
+
+    /// <summary>The active silos other than this one now (those that began to stop are no target), or the drain's first ones.</summary>
+    private SiloAddress[] CurrentTargets(SiloAddress self, SiloAddress[] initial)
+    {
+        var active = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self))
+            .Select(m => m.SiloAddress)
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal)
+            .ToArray();
+        return active.Length > 0 ? active : initial;
     }
 
     private async Task MigrateAsync(GrainId grain, SiloAddress target)
