@@ -16,15 +16,17 @@ public interface IKeyedStateGrain : IGrainWithStringKey
     /// Runs the keyed operator over records of this key in job attempt <paramref name="attempt"/>; returns what it
     /// emitted. <paramref name="seed"/> replaces the key's live state first (the subtask sends it on the first call
     /// of an attempt and after a passivation); without one, the grain must already hold the attempt's live state, or
-    /// the output says it was lost. Calls of an attempt older than the grain's are ignored. With
-    /// <paramref name="copyState"/> the output carries a copy of the key's state after the call.
+    /// the output says it was lost. Calls of an attempt older than the grain's are ignored. <paramref name="sequence"/>
+    /// numbers the subtask's calls (increasing; a call sent again keeps its number): an unseeded call whose number
+    /// already ran is not run twice, and the output says so. With <paramref name="copyState"/> the output carries a
+    /// copy of the key's state after the call.
     /// </summary>
     [Alias("Process")]
-    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
 
     /// <summary>Fires due timers of this key (seeded and copied as for <see cref="ProcessAsync"/>); returns what the timer callbacks emitted.</summary>
     [Alias("FireTimers")]
-    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
+    ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken);
 
     /// <summary>
     /// The key has been idle: hands its state over (<see cref="KeyedOutput.StateImage"/>, when <paramref name="copyState"/>;

@@ -7,6 +7,8 @@ namespace OrleansFlow.Keyed;
 /// <param name="SideOutputs">Records emitted to side outputs (late data, tagged outputs), or null.</param>
 /// <param name="StateLost">The call came without a seed to a grain that holds no live state of its attempt (a new
 /// activation: its silo died): nothing was processed, and the attempt must restart from its checkpoint.</param>
+/// <param name="Repeated">The call came without a seed and had run before (the subtask sent it again after its answer
+/// was reported lost): it was not run twice, what it emitted the first time is gone, and the attempt must restart.</param>
 /// <param name="StateImage">A copy of the key's state and timers after the call (a serialized key image; empty for a key
 /// with neither), when the subtask asked for one: with checkpointing on it always holds every key's current state, so
 /// a checkpoint barrier calls no key. Null when no copy was asked for.</param>
@@ -17,13 +19,17 @@ public sealed record KeyedOutput(
     [property: Id(2)] TimerChange[]? Timers,
     [property: Id(3)] IReadOnlyList<SideOutputBatch>? SideOutputs = null,
     [property: Id(4)] bool StateLost = false,
-    [property: Id(5)] byte[]? StateImage = null)
+    [property: Id(5)] byte[]? StateImage = null,
+    [property: Id(6)] bool Repeated = false)
 {
     /// <summary>Nothing emitted, no timers changed.</summary>
     public static KeyedOutput Empty { get; } = new(null, null, null);
 
     /// <summary>The answer of a grain whose live state was lost.</summary>
     public static KeyedOutput Lost { get; } = new(null, null, null, StateLost: true);
+
+    /// <summary>The answer to a call that had run before.</summary>
+    public static KeyedOutput RepeatedCall { get; } = new(null, null, null, Repeated: true);
 }
 
 /// <summary>Records a call emitted to one side output.</summary>

@@ -33,12 +33,12 @@ internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
 
     void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        if (_attempt == NoAttempt)
+        if (_admission.Attempt == KeyCallAdmission.NoAttempt)
         {
             return; // nothing live to carry
         }
 
-        dehydrationContext.TryAddValue(MigrationKey, new KeyedLiveState(Copy(), _attempt));
+        dehydrationContext.TryAddValue(MigrationKey, new KeyedLiveState(Copy(), _admission.Attempt, _admission.LastSequence));
     }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
@@ -51,6 +51,6 @@ internal sealed partial class KeyedStateGrain : IGrainMigrationParticipant
         var timers = new Execution.KeyTimers();
         _store = KeyImage.Read(serializer, live.Image, timers);
         _timers = timers;
-        _attempt = live.Attempt;
+        _admission.Reset(live.Attempt, live.LastSequence);
     }
 }

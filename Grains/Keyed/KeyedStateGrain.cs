@@ -25,38 +25,39 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
     /// <summary>The grain type (part of every per-key grain id).</summary>
     public const string GrainTypeName = "flow.keyed";
 
-    private const int NoAttempt = -1;
     private KeyedStateStore _store = new();
     private KeyTimers _timers = new();
     private IKeyedOperator? _operator;
-    private int _attempt = NoAttempt;
+    private readonly KeyCallAdmission _admission = new();
 
-    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
-        Accept(attempt, seed) switch
+    public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
+        Accept(attempt, sequence, seed) switch
         {
             Admission.Run when _operator is { } op => ValueTask.FromResult(WithState(op.Process(_store, _timers, input), copyState)),
             Admission.Run => ProcessSlowAsync(input, copyState, cancellationToken),
             Admission.Lost => ValueTask.FromResult(KeyedOutput.Lost),
+            Admission.Repeated => ValueTask.FromResult(KeyedOutput.RepeatedCall),
             _ => ValueTask.FromResult(KeyedOutput.Empty),
         };
 
-    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
-        Accept(attempt, seed) switch
+    public async ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) =>
+        Accept(attempt, sequence, seed) switch
         {
             Admission.Run => WithState((await ResolveAsync(cancellationToken)).FireTimers(_store, _timers, input), copyState),
             Admission.Lost => KeyedOutput.Lost,
+            Admission.Repeated => KeyedOutput.RepeatedCall,
             _ => KeyedOutput.Empty,
         };
 
     public ValueTask<KeyedOutput> PassivateAsync(int attempt, bool copyState, CancellationToken cancellationToken)
     {
-        if (attempt != _attempt)
+        if (attempt != _admission.Attempt)
         {
             return ValueTask.FromResult(KeyedOutput.Lost);
         }
 
         var output = copyState ? KeyedOutput.Empty with { StateImage = Copy() } : KeyedOutput.Empty;
-        Reset(NoAttempt, image: null);
+        Reset(KeyCallAdmission.NoAttempt, 0, image: null);
         DeactivateOnIdle();
         return ValueTask.FromResult(output);
     }
@@ -79,27 +80,22 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
         return text;
     }
 
-    /// <summary>Whether a call of <paramref name="attempt"/> runs; a seed first replaces the live state.</summary>
-    private Admission Accept(int attempt, KeyStateSeed? seed)
+    /// <summary>Whether a call of <paramref name="attempt"/> runs (<see cref="KeyCallAdmission"/>); a seed first replaces the live state.</summary>
+    private Admission Accept(int attempt, long sequence, KeyStateSeed? seed)
     {
-        if (attempt < _attempt)
+        var admission = _admission.Accept(attempt, sequence, seeded: seed is not null);
+        if (admission == Admission.Run && seed is not null)
         {
-            return Admission.Ignore;
+            Reset(attempt, sequence, seed.Image);
         }
 
-        if (seed is not null)
-        {
-            Reset(attempt, seed.Image);
-            return Admission.Run;
-        }
-
-        return attempt == _attempt ? Admission.Run : Admission.Lost;
+        return admission;
     }
 
     /// <summary>Makes <paramref name="attempt"/> current with the state of <paramref name="image"/> (empty for none).</summary>
-    private void Reset(int attempt, byte[]? image)
+    private void Reset(int attempt, long lastSequence, byte[]? image)
     {
-        _attempt = attempt;
+        _admission.Reset(attempt, lastSequence);
         var timers = new KeyTimers();
         _store = image is null ? new KeyedStateStore() : KeyImage.Read(serializer, image, timers);
         _timers = timers;
@@ -114,7 +110,7 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
     /// </summary>
     private async Task<KeyedStateStore> ReadableStoreAsync(CancellationToken cancellationToken)
     {
-        if (_attempt != NoAttempt)
+        if (_admission.Attempt != KeyCallAdmission.NoAttempt)
         {
             return _store;
         }
@@ -162,10 +158,4 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
         return _operator = op;
     }
 
-    private enum Admission
-    {
-        Ignore,
-        Run,
-        Lost,
-    }
 }

@@ -29,6 +29,7 @@ internal sealed class KeyedDispatcher(
 {
     private const int CallChunk = 4096;
     private long _forwardedWatermark = long.MinValue;
+    private long _lastSequence;
     private readonly TimerIndex _eventTimers = new();
     private readonly TimerIndex _processingTimers = new();
 
@@ -86,9 +87,9 @@ internal sealed class KeyedDispatcher(
             await CallInWavesAsync(
                 slices,
                 slice => keys.GetOrAdd(slice.KeyText, slice.Key),
-                (slice, entry, grain) => grain.ProcessAsync(
+                (slice, entry, grain, sequence) => grain.ProcessAsync(
                     new KeyedInput(slice.Key, slice.Records, slice.Timestamps, watermark, now, slice.Watermarks, slice.Offset, slice.Count),
-                    address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken));
+                    address.Attempt, sequence, entry.SeedIfNeeded, CopyState, cancellationToken));
         }
 
         await FireAsync(_eventTimers, TimeDomain.EventTime, watermark, cancellationToken);
@@ -196,9 +197,9 @@ internal sealed class KeyedDispatcher(
             await CallInWavesAsync(
                 due,
                 d => d.Key,
-                (d, entry, grain) => grain.FireTimersAsync(
+                (d, entry, grain, sequence) => grain.FireTimersAsync(
                     new KeyedTimerInput(entry.Key, domain, d.Times, domain == TimeDomain.EventTime ? upTo : Watermark, now),
-                    address.Attempt, entry.SeedIfNeeded, CopyState, cancellationToken));
+                    address.Attempt, sequence, entry.SeedIfNeeded, CopyState, cancellationToken));
         }
     }
 
@@ -206,9 +207,10 @@ internal sealed class KeyedDispatcher(
     /// Calls the per-key grains of <paramref name="items"/> in waves of at most <see cref="CallChunk"/> calls (a flush
     /// over many new keys would otherwise hold a call, and an activation under way, per key at once: what memory grew
     /// with at a million keys), then takes each wave's answers in order: live state, state copies, timers, output.
+    /// Each wave's calls carry the wave's sequence number, also when one is sent again after a rejection.
     /// </summary>
     private async Task CallInWavesAsync<T>(
-        IReadOnlyList<T> items, Func<T, KeyEntry> entryOf, Func<T, KeyEntry, IKeyedStateGrain, ValueTask<KeyedOutput>> call)
+        IReadOnlyList<T> items, Func<T, KeyEntry> entryOf, Func<T, KeyEntry, IKeyedStateGrain, long, ValueTask<KeyedOutput>> call)
     {
         var wave = Math.Min(items.Count, CallChunk);
         var entries = new KeyEntry[wave];
@@ -222,15 +224,16 @@ internal sealed class KeyedDispatcher(
                 Array.Resize(ref calls, count);
             }
 
+            var sequence = ++_lastSequence;
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i] = entryOf(items[start + i]);
                 var grain = grainsOf[i] = GrainOf(entry);
-                calls[i] = call(items[start + i], entry, grain).AsTask();
+                calls[i] = call(items[start + i], entry, grain, sequence).AsTask();
             }
 
             var first = start;
-            var results = await AwaitAllAsync(calls, i => call(items[first + i], entries[i], grainsOf[i]).AsTask(), i => entries[i].KeyText);
+            var results = await AwaitAllAsync(calls, i => call(items[first + i], entries[i], grainsOf[i], sequence).AsTask(), i => entries[i].KeyText);
             var touched = time.GetTimestamp();
             for (var i = 0; i < count; i++)
             {
@@ -246,6 +249,11 @@ internal sealed class KeyedDispatcher(
         if (result.StateLost)
         {
             throw KeyedStateLostException.For(entry.KeyText, operatorName);
+        }
+
+        if (result.Repeated)
+        {
+            throw KeyedStateLostException.AnswerLost(entry.KeyText, operatorName);
         }
 
         keys.Touch(entry, grain, touched);

@@ -104,9 +104,9 @@ public sealed class KeyTableTests
     /// <summary>A grain reference the table only stores (it never calls it).</summary>
     private sealed class GrainStub : IKeyedStateGrain
     {
-        public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<KeyedOutput> ProcessAsync(KeyedInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<KeyedOutput> FireTimersAsync(KeyedTimerInput input, int attempt, long sequence, KeyStateSeed? seed, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask<KeyedOutput> PassivateAsync(int attempt, bool copyState, CancellationToken cancellationToken) => throw new NotSupportedException();
 
