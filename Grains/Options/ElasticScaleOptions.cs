@@ -28,6 +28,14 @@ public sealed class ElasticScaleOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long the drain waits for the silo's channel readers (Orleans' pulling agents) to stop, within
+    /// <see cref="DrainTimeout"/>. A reader stops after the delivery it is making, which a busy or stopped receiver can
+    /// hold up to Orleans' response timeout; past this the drain goes on (a batch a late reader takes and loses with
+    /// the silo is fetched again from its sender by the channel's gap repair).
+    /// </summary>
+    public TimeSpan ChannelReaderStopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>When the activation rebalancer starts its first session after the silo started (Orleans' default: 60 s).</summary>
     public TimeSpan RebalancerDueTime { get; set; } = TimeSpan.FromSeconds(30);
 

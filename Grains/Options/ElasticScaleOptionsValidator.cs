@@ -11,6 +11,7 @@ public sealed class ElasticScaleOptionsValidator(IOptions<ElasticScaleOptions> o
         var o = options.Value;
         Positive(o.JoinCheckpointWait, nameof(o.JoinCheckpointWait), allowZero: true);
         Positive(o.DrainTimeout, nameof(o.DrainTimeout), allowZero: true);
+        Positive(o.ChannelReaderStopTimeout, nameof(o.ChannelReaderStopTimeout), allowZero: true);
         Positive(o.RebalancerDueTime, nameof(o.RebalancerDueTime), allowZero: true);
         Positive(o.LoadPublishPeriod, nameof(o.LoadPublishPeriod), allowZero: false);
         if (o.RebalancerCyclePeriod < 2 * o.LoadPublishPeriod)

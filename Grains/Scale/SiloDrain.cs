@@ -80,7 +80,7 @@ internal sealed class SiloDrain(
         }
 
         drainState.Begin(targets); // from now on, per-key grains activated here move away at once
-        await StopChannelAgentsAsync(self);
+        await StopChannelAgentsAsync(self, limit.Token);
         var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
         await ResumeJobsAsync(self, stopped, targets, limit.Token);
         ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
@@ -116,15 +116,18 @@ internal sealed class SiloDrain(
     /// Stops this silo's pulling agents of the channel streams. A memory stream queue hands a batch over when an agent
     /// reads it, so a batch of the redeployed attempt read by an agent here would die with this silo. Stopped, the
     /// agents read nothing more; the queues (migrated to other silos) keep the batches until the other silos' agents
-    /// take the queues over when this silo has left.
+    /// take the queues over when this silo has left. An agent stops after the delivery it is making, which a receiver
+    /// can hold for Orleans' response timeout: the wait is bounded by <see cref="ElasticScaleOptions.ChannelReaderStopTimeout"/>,
+    /// after which the drain goes on while the agents finish stopping.
     /// </summary>
-    private async Task StopChannelAgentsAsync(SiloAddress self)
+    private async Task StopChannelAgentsAsync(SiloAddress self, CancellationToken cancellationToken)
     {
         try
         {
             if (services.GetKeyedService<IStreamProvider>(FlowNames.ChannelStreamProvider) is IControllable channels)
             {
-                await channels.ExecuteCommand((int)PersistentStreamProviderCommand.StopAgents, null);
+                await channels.ExecuteCommand((int)PersistentStreamProviderCommand.StopAgents, null)
+                    .WaitAsync(options.Value.ChannelReaderStopTimeout, cancellationToken);
             }
         }
         catch (Exception e)
