@@ -40,6 +40,7 @@ internal static class OrleansFlowEventIds
     public const int JobManagersWoken = 8004;
     public const int JobManagerWakeUpFailed = 8005;
     public const int SiloDrainGrainsStayed = 8006;
+    public const int SiloDrainStepDone = 8007;
 
     // 6xxx: checkpoints
     public const int CheckpointTriggered = 6000;

@@ -17,6 +17,9 @@ internal static partial class ScaleLog
     [LoggerMessage(OrleansFlowEventIds.SiloDrainStepFailed, LogLevel.Warning, "Silo {Silo} drain: could not {Step}")]
     public static partial void SiloDrainStepFailed(ILogger logger, Exception exception, string silo, string step);
 
+    [LoggerMessage(OrleansFlowEventIds.SiloDrainStepDone, LogLevel.Information, "Silo {Silo} drain: {Step} ({ElapsedMs} ms since the drain began)")]
+    public static partial void SiloDrainStepDone(ILogger logger, string silo, string step, long elapsedMs);
+
     [LoggerMessage(OrleansFlowEventIds.SiloDrainGrainsStayed, LogLevel.Warning, "Silo {Silo} drain: {Count} grain(s) stayed on this silo and end with it: {Grains}")]
     public static partial void SiloDrainGrainsStayed(ILogger logger, string silo, int count, string grains);
 

@@ -70,6 +70,7 @@ internal sealed class SiloDrain(
         limit.CancelAfter(options.Value.DrainTimeout);
         ScaleLog.SiloDrainStarted(logger, self.ToString(), targets.Length);
         var (stopped, anyActive) = await StopJobsAsync(self, limit.Token);
+        ScaleLog.SiloDrainStepDone(logger, self.ToString(), "stopped the running jobs' attempts", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!anyActive)
         {
             // No job is running: nothing needs this silo's grains elsewhere (those of ended jobs only serve state
@@ -81,6 +82,7 @@ internal sealed class SiloDrain(
 
         drainState.Begin(targets); // from now on, per-key grains activated here move away at once
         await StopChannelAgentsAsync(self, limit.Token);
+        ScaleLog.SiloDrainStepDone(logger, self.ToString(), "stopped the channel readers", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
         await ResumeJobsAsync(self, stopped, targets, limit.Token);
         ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
