@@ -81,6 +81,5 @@ public sealed class CompletedCheckpointStoreTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new CompletedCheckpointStore(maxRetained));
     }
 
-    private static CompletedCheckpoint Checkpoint(long id) =>
-        new(id, Start.AddSeconds(id), Start.AddSeconds(id + 1), 0, new Dictionary<(int Vertex, int Subtask), long>());
+    private static RetainedCheckpoint Checkpoint(long id) => new(id, Start.AddSeconds(id + 1), []);
 }
