@@ -72,13 +72,13 @@ internal sealed class CheckpointStatsTracker(Func<CoordinatorState> state, TimeP
 
     /// <summary>The overview a client sees.</summary>
     /// <param name="latestCompleted">The latest completed checkpoint's id.</param>
-    /// <param name="attempt">The attempt the job manager runs.</param>
-    public CheckpointOverview Overview(long latestCompleted, int attempt)
+    /// <param name="restarts">How often the job restarted (the attempt its job manager runs).</param>
+    public CheckpointOverview Overview(long latestCompleted, int restarts)
     {
         var current = state();
         CheckpointStats[] history = [.. current.History];
         var summary = CheckpointSummaryCalculator.Summarize(current.CompletedCount, current.FailedCount, history);
-        return new CheckpointOverview(current.CompletedCount, current.FailedCount, latestCompleted, attempt, history, summary);
+        return new CheckpointOverview(current.CompletedCount, current.FailedCount, latestCompleted, restarts, history, summary);
     }
 
     private void Trim()
