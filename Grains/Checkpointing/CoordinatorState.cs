@@ -53,6 +53,17 @@ internal sealed class CoordinatorState : IFencedState
     /// </summary>
     [Id(11)]
     public List<SegmentRef> OpenFulls { get; set; } = [];
+
+    /// <summary>Refuses a command of job manager generation <paramref name="epoch"/> when a newer one has taken the job over.</summary>
+    /// <exception cref="StaleActivationException">The command is older than <see cref="JobManagerEpoch"/>.</exception>
+    public void RefuseOlderJobManager(string jobId, long epoch)
+    {
+        if (epoch < JobManagerEpoch)
+        {
+            throw new StaleActivationException(
+                $"Job {jobId}: a command of job manager epoch {epoch} was refused; epoch {JobManagerEpoch} has taken the job over.");
+        }
+    }
 }
 
 /// <summary>A completed checkpoint kept to restore from: every subtask's record of it.</summary>

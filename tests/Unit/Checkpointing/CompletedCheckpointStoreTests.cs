@@ -73,6 +73,47 @@ public sealed class CompletedCheckpointStoreTests
         Assert.Equal(0, store.Count);
     }
 
+    [Fact]
+    public void RollBack_AfterAnAdditionThatEvicted_RestoresThePreviousCheckpointsInOrder()
+    {
+        var store = new CompletedCheckpointStore(maxRetained: 2);
+        store.Add(Checkpoint(1));
+        store.Add(Checkpoint(2));
+        var added = Checkpoint(3);
+        var evicted = store.Add(added);
+
+        store.RollBack(added, evicted);
+
+        Assert.Equal([1L, 2L], store.All.Select(c => c.CheckpointId));
+        Assert.Equal(2, store.Latest!.CheckpointId);
+    }
+
+    [Fact]
+    public void RollBack_OfACheckpointThatIsNotTheLatest_Throws()
+    {
+        var store = new CompletedCheckpointStore(maxRetained: 3);
+        var first = Checkpoint(1);
+        store.Add(first);
+        store.Add(Checkpoint(2));
+
+        Assert.Throws<InvalidOperationException>(() => store.RollBack(first, []));
+        Assert.Equal([1L, 2L], store.All.Select(c => c.CheckpointId));
+    }
+
+    [Fact]
+    public void Constructor_OverAList_WorksOnThatListInPlace()
+    {
+        List<RetainedCheckpoint> persisted = [Checkpoint(4)];
+        var store = new CompletedCheckpointStore(maxRetained: 1, persisted);
+
+        Assert.Equal(4, store.LatestId);
+        Assert.NotNull(store.Find(4));
+        store.Add(Checkpoint(5));
+
+        Assert.Equal([5L], persisted.Select(c => c.CheckpointId));
+        Assert.Null(store.Find(4));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
@@ -81,6 +122,5 @@ public sealed class CompletedCheckpointStoreTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new CompletedCheckpointStore(maxRetained));
     }
 
-    private static CompletedCheckpoint Checkpoint(long id) =>
-        new(id, Start.AddSeconds(id), Start.AddSeconds(id + 1), 0, new Dictionary<(int Vertex, int Subtask), long>());
+    private static RetainedCheckpoint Checkpoint(long id) => new(id, Start.AddSeconds(id + 1), []);
 }
