@@ -17,20 +17,13 @@ using OrleansFlow.Sources;
 namespace OrleansFlow.Runtime;
 
 /// <summary>
-/// Runs one subtask, composed as Flink's StreamTask: the chain, a <see cref="CheckpointedInputGate"/> (input
-/// bookkeeping, barrier alignment, held input) or, for a source, a <see cref="SourceLoop"/>; a watermark valve; the
-/// output channels; for a keyed head, the dispatcher to per-key grains; and a <see cref="SubtaskCheckpointer"/>.
-/// Control markers take effect exactly between the records around them. Every input batch is processed (or, for a
-/// keyed head, gathered) before its credit goes back to the sender, which is what propagates back-pressure upstream.
-/// Output flushes never overlap (they run in one <see cref="Mailbox"/>, the sink lane), so each channel's sends stay
-/// in sequence.
-/// <para>
-/// Everything that touches the chain runs in the subtask's <see cref="Mailbox"/>, one action at a time, so a snapshot
-/// sees exactly the records before its barrier. A source injects barrier n between two batches, after recording its
-/// position; a task with inputs aligns barrier n in its gate, then snapshots: it sends its gathered keyed input to the
-/// per-key grains, flushes, and has the checkpointer take and acknowledge its part while it already processes the input
-/// after the barrier.
-/// </para>
+/// Runs one subtask, composed as Flink's StreamTask: the chain; a <see cref="CheckpointedInputGate"/> (input channels,
+/// barrier alignment, held input) feeding the chain through a <see cref="ChainInput"/>, or, for a source, a
+/// <see cref="SourceLoop"/>; the output channels and a <see cref="TaskFlusher"/>; for a keyed head, the dispatcher to
+/// per-key grains; and a <see cref="SubtaskCheckpointer"/>. Everything that touches the chain runs in the subtask's
+/// <see cref="Mailbox"/>, one action at a time, so control markers take effect exactly between the records around them
+/// and a snapshot sees exactly the records before its barrier. Every input batch is processed (or, for a keyed head,
+/// gathered) before its credit goes back to the sender, which is what propagates back-pressure upstream.
 /// </summary>
 internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
 {
@@ -51,7 +44,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
     private readonly Func<CancellationToken, Task> _reportFinished;
     private readonly TaskSnapshot? _restored;
     private readonly SegmentStore? _segments;
-    private long _lastPeriodicEmit;
+    private readonly PeriodicWatermarks _periodic;
     private bool _finished;
     private long _recordsIn;
     private readonly TagList _tags;
@@ -133,7 +126,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
             }
         }
 
-        _lastPeriodicEmit = time.GetTimestamp();
+        _periodic = new PeriodicWatermarks(_chain.PeriodicEmitters, AutoWatermarkInterval, time);
     }
 
     public TaskAddress Address { get; }
@@ -148,7 +141,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
     public long? NextProcessingTimer => _keyed?.NextProcessingTimer;
 
     /// <summary>Whether operators of the chain generate watermarks periodically (the grain then runs a timer).</summary>
-    public bool HasPeriodicEmitters => _chain.PeriodicEmitters.Count > 0;
+    public bool HasPeriodicEmitters => _periodic.Any;
 
     /// <summary>How often periodic watermark generators run.</summary>
     public TimeSpan AutoWatermarkInterval => TimeSpan.FromMilliseconds(_graph.Submission.Settings.AutoWatermarkIntervalMs);
@@ -229,7 +222,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
             ? Task.CompletedTask
             : _mailbox.RunAsync(() =>
             {
-                EmitPeriodicIfDue(force: true);
+                _periodic.EmitIfDue(force: true);
                 return _flusher.FlushOutputsAsync(_cancellation.Token);
             });
 
@@ -335,7 +328,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
     async Task IInputGateListener.OnBatchProcessedAsync(ChannelBatch batch, bool endsChannel, bool endedAll)
     {
         var ct = _cancellation.Token;
-        EmitPeriodicIfDue();
+        _periodic.EmitIfDue();
         if (_keyed is null)
         {
             await _flusher.FlushAsync(ct);
@@ -358,22 +351,8 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
     {
         _recordsIn += count;
         FlowMeter.AddRecordsIn(count, _tags);
-        EmitPeriodicIfDue();
+        _periodic.EmitIfDue();
         return _flusher.FlushOutputsAsync(ct);
-    }
-
-    private void EmitPeriodicIfDue(bool force = false)
-    {
-        if (_chain.PeriodicEmitters.Count == 0 || (!force && _time.GetElapsedTime(_lastPeriodicEmit) < AutoWatermarkInterval))
-        {
-            return;
-        }
-
-        _lastPeriodicEmit = _time.GetTimestamp();
-        foreach (var emitter in _chain.PeriodicEmitters)
-        {
-            emitter.EmitPeriodic();
-        }
     }
 
     /// <summary>
