@@ -8,8 +8,17 @@ namespace OrleansFlow.Runtime;
 /// which keeps each key's calls in order. Sink and channel output is flushed one flush at a time, in the
 /// <see cref="SinkLane"/>, so each channel's sends stay in sequence.
 /// </summary>
+/// <param name="keyed">The dispatcher of a keyed head, or null.</param>
+/// <param name="sinks">The chain's sinks.</param>
+/// <param name="flushChannels">Sends pending channel output (<see cref="OutputGate.FlushAsync"/>).</param>
+/// <param name="onBackgroundFailure">Hears of a background flush that failed (nobody awaits it).</param>
+/// <param name="cancellation">The subtask's token: once cancelled, a background flush's cancellation is no failure.</param>
 internal sealed class TaskFlusher(
-    KeyedDispatcher? keyed, IReadOnlyList<ISinkCollector> sinks, OutputGate outputs, Func<Exception, Task> onBackgroundFailure, CancellationToken cancellation)
+    KeyedDispatcher? keyed,
+    IReadOnlyList<ISinkCollector> sinks,
+    Func<CancellationToken, Task> flushChannels,
+    Func<Exception, Task> onBackgroundFailure,
+    CancellationToken cancellation)
     : IDisposable
 {
     /// <summary>The mailbox output flushes run in; sealing and committing sinks share it.</summary>
@@ -42,7 +51,7 @@ internal sealed class TaskFlusher(
                     await sink.FlushAsync(cancellationToken);
                 }
 
-                await outputs.FlushAsync(cancellationToken);
+                await flushChannels(cancellationToken);
             },
             cancellationToken);
 

@@ -113,7 +113,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
 
         _input = new ChainInput(channels.Keys, _keyed, pushers, _chain.Collector, graph.Plan);
         _gate = new CheckpointedInputGate(channels, !IsSource && checkpointing.IsEnabled ? checkpointing.Mode : null, time, _input, this);
-        _flusher = new TaskFlusher(_keyed, _chain.Sinks, _outputs, onBackgroundFailure, _cancellation.Token);
+        _flusher = new TaskFlusher(_keyed, _chain.Sinks, _outputs.FlushAsync, onBackgroundFailure, _cancellation.Token);
         _checkpointer = new SubtaskCheckpointer(
             address, _vertex.Name, new CoordinatorResponder(grains, address), _keyed?.Snapshots, _chain.SinksById, _chain.Assigners,
             (checkpointId, ct) => _outputs.BroadcastMarkerAsync(MarkerKind.CheckpointBarrier, checkpointId, ct), _flusher.SinkLane, restoredCheckpointId, logger, _cancellation.Token);
