@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansFlow.Checkpoints;
 using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Diagnostics;
@@ -27,6 +28,24 @@ internal static partial class Log
 
     [LoggerMessage(OrleansFlowEventIds.MaterializationFailed, LogLevel.Warning, "Task {TaskKey} could not write a full snapshot segment; its checkpoints go on with deltas")]
     public static partial void MaterializationFailed(ILogger logger, Exception exception, string taskKey);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointAcknowledgeFailed, LogLevel.Warning,
+        "Task {TaskKey} could not acknowledge checkpoint {CheckpointId} to the coordinator; declining it")]
+    public static partial void CheckpointAcknowledgeFailed(ILogger logger, Exception exception, string taskKey, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointDeclineFailed, LogLevel.Warning,
+        "Task {TaskKey} could not decline checkpoint {CheckpointId} ({Kind}) to the coordinator; the checkpoint ends when it times out")]
+    public static partial void CheckpointDeclineFailed(ILogger logger, Exception exception, string taskKey, long checkpointId, DeclineKind kind);
+
+    [LoggerMessage(OrleansFlowEventIds.CheckpointCommitFailed, LogLevel.Warning, "Task {TaskKey} could not commit its sinks' output of checkpoint {CheckpointId}")]
+    public static partial void CheckpointCommitFailed(ILogger logger, Exception exception, string taskKey, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.SnapshotWriteFailed, LogLevel.Warning, "Task {TaskKey} could not write its keyed state for checkpoint {CheckpointId}; declining it")]
+    public static partial void SnapshotWriteFailed(ILogger logger, Exception exception, string taskKey, long checkpointId);
+
+    [LoggerMessage(OrleansFlowEventIds.SnapshotDiscardFailed, LogLevel.Warning,
+        "Task {TaskKey} (cancelled) could not delete what it wrote for checkpoint {CheckpointId}, which it will not acknowledge; it stays in storage")]
+    public static partial void SnapshotDiscardFailed(ILogger logger, Exception exception, string taskKey, long checkpointId);
 
     [LoggerMessage(OrleansFlowEventIds.StaleBatchDropped, LogLevel.Debug, "Task {TaskKey} dropped a batch of attempt {Attempt}")]
     public static partial void StaleBatchDropped(ILogger logger, string taskKey, int attempt);

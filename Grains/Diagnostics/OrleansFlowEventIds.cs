@@ -18,6 +18,11 @@ internal static class OrleansFlowEventIds
     public const int KeysPassivated = 3011;
     public const int MaterializationFailed = 3012;
     public const int KeyedCallsResent = 3013;
+    public const int CheckpointAcknowledgeFailed = 3014;
+    public const int CheckpointDeclineFailed = 3015;
+    public const int CheckpointCommitFailed = 3016;
+    public const int SnapshotWriteFailed = 3017;
+    public const int SnapshotDiscardFailed = 3018;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;

@@ -14,15 +14,37 @@ internal sealed class InputTracker
     private readonly HashSet<(int Vertex, int Subtask)> _ended = [];
 
     public InputTracker(JobPlan plan, int vertexId, int subtask)
+        : this(ChannelInputs(plan, vertexId, subtask).Keys)
     {
+    }
+
+    /// <summary>Tracks the given input channels (sending vertex and subtask).</summary>
+    public InputTracker(IEnumerable<(int Vertex, int Subtask)> channels)
+    {
+        foreach (var channel in channels)
+        {
+            _expected[channel] = 0;
+        }
+    }
+
+    /// <summary>
+    /// The input channels of a subtask (sending vertex and subtask), each with the index of the input it feeds
+    /// (<see cref="ChannelBatch.InputIndex"/>: the position of its edge among the vertex's inputs).
+    /// </summary>
+    public static Dictionary<(int Vertex, int Subtask), int> ChannelInputs(JobPlan plan, int vertexId, int subtask)
+    {
+        var channels = new Dictionary<(int Vertex, int Subtask), int>();
         foreach (var edge in plan.InputsOf(vertexId))
         {
+            var input = OutputGate.InputIndexOf(plan, edge);
             var senders = edge.Partition == PartitionKind.Forward ? [subtask] : Enumerable.Range(0, plan.Vertex(edge.Source).Parallelism);
             foreach (var sender in senders)
             {
-                _expected[(edge.Source, sender)] = 0;
+                channels[(edge.Source, sender)] = input;
             }
         }
+
+        return channels;
     }
 
     public int ChannelCount => _expected.Count;

@@ -13,6 +13,7 @@ namespace OrleansFlow.Runtime;
 /// while the segments are written.
 /// </summary>
 internal sealed class KeyedSnapshots(KeyTable table, SegmentStore store, SegmentChain chain, TaskAddress address, int operatorId, Action<Exception> onMaterializationFailed)
+    : IKeyedSnapshots
 {
     private readonly List<KeyEntry> _changed = [];
     private readonly List<(long Barrier, KeyEntry[] Keys)> _changes = [];
