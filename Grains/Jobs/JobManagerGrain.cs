@@ -169,7 +169,7 @@ internal sealed partial class JobManagerGrain(
         var vertices = await Task.WhenAll(plan.Vertices.Select(async v =>
         {
             var subtasks = running
-                ? await Task.WhenAll(Enumerable.Range(0, v.Parallelism).Select(s => MetricsOfAsync(v.Id, s, attempt, cancellationToken)))
+                ? await Task.WhenAll(AttemptTasks.Of(GrainFactory, JobId, [v], attempt).Select(t => WithinAsync(t.Grain.GetMetricsAsync(cancellationToken))))
                 : [];
             return new VertexDetails(v.Id, v.Name, v.Parallelism, [.. subtasks.OfType<TaskMetrics>()]);
         }));
@@ -345,9 +345,6 @@ internal sealed partial class JobManagerGrain(
             Log.JobOperationFailed(logger, e, JobId, "add the job to the registry");
         }
     }
-
-    private async Task<TaskMetrics?> MetricsOfAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken) =>
-        await WithinAsync(GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(JobId, vertexId, subtask, attempt)).GetMetricsAsync(cancellationToken));
 
     /// <summary>The call's result, or null when it fails or takes longer than <see cref="MetricsWait"/> (a task on a dying silo).</summary>
     private async Task<T?> WithinAsync<T>(Task<T?> call)
