@@ -2,26 +2,26 @@ namespace OrleansFlow.Checkpointing;
 
 /// <summary>
 /// The coordinator grain's <see cref="ICoordinatorStateStore"/>: its persistent state, written with
-/// <see cref="FencedStateWrites"/> under a token of its own activation, and job manager commands refused when they
+/// <see cref="FencedActivation{T}"/> (a token of its own activation), and job manager commands refused when they
 /// come from an older job manager generation than one already obeyed.
 /// </summary>
 /// <param name="state">The grain's persistent state.</param>
 /// <param name="jobId">The job, for messages.</param>
 internal sealed class FencedCoordinatorState(IPersistentState<CoordinatorState> state, string jobId) : ICoordinatorStateStore
 {
-    private readonly string _token = Guid.NewGuid().ToString("N");
+    private readonly FencedActivation<CoordinatorState> _activation = new(state);
 
     /// <inheritdoc />
-    public CoordinatorState State => state.State;
+    public CoordinatorState State => _activation.State;
 
     /// <inheritdoc />
-    public Task WriteAsync(CancellationToken cancellationToken) => state.WriteFencedAsync(_token, cancellationToken);
+    public Task WriteAsync(CancellationToken cancellationToken) => _activation.WriteAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task TakeOverAsync(long? jobManagerEpoch, Action<CoordinatorState> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return state.TakeOverAsync(_token, s =>
+        return _activation.TakeOverAsync(s =>
         {
             if (jobManagerEpoch is { } epoch)
             {

@@ -1,6 +1,5 @@
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Jobs;
-using OrleansFlow.Operators;
 
 namespace OrleansFlow.Checkpointing;
 
@@ -15,7 +14,7 @@ internal sealed class GrainCheckpointGateway(IGrainFactory grains, string jobId)
     public Task TriggerCheckpointAsync(JobPlan plan, int attempt, long checkpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var sources = TasksOf(plan.Vertices.Where(v => v.IsSource), attempt).ToList();
+        var sources = AttemptTasks.Of(grains, jobId, plan.Vertices.Where(v => v.IsSource), attempt).ToList();
         return Task.WhenAll(sources.Select(s => s.Grain.TriggerCheckpointAsync(checkpointId, cancellationToken)));
     }
 
@@ -24,8 +23,8 @@ internal sealed class GrainCheckpointGateway(IGrainFactory grains, string jobId)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(records);
-        return Task.WhenAll(TasksOf(plan.Vertices, attempt)
-            .Select(t => t.Grain.NotifyCheckpointCompleteAsync(checkpointId, records.GetValueOrDefault(t.Key)?.KeyedState, cancellationToken)));
+        return Task.WhenAll(AttemptTasks.Of(grains, jobId, plan, attempt).Select(t => t.Grain.NotifyCheckpointCompleteAsync(
+            checkpointId, records.GetValueOrDefault(RetainedCheckpoint.TaskKey(t.Vertex.Id, t.Subtask))?.KeyedState, cancellationToken)));
     }
 
     /// <inheritdoc />
@@ -45,9 +44,4 @@ internal sealed class GrainCheckpointGateway(IGrainFactory grains, string jobId)
         ArgumentNullException.ThrowIfNull(metadata);
         return grains.GetGrain<ISavepointGrain>(metadata.SavepointId).StoreAsync(metadata, cancellationToken);
     }
-
-    /// <summary>Every subtask of <paramref name="vertices"/> in <paramref name="attempt"/>, with its key in a checkpoint's records.</summary>
-    private IEnumerable<(IOperatorGrain Grain, string Key)> TasksOf(IEnumerable<VertexPlan> vertices, int attempt) =>
-        vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
-            .Select(s => (grains.GetGrain<IOperatorGrain>(GrainKeys.Task(jobId, v.Id, s, attempt)), RetainedCheckpoint.TaskKey(v.Id, s))));
 }

@@ -33,25 +33,23 @@ internal sealed partial class JobManagerGrain
     private IGrainTimer? _redeployFallback;
     private long _joinBaseline;
     private long _joinDeadline;
-    private bool _redeploying;
 
     private ElasticScaleOptions Elastic => ServiceProvider.GetRequiredService<IOptions<ElasticScaleOptions>>().Value;
 
-    private bool CanRedeploy =>
-        Job.Submission is { Checkpointing.IsEnabled: true } && Job.Status == JobStatus.Running && !_finishing && !_redeploying;
+    private bool CanRedeploy => Lifecycle.CanRedeploy;
 
     public async Task<bool> PrepareForSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
-        if (_stale || !CanRedeploy)
+        if (Lifecycle.IsStale || !CanRedeploy)
         {
             return false;
         }
 
         _drained.Add(silo);
         await StopAttemptForRedeployAsync($"silo {silo} is leaving gracefully");
-        Job.AwaitingRedeploy = true;
+        Lifecycle.AwaitRedeploy();
         await PersistAsync();
         ArmRedeployFallback();
         return true;
@@ -61,27 +59,11 @@ internal sealed partial class JobManagerGrain
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
-        if (!_stale && Job.AwaitingRedeploy && Job.Status == JobStatus.Restarting)
+        if (!Lifecycle.IsStale && Lifecycle.IsAwaitingRedeploy)
         {
             _drained.Add(silo);
             await GuardedAsync(RedeployNowAsync);
         }
-    }
-
-    /// <summary>
-    /// Called on activation (the restart policy and membership watch already set up): a job manager that finds its job waiting for a redeploy (it migrated off a leaving silo,
-    /// or its silo died during the drain) waits for the resume call, or redeploys by itself after a time limit.
-    /// </summary>
-    private bool ResumeIfAwaitingRedeploy()
-    {
-        if (!Job.AwaitingRedeploy || Job.Status != JobStatus.Restarting)
-        {
-            return false;
-        }
-
-        _redeploying = true;
-        ArmRedeployFallback();
-        return true;
     }
 
     /// <summary>Notices silos that became active after the job started and schedules one redeploy for them.</summary>
@@ -171,10 +153,9 @@ internal sealed partial class JobManagerGrain
     /// <summary>Stops the running attempt as a restart does, without consulting the restart strategy.</summary>
     private async Task StopAttemptForRedeployAsync(string reason)
     {
-        _redeploying = true;
         StopJoinWait();
         ScaleLog.JobRedeploying(logger, JobId, Job.Attempt, reason);
-        SetStatus(JobStatus.Restarting);
+        Lifecycle.BeginRedeploy();
         await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false); // first: no checkpoint of this attempt may complete now
         await PersistAsync();
         await CancelTasksAsync(Job.Attempt, CancellationToken.None);
@@ -185,14 +166,14 @@ internal sealed partial class JobManagerGrain
     {
         _redeployFallback?.Dispose();
         _redeployFallback = null;
-        Job.AwaitingRedeploy = false;
+        Lifecycle.RedeployNow();
         try
         {
             await RestartAsync();
         }
         finally
         {
-            _redeploying = false;
+            Lifecycle.EndRedeploy();
         }
     }
 
@@ -200,7 +181,7 @@ internal sealed partial class JobManagerGrain
     {
         _redeployFallback?.Dispose();
         _redeployFallback = this.RegisterGrainTimer(
-            static (self, _) => self.Job.AwaitingRedeploy && self.Job.Status == JobStatus.Restarting ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
+            static (self, _) => self.Lifecycle.IsAwaitingRedeploy ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
             this,
             new GrainTimerCreationOptions(Elastic.DrainTimeout + RedeployGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
@@ -209,7 +190,7 @@ internal sealed partial class JobManagerGrain
     /// Deploys the attempt's tasks; with elastic scale on, task i goes to the i-th active silo (round-robin, silos
     /// that announced a graceful stop left out), so every silo gets a share.
     /// </summary>
-    private Task DeploySpreadAsync(JobSubmission submission, IReadOnlyList<(VertexPlan Vertex, IOperatorGrain Grain)> tasks, long restoredCheckpointId, CancellationToken cancellationToken)
+    private Task DeploySpreadAsync(JobSubmission submission, IReadOnlyList<AttemptTask> tasks, long restoredCheckpointId, CancellationToken cancellationToken)
     {
         var silos = Elastic.Enabled ? TargetSilos() : [];
         return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], submission, restoredCheckpointId, cancellationToken)));

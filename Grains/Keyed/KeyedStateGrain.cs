@@ -132,8 +132,8 @@ internal sealed partial class KeyedStateGrain(JobGraphCache graphs, Serializer s
         }
 
         var status = await GrainFactory.GetGrain<IJobManagerGrain>(jobId).GetStatusAsync(cancellationToken);
-        var images = await Task.WhenAll(Enumerable.Range(0, vertex.Parallelism).Select(subtask =>
-            GrainFactory.GetGrain<IOperatorGrain>(GrainKeys.Task(jobId, vertex.Id, subtask, status.Attempt)).GetKeyImageAsync(key, cancellationToken)));
+        var images = await Task.WhenAll(AttemptTasks.Of(GrainFactory, jobId, [vertex], status.Attempt)
+            .Select(t => t.Grain.GetKeyImageAsync(key, cancellationToken)));
         return images.FirstOrDefault(i => i is not null);
     }
 

@@ -80,6 +80,22 @@ public sealed class FencedStateWritesTests
         Assert.Equal(1, storage.WriteAttempts); // the in-memory command (on 1) was tried once, then refused on 10
     }
 
+    [Fact]
+    public async Task FencedActivation_TwoActivationsOfOneGrain_TheOneThatWritesSecondWithAnOldViewIsStale()
+    {
+        var storage = Fake(new Record(1, null));
+        var first = new FencedActivation<Record>(storage);
+        var second = new FencedActivation<Record>(storage);
+        Assert.NotEqual(first.Token, second.Token);
+
+        await second.TakeOverAsync(r => r.Value = 2, CancellationToken.None);
+        storage.State = new Record(3, null); // the first activation's view, read before the take-over
+        storage.StoreBehindOurBack(storage.Stored!); // its ETag is the old one
+
+        await Assert.ThrowsAsync<StaleActivationException>(() => first.WriteAsync(CancellationToken.None));
+        Assert.Equal(new Record(2, second.Token), storage.Stored);
+    }
+
     private static FakeGrainState<Record> Fake(Record initial) => new(initial, r => r with { });
 
     /// <summary>A state with a value and the writer stamp.</summary>

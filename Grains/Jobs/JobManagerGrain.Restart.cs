@@ -1,0 +1,346 @@
+using Microsoft.Extensions.Logging;
+using OrleansFlow.Checkpointing;
+using OrleansFlow.Checkpoints;
+using OrleansFlow.Diagnostics;
+using OrleansFlow.Graph;
+
+namespace OrleansFlow.Jobs;
+
+/// <summary>
+/// Failures and restarts: a failure goes to <see cref="JobLifecycle"/> (the restart strategy decides), and the grain
+/// carries the transition out: stop the coordinator, persist, cancel the attempt's tasks, and after the strategy's
+/// delay deploy a new attempt from the latest completed checkpoint. Also the fenced persistence and stepping aside.
+/// </summary>
+internal sealed partial class JobManagerGrain
+{
+    /// <summary>How long deploying an attempt's tasks may take before the attempt counts as failed (and is restarted).</summary>
+    private static readonly TimeSpan DeployTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the watchdog looks for a restart that is not under way.</summary>
+    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? _restartTimer;
+    private IGrainTimer? _watchdog;
+
+    public async Task ReportFailureAsync(int attempt, JobFailure failure, CancellationToken cancellationToken)
+    {
+        await GuardedAsync(() => HandleFailureAsync(attempt, failure));
+        ThrowIfStale(); // not handled here: the task retries and reaches the activation that drives the job now
+    }
+
+    /// <summary>Hands a failure of the current attempt to the restart strategy.</summary>
+    private async Task HandleFailureAsync(int attempt, JobFailure failure)
+    {
+        if (!Lifecycle.IsFailureToHandle(attempt))
+        {
+            return;
+        }
+
+        if (await AbsorbedByJoinRedeployAsync(attempt, failure))
+        {
+            return;
+        }
+
+        var decision = Lifecycle.Fail(attempt, failure);
+        if (!decision.ShouldRestart)
+        {
+            Log.JobFailed(logger, JobId, Job.Failure!.OperatorName, Job.Failure.Subtask, Job.Failure.Message);
+            await PersistAsync();
+            await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
+            await CancelTasksAsync(attempt, CancellationToken.None);
+            return;
+        }
+
+        Log.JobRestarting(logger, JobId, attempt, failure.OperatorName, failure.Subtask, failure.Message, (long)decision.Delay.TotalMilliseconds);
+        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false); // first: no checkpoint of the failed attempt may complete now
+        await PersistAsync();
+        await CancelTasksAsync(attempt, CancellationToken.None);
+        _restartTimer?.Dispose();
+        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.RestartAsync), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>A new attempt from the latest completed checkpoint, with fresh task grains.</summary>
+    private async Task RestartAsync()
+    {
+        if (!Lifecycle.BeginRestart())
+        {
+            return;
+        }
+
+        try
+        {
+            await StartNewAttemptAsync();
+        }
+        finally
+        {
+            Lifecycle.EndRestart();
+        }
+    }
+
+    /// <remarks>
+    /// Every failure on the way is handed to the restart strategy, Orleans' own OperationCanceledException ("Message
+    /// expired before placement could complete") included: none may leave the job Restarting with no restart ahead.
+    /// </remarks>
+    private async Task StartNewAttemptAsync()
+    {
+        long restoreId;
+        try
+        {
+            restoreId = await Coordinator.GetLatestCompletedAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not StaleActivationException)
+        {
+            // Storage or the coordinator is unavailable: try again after the strategy's delay.
+            Lifecycle.RestartStepFailed();
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(checkpoint coordinator)", 0, $"the latest checkpoint could not be read: {e.Message}", e.GetType().Name));
+            return;
+        }
+
+        Lifecycle.NewAttempt(restoreId);
+        Log.JobRestarted(logger, JobId, Job.Attempt, restoreId);
+        try
+        {
+            // The new attempt number is durable before any of its tasks exists: a manager that fails over during the
+            // deployment must never hand the same attempt number (and so the same task grains) out again. A stale copy
+            // (another activation has written since) steps aside here without touching the job.
+            await Fenced.WriteAsync(CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+            return;
+        }
+        catch (Exception e)
+        {
+            // Storage is unavailable: the number stays taken in memory (skipping one is harmless); try again later.
+            Lifecycle.RestartStepFailed();
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(job manager)", 0, $"attempt {Job.Attempt} could not be persisted: {e.Message}", e.GetType().Name));
+            return;
+        }
+
+        try
+        {
+            await DeployAttemptAsync(CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+        }
+        catch (Exception e)
+        {
+            Log.JobDeployFailed(logger, e, JobId);
+            Lifecycle.RestartStepFailed();
+            await HandleFailureAsync(Job.Attempt, new JobFailure("(deployment)", 0, e.Message, e.GetType().Name));
+        }
+    }
+
+    /// <summary>Deploys every task of the current attempt, starts checkpointing, then starts the sources.</summary>
+    private async Task DeployAttemptAsync(CancellationToken cancellationToken)
+    {
+        var attempt = Job.Attempt;
+        var restoredCheckpointId = Job.RestorePoints[attempt];
+        var tasks = TasksOf(attempt).ToList();
+        var submission = Job.Submission!;
+        try
+        {
+            await DeploySpreadAsync(submission, tasks, restoredCheckpointId, cancellationToken).WaitAsync(DeployTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"the tasks of attempt {attempt} were not all deployed within {DeployTimeout.TotalSeconds:0} s", e);
+        }
+
+        Lifecycle.Deployed();
+        await PersistAsync();
+        await Coordinator.StartAsync(submission, attempt, Job.Epoch, cancellationToken);
+        await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
+    }
+
+    /// <summary>
+    /// A silo that leaves the cluster dead takes tasks and per-key state with it: the attempt has failed. The watch
+    /// ends with the job (at the next membership change after it).
+    /// </summary>
+    private async Task WatchMembershipAsync()
+    {
+        var dead = new HashSet<SiloAddress>();
+        var first = true;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates)
+            {
+                // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
+                foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
+                {
+                    if (dead.Add(member.SiloAddress) && !first && !Lifecycle.IsStale && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
+                    {
+                        // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
+                        var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");
+                        var attempt = Job.Attempt;
+                        this.RegisterGrainTimer(
+                            static (state, _) => state.Self.GuardedAsync(() => state.Self.HandleFailureAsync(state.Attempt, state.Failure)),
+                            (Self: this, Attempt: attempt, Failure: failure),
+                            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+                    }
+                }
+
+                OnMembershipSnapshot(snapshot, first);
+                first = false;
+                if (Job.Status.IsTerminal() || Lifecycle.IsStale)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The silo is shutting down.
+        }
+    }
+
+    private ICheckpointCoordinatorGrain Coordinator => GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(JobId);
+
+    private async Task StopCoordinatorAsync(bool jobEnded, bool discardCheckpoints)
+    {
+        try
+        {
+            await Coordinator.StopAsync(jobEnded, discardCheckpoints, Job.Epoch, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.JobOperationFailed(logger, e, JobId, "stop the checkpoint coordinator");
+        }
+    }
+
+    /// <summary>
+    /// Tells every task of an attempt to stop, waiting at most <see cref="CancelWait"/>: tasks on dead silos cannot
+    /// answer, and a call to a task whose directory entry died with a silo can wait for Orleans' 30 s response timeout.
+    /// Not waiting longer is safe: only the job manager and the coordinator tell sinks to commit, never for an attempt
+    /// that was replaced, and per-key grains ignore calls of an older attempt. The calls go on; failures are logged.
+    /// </summary>
+    private async Task CancelTasksAsync(int attempt, CancellationToken cancellationToken)
+    {
+        var cancelling = CancelAllTasksAsync(attempt, cancellationToken);
+        if (await Task.WhenAny(cancelling, Task.Delay(CancelWait, time, cancellationToken)) != cancelling)
+        {
+            Log.TaskCancellationSlow(logger, JobId, attempt, (long)CancelWait.TotalMilliseconds);
+        }
+    }
+
+    private async Task CancelAllTasksAsync(int attempt, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in TasksOf(attempt).Chunk(64))
+        {
+            try
+            {
+                await Task.WhenAll(chunk.Select(t => t.Grain.CancelAsync(cancellationToken)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.JobOperationFailed(logger, e, JobId, "cancel tasks");
+            }
+        }
+    }
+
+
+    /// <summary>Every task of <paramref name="attempt"/>.</summary>
+    private IEnumerable<AttemptTask> TasksOf(int attempt) => AttemptTasks.Of(GrainFactory, JobId, Job.Submission!.Plan, attempt);
+
+    /// <summary>What follows every status the lifecycle sets: the log line, and the bookkeeping of a job that ended.</summary>
+    private void OnStatusChanged(JobStatus status)
+    {
+        Log.JobStatusChanged(logger, JobId, status);
+        if (status.IsTerminal())
+        {
+            if (Job.Submission!.Source.LocalGraphId is { } local)
+            {
+                LocalGraphRegistry.Remove(local);
+            }
+
+            _terminal.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Writes the job's state; a failed write is logged and the job goes on (the next transition writes again, taking
+    /// over the stored ETag should the failed write have reached storage after all). When another activation has
+    /// written since, this one is stale: it steps aside and <see cref="StaleActivationException"/> unwinds what it was doing.
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await Fenced.WriteAsync(CancellationToken.None);
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobOperationFailed(logger, e, JobId, "persist the job state");
+        }
+    }
+
+    /// <summary>Stops driving the job: timers end, nothing more is deployed or commanded, and the activation deactivates.</summary>
+    private void StepAside(string reason)
+    {
+        if (!Lifecycle.StepAside())
+        {
+            return;
+        }
+
+        Log.JobManagerSuperseded(logger, JobId, Job.Epoch, Job.Attempt, reason);
+        _restartTimer?.Dispose();
+        _watchdog?.Dispose();
+        StopJoinWait();
+        _redeployFallback?.Dispose();
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfStale()
+    {
+        if (Lifecycle.IsStale)
+        {
+            throw new StaleActivationException($"Job {JobId}: this job manager activation was superseded and is deactivating; try again.");
+        }
+    }
+
+    /// <summary>Runs a step of the job's life; a step cut short because this activation turned out stale ends quietly.</summary>
+    private async Task GuardedAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (StaleActivationException e)
+        {
+            StepAside(e.Message); // also when a coordinator refused our epoch: a newer job manager exists
+        }
+    }
+
+    private void StartWatchdog() =>
+        _watchdog ??= this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.WatchdogTickAsync), this, new GrainTimerCreationOptions(WatchdogPeriod, WatchdogPeriod) { KeepAlive = true });
+
+    /// <summary>
+    /// Restarts a job left Restarting with no restart scheduled or running (a step that failed in a way nothing
+    /// handled); ends with the job. Timer turns do not interleave with other turns, so it never sees a step midway.
+    /// </summary>
+    private Task WatchdogTickAsync()
+    {
+        if (Lifecycle.IsStale || Job.Submission is null || Job.Status.IsTerminal())
+        {
+            _watchdog?.Dispose();
+            _watchdog = null;
+            return Task.CompletedTask;
+        }
+
+        if (!Lifecycle.IsRestartStalled(out var stalledFor))
+        {
+            return Task.CompletedTask;
+        }
+
+        Log.JobRestartStalled(logger, JobId, (long)stalledFor.TotalMilliseconds, Job.Attempt);
+        return RestartAsync();
+    }
+}
