@@ -73,6 +73,6 @@ public sealed class JobErrorSerializationTests
             .AddSerializer(builder => builder.AddAssembly(typeof(JobNotFoundException).Assembly))
             .BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
-        return serializer.Deserialize<Exception>(serializer.SerializeToArray(error));
+        return serializer.Deserialize<Exception>(serializer.SerializeToArray(error))!;
     }
 }
