@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -253,9 +254,10 @@ internal static class CliApp
         {
             await host.RunAsync(cancellationToken);
         }
-        catch (IOException e) when (e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        catch (IOException e) when (e.InnerException is AddressInUseException)
         {
-            // Kestrel could not listen: most often another silo on this machine has the web port.
+            // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
+            // on this machine has the web port.
             throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
         }
 
