@@ -27,6 +27,8 @@ public static class SiloBuilderExtensions
         builder.Services.AddSingleton(Options.Create(channels));
         builder.Services.AddOptions<TaskOptions>();
         builder.Services.AddTransient<IConfigurationValidator, TaskOptionsValidator>();
+        builder.Services.AddOptions<JobClientOptions>(); // the embedded environment's job clients use the silo's
+        builder.Services.AddTransient<IConfigurationValidator, JobClientOptionsValidator>();
         var submission = new SubmissionOptions();
         configureSubmission?.Invoke(submission);
         builder.Services.AddSingleton(Options.Create(submission));

@@ -1,6 +1,6 @@
 namespace OrleansFlow.Configuration;
 
-/// <summary>The checks the options validators share; each failure is one line naming the options class and the setting.</summary>
+/// <summary>The checks the options validators of the client and the silo share; each failure is one line naming the options class and the setting.</summary>
 internal static class OptionChecks
 {
     /// <summary>Throws unless <paramref name="value"/> is positive (or zero, with <paramref name="allowZero"/>).</summary>
