@@ -23,7 +23,7 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var channels = new ChannelOptions();
         configureChannels?.Invoke(channels);
-        new ChannelOptionsValidator(Options.Create(channels)).ValidateConfiguration(); // now: the streams below are configured from them
+        new ChannelOptionsValidator(Options.Create(channels)).ValidateConfiguration(); // here, not at silo start: the streams below are configured from these values
         builder.Services.AddSingleton(Options.Create(channels));
         builder.Services.AddOptions<TaskOptions>();
         builder.Services.AddTransient<IConfigurationValidator, TaskOptionsValidator>();
