@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,14 +61,19 @@ internal static class CliApp
             await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
             return BadUsage;
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is SubmissionRefusedException or JobNotFoundException or JobNotRunningException or SavepointRefusedException
+                                       or SavepointNotFoundException or SavepointException or InvalidSubmissionException or StaleActivationException)
         {
+            // What the cluster refused, by type: a submission without the token, an unknown job or savepoint, a job that
+            // is not running or cannot take a savepoint, a savepoint that failed, state that cannot be restored, a job
+            // manager or coordinator activation that was stale (the user tries again).
             await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
-        catch (Exception e) when (e is SavepointException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
         {
-            // A savepoint that failed, an unknown savepoint or job, a job that is not running, state that cannot be restored.
+            // Refusals the job manager still reports untyped (a submission token, an unknown savepoint, a job that is
+            // not running: see JobManagerGrain), and problems found in this process (a job graph that cannot be planned).
             await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
@@ -248,9 +254,10 @@ internal static class CliApp
         {
             await host.RunAsync(cancellationToken);
         }
-        catch (IOException e) when (e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        catch (IOException e) when (e.InnerException is AddressInUseException)
         {
-            // Kestrel could not listen: most often another silo on this machine has the web port.
+            // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
+            // on this machine has the web port.
             throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
         }
 

@@ -75,7 +75,7 @@ internal static class JobCommands
         {
             return await env.AttachAsync(jobId, cancellationToken);
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal))
+        catch (JobNotFoundException)
         {
             throw new UsageException($"there is no job '{jobId}' {where}");
         }

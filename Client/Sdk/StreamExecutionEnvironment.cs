@@ -143,10 +143,22 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         where TJob : IStreamJob, new() => ExecuteJobAsync(typeof(TJob), args, jobName, cancellationToken);
 
     /// <summary>A handle to a job already submitted to the cluster this environment reaches.</summary>
+    /// <exception cref="JobNotFoundException">The cluster has no job <paramref name="jobId"/>.</exception>
     public async Task<JobClient> AttachAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-        var submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
+        JobSubmission submission;
+        try
+        {
+            submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e) when (e.GetType() == typeof(InvalidOperationException))
+        {
+            // A job manager that predates JobNotFoundException reports an unknown job with a plain
+            // InvalidOperationException, the only one GetSubmissionAsync throws; delete this once it throws the typed one.
+            throw new JobNotFoundException(jobId, e.Message, e);
+        }
+
         return new JobClient(client, submission);
     }
 

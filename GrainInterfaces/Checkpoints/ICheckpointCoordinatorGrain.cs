@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Checkpoints;
 
@@ -34,7 +35,8 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// checkpoint is triggered after it, and once it completed the job manager stops the job
     /// (stop-with-savepoint); if it fails, periodic checkpoints resume and the job goes on.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Checkpointing is off, or the job is not running with all its tasks.</exception>
+    /// <exception cref="SavepointRefusedException">Checkpointing is off, or the job is not running with all its tasks.</exception>
+    /// <exception cref="StaleActivationException">This coordinator activation is stale; try again.</exception>
     [Alias("TriggerSavepoint")]
     Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken);
 

@@ -8,10 +8,14 @@ namespace OrleansFlow.Jobs;
 public interface IJobManagerGrain : IGrainWithStringKey
 {
     /// <summary>Accepts a job and deploys it. Submitting the same job id twice is an error.</summary>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and the submission carried none or a wrong one.</exception>
+    /// <exception cref="InvalidSubmissionException">The job was already submitted, its artifact was not uploaded, or its savepoint's state cannot be mapped onto it.</exception>
+    /// <exception cref="SavepointNotFoundException">The savepoint it starts from is not in the cluster's checkpoint storage.</exception>
     [Alias("Submit")]
     Task<JobStatusInfo> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken);
 
     /// <summary>The job's submission, for silos that need to rebuild its graph.</summary>
+    /// <exception cref="JobNotFoundException">There is no such job.</exception>
     [Alias("GetSubmission"), AlwaysInterleave]
     Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken);
 
@@ -39,7 +43,10 @@ public interface IJobManagerGrain : IGrainWithStringKey
     /// coordinator). With <paramref name="stop"/> the job stops once the savepoint completed (Flink's
     /// stop-with-savepoint): its sinks commit the savepoint's output and the job ends Finished.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The job is not running, or its checkpointing is off.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job.</exception>
+    /// <exception cref="JobNotRunningException">The job is not running (or is finishing).</exception>
+    /// <exception cref="SavepointRefusedException">Its checkpointing is off, or it cannot take a savepoint now.</exception>
+    /// <exception cref="StaleActivationException">This job manager activation is stale; try again.</exception>
     [Alias("TriggerSavepoint")]
     Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken);
 

@@ -31,7 +31,8 @@ internal sealed class JobArtifactGrain(
         ArgumentNullException.ThrowIfNull(artifact);
         if (!SubmissionTokens.Accepted(submission.Value, submissionToken))
         {
-            throw new UnauthorizedAccessException(
+            throw new SubmissionRefusedException(
+                artifact.Id,
                 $"Upload of job artifact {artifact.Id} refused: this cluster requires a submission token and the upload carried {(string.IsNullOrEmpty(submissionToken) ? "none" : "a wrong one")} (flow submit --token, or StreamExecutionEnvironment.WithSubmissionToken).");
         }
 

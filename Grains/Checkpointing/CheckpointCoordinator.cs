@@ -179,30 +179,30 @@ internal sealed partial class CheckpointCoordinator
     /// <summary>Triggers a savepoint now; returns its checkpoint id.</summary>
     /// <param name="terminate">Stop-with-savepoint: once it completed, the job manager stops the job.</param>
     /// <param name="cancellationToken">Cancels the trigger.</param>
-    /// <exception cref="InvalidOperationException">Checkpointing is off, the job cannot take one now, or its id could not be stored.</exception>
+    /// <exception cref="SavepointRefusedException">Checkpointing is off, the job cannot take one now, or its id could not be stored.</exception>
     public async Task<long> TriggerSavepointAsync(bool terminate, CancellationToken cancellationToken)
     {
         ThrowIfStale();
         if (!_settings.IsEnabled || _scheduler is null)
         {
-            throw new InvalidOperationException(
+            throw new SavepointRefusedException(
                 $"Job {_jobId} cannot take a savepoint: its checkpointing is off. Savepoints travel as checkpoint barriers; enable " +
                 "checkpointing (EnableCheckpointing, or flow run --checkpoint-interval; a long interval such as 1h gives savepoints without frequent checkpoints).");
         }
 
         if (_terminating)
         {
-            throw new InvalidOperationException($"Job {_jobId} is already stopping with a savepoint.");
+            throw new SavepointRefusedException($"Job {_jobId} is already stopping with a savepoint.");
         }
 
         var status = await _job.GetStatusAsync(cancellationToken);
         if (WhyNotCheckpointable(status) is { } why)
         {
-            throw new InvalidOperationException($"Job {_jobId} cannot take a savepoint now: {why}.");
+            throw new SavepointRefusedException($"Job {_jobId} cannot take a savepoint now: {why}.");
         }
 
         return await TriggerAsync(isSavepoint: true, terminate, cancellationToken)
-            ?? throw new InvalidOperationException($"Job {_jobId} could not start a savepoint: {_stats.Newest?.FailureReason}");
+            ?? throw new SavepointRefusedException($"Job {_jobId} could not start a savepoint: {_stats.Newest?.FailureReason}");
     }
 
     /// <summary>

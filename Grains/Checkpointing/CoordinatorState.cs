@@ -1,4 +1,5 @@
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Checkpointing;
 

@@ -1,5 +1,6 @@
 using Orleans.Core;
 using Orleans.Storage;
+using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Checkpointing;
 

@@ -1,3 +1,5 @@
+using OrleansFlow.Jobs;
+
 namespace OrleansFlow.Checkpointing;
 
 /// <summary>

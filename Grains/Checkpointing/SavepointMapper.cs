@@ -15,7 +15,7 @@ internal static class SavepointMapper
     /// The savepoint as the new job's first completed checkpoint (each subtask's record, keyed by the new job's
     /// vertices; a keyed subtask's names the savepoint's snapshot segments) and which operators got state from it.
     /// </summary>
-    /// <exception cref="InvalidOperationException">State cannot be mapped; the message names the operator.</exception>
+    /// <exception cref="InvalidSubmissionException">State cannot be mapped; the message names the operator.</exception>
     public static (Dictionary<string, TaskSnapshot> Tasks, SavepointRestore Restore) Map(SavepointMetadata savepoint, JobPlan plan, bool allowNonRestoredState)
     {
         ArgumentNullException.ThrowIfNull(savepoint);
@@ -118,6 +118,6 @@ internal static class SavepointMapper
         op.IsKeyed || op.IsSource
         || savepoint.Tasks.Values.Any(t => t.Watermarks.ContainsKey(op.Id) || t.SinkStates.ContainsKey(op.Id));
 
-    private static InvalidOperationException Error(SavepointMetadata savepoint, string problem) =>
+    private static InvalidSubmissionException Error(SavepointMetadata savepoint, string problem) =>
         new($"Cannot restore savepoint {savepoint.SavepointId}: {problem}.");
 }

@@ -15,18 +15,20 @@ public static class SiloBuilderExtensions
     /// provider named <see cref="FlowNames.CheckpointStorage"/> plus a reminder service:
     /// <see cref="PersistenceSiloBuilderExtensions.UseLocalPersistence"/>,
     /// <see cref="PersistenceSiloBuilderExtensions.UseRedisPersistence"/>, or any provider registered under that name.
+    /// Task timing is <see cref="TaskOptions"/> (<c>Configure&lt;TaskOptions&gt;</c>), checked when the silo starts.
     /// </summary>
+    /// <exception cref="OrleansConfigurationException">A setting of <paramref name="configureChannels"/> is wrong; the message names it.</exception>
     public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null, Action<SubmissionOptions>? configureSubmission = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var channels = new ChannelOptions();
         configureChannels?.Invoke(channels);
-        if (channels.QueuePartitions < 1 || channels.MaxBatchesPerPoll < 1 || channels.PollPeriod <= TimeSpan.Zero || channels.ProbeInterval <= TimeSpan.Zero)
-        {
-            throw new OptionsValidationException(nameof(ChannelOptions), typeof(ChannelOptions), ["QueuePartitions, MaxBatchesPerPoll, PollPeriod and ProbeInterval must be positive."]);
-        }
-
+        new ChannelOptionsValidator(Options.Create(channels)).ValidateConfiguration(); // here, not at silo start: the streams below are configured from these values
         builder.Services.AddSingleton(Options.Create(channels));
+        builder.Services.AddOptions<TaskOptions>();
+        builder.Services.AddTransient<IConfigurationValidator, TaskOptionsValidator>();
+        builder.Services.AddOptions<JobClientOptions>(); // the embedded environment's job clients use the silo's
+        builder.Services.AddTransient<IConfigurationValidator, JobClientOptionsValidator>();
         var submission = new SubmissionOptions();
         configureSubmission?.Invoke(submission);
         builder.Services.AddSingleton(Options.Create(submission));
@@ -43,14 +45,13 @@ public static class SiloBuilderExtensions
             streams.ConfigureCache(o => o.Configure(c => c.MaxAddCount = channels.MaxBatchesPerPoll));
             // The cache drops a batch by age alone, delivered or not. A receiver takes its batches at once (its stream
             // handler only queues them), so only a receiver whose activation is blocked falls behind, and the batches
-            // it then misses are fetched from their senders (see ChannelReceiver). The age bounds memory: serialized
-            // batches are kept whole, so 10 s; in-process ones are 8-byte handles, so a minute costs little and lets a
-            // stall shorter than a delivery's 30 s timeout be served from the cache instead of by repairs.
+            // it then misses are fetched from their senders (see ChannelReceiver). The age bounds memory (see
+            // ChannelOptions.CacheMaxAge and InProcessCacheMaxAge).
             streams.ConfigureCacheEviction(o => o.Configure(e =>
             {
-                e.DataMinTimeInCache = TimeSpan.FromSeconds(1);
-                e.DataMaxAgeInCache = channels.InProcess ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(10);
-                e.MetadataMinTimeInCache = TimeSpan.FromSeconds(30);
+                e.DataMinTimeInCache = channels.CacheMinAge;
+                e.DataMaxAgeInCache = channels.InProcess ? channels.InProcessCacheMaxAge : channels.CacheMaxAge;
+                e.MetadataMinTimeInCache = channels.CacheMetadataMinAge;
             }));
         };
         if (channels.InProcess)

@@ -30,7 +30,7 @@ namespace OrleansFlow.Operators;
 [GrainType("flow.operator")]
 [Immovable] // tasks move with a checkpoint-aligned redeploy (elastic scale), never live: their channels and runtime are in memory
 internal sealed partial class OperatorGrain(
-    JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, IOptions<ChannelOptions> channelOptions, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
+    JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, IOptions<ChannelOptions> channelOptions, IOptions<TaskOptions> taskOptions, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
@@ -39,8 +39,6 @@ internal sealed partial class OperatorGrain(
     private bool _failed;
     private bool _cancelled;
     private bool _sourceStarted;
-    private static readonly TimeSpan InputLinger = TimeSpan.FromMilliseconds(25);
-    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _keepAlive;
     private IGrainTimer? _processingTimer;
     private long? _processingTimerDue;
@@ -112,7 +110,7 @@ internal sealed partial class OperatorGrain(
 
         // A task may go a long time without calls (a source chained to its sink gets none; a sparse stream's consumer
         // waits): keep it active for the job's life, or Orleans would collect it and lose its channel state.
-        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
+        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(taskOptions.Value.KeepAlivePeriod, taskOptions.Value.KeepAlivePeriod) { KeepAlive = true });
         if (runtime.HasPeriodicEmitters)
         {
             this.RegisterGrainTimer(EmitPeriodicWatermarksAsync, new GrainTimerCreationOptions(runtime.AutoWatermarkInterval, runtime.AutoWatermarkInterval) { KeepAlive = true });
@@ -296,7 +294,7 @@ internal sealed partial class OperatorGrain(
             _firstBufferedTicks = now;
         }
 
-        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(InputLinger, InputLinger) { KeepAlive = true });
+        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(taskOptions.Value.InputLinger, taskOptions.Value.InputLinger) { KeepAlive = true });
     }
 
     private async Task FlushLingeringInputAsync(CancellationToken cancellationToken)
@@ -309,7 +307,7 @@ internal sealed partial class OperatorGrain(
             return;
         }
 
-        var quiet = time.GetElapsedTime(_lastInputTicks) >= InputLinger;
+        var quiet = time.GetElapsedTime(_lastInputTicks) >= taskOptions.Value.InputLinger;
         var waitedLongEnough = time.GetElapsedTime(_firstBufferedTicks).TotalMilliseconds >= runtime.BufferTimeoutMs;
         if (!quiet && !waitedLongEnough)
         {
@@ -375,6 +373,7 @@ internal sealed partial class OperatorGrain(
             () => jobManager.ReportFinishedAsync(_address.VertexId, _address.Subtask, _address.Attempt, cancellationToken),
             () => _cancelled,
             (error, attempt) => Log.JobManagerReportRetried(logger, error, this.GetPrimaryKeyString(), "finished", attempt),
+            taskOptions.Value.JobManagerReportTimeout,
             time,
             cancellationToken);
     }
@@ -402,6 +401,7 @@ internal sealed partial class OperatorGrain(
                 () => jobManager.ReportFailureAsync(_address.Attempt, failure, CancellationToken.None),
                 () => _cancelled,
                 (error, attempt) => Log.JobManagerReportRetried(logger, error, this.GetPrimaryKeyString(), "failure", attempt),
+                taskOptions.Value.JobManagerReportTimeout,
                 time,
                 CancellationToken.None);
         }

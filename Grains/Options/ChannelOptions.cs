@@ -24,4 +24,27 @@ public sealed class ChannelOptions
     /// Only valid when every silo of the cluster runs in this process, as with the embedded environment.
     /// </summary>
     public bool InProcess { get; set; }
+
+    /// <summary>
+    /// How long a batch stays in a stream queue's cache at least, delivered or not (default 1 s; Orleans'
+    /// <c>StreamCacheEvictionOptions.DataMinTimeInCache</c>).
+    /// </summary>
+    public TimeSpan CacheMinAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a serialized batch stays in a stream queue's cache at most (default 10 s): the cache drops batches by
+    /// age alone, so this bounds its memory; a receiver that falls further behind fetches the batches it missed from
+    /// their senders. At least <see cref="CacheMinAge"/>.
+    /// </summary>
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <see cref="CacheMaxAge"/> when <see cref="InProcess"/> (default 1 min): in-process batches are 8-byte handles, so
+    /// a longer age costs little and lets a stall shorter than a delivery's 30 s timeout be served from the cache
+    /// instead of by repairs. At least <see cref="CacheMinAge"/>.
+    /// </summary>
+    public TimeSpan InProcessCacheMaxAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a stream queue's cache keeps stream metadata at least (default 30 s; Orleans' <c>MetadataMinTimeInCache</c>).</summary>
+    public TimeSpan CacheMetadataMinAge { get; set; } = TimeSpan.FromSeconds(30);
 }

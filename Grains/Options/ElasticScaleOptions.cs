@@ -47,4 +47,10 @@ public sealed class ElasticScaleOptions
 
     /// <summary>How often each silo publishes its activation count and memory use to the others (Orleans' default: 1 s).</summary>
     public TimeSpan LoadPublishPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a draining silo looks whether the grains it asked to move have left (default 100 ms).</summary>
+    public TimeSpan DrainPollPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a grain a draining silo asked to move may stay before it is asked again (default 2 s).</summary>
+    public TimeSpan MigrationRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -5,26 +5,24 @@ namespace OrleansFlow.Runtime;
 /// the job manager can fail (its silo is gone, or Orleans gives up placing it: "Message expired before placement
 /// could complete") while the job manager comes back elsewhere. A lost report would leave the job waiting for ever, so
 /// the call is retried with growing pauses until it is delivered, the report no longer matters (the task was
-/// cancelled) or <see cref="GiveUpAfter"/> has passed; every exception counts as a lost call, since the job manager
+/// cancelled) or the give-up time (<see cref="Configuration.TaskOptions.JobManagerReportTimeout"/>) has passed; every exception counts as a lost call, since the job manager
 /// itself never fails a report. Must run in the grain's context (no <c>ConfigureAwait(false)</c>).
 /// </summary>
 internal static class JobManagerReports
 {
-    /// <summary>How long a report is retried before the last error is thrown.</summary>
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
-
     private static readonly TimeSpan[] Pauses = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
     /// <summary>
     /// Calls <paramref name="report"/> until it succeeds. Returns false without delivering when <paramref name="obsolete"/>
-    /// becomes true between tries; throws the last error after <see cref="GiveUpAfter"/>.
+    /// becomes true between tries; throws the last error after <paramref name="giveUpAfter"/>.
     /// </summary>
     /// <param name="report">The call to the job manager.</param>
     /// <param name="obsolete">Whether the report no longer needs delivering (the task was cancelled).</param>
     /// <param name="onRetry">Hears each failed try before the pause (for logging).</param>
+    /// <param name="giveUpAfter">How long failed tries are retried.</param>
     /// <param name="time">The clock for pauses.</param>
     /// <param name="cancellationToken">Stops the retries (the exception then propagates).</param>
-    public static async Task<bool> DeliverAsync(Func<Task> report, Func<bool> obsolete, Action<Exception, int> onRetry, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<bool> DeliverAsync(Func<Task> report, Func<bool> obsolete, Action<Exception, int> onRetry, TimeSpan giveUpAfter, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(obsolete);
@@ -43,7 +41,7 @@ internal static class JobManagerReports
                 await report();
                 return true;
             }
-            catch (Exception e) when (time.GetElapsedTime(started) < GiveUpAfter && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (time.GetElapsedTime(started) < giveUpAfter && !cancellationToken.IsCancellationRequested)
             {
                 onRetry(e, attempt);
             }

@@ -44,11 +44,6 @@ internal sealed class SiloDrain(
     /// <summary>How many migrations are requested at once.</summary>
     private const int MigrationBatch = 64;
 
-    private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How long a grain asked to migrate may stay before it is asked again.</summary>
-    private static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(2);
-
     public void Participate(ISiloLifecycle lifecycle)
     {
         ArgumentNullException.ThrowIfNull(lifecycle);
@@ -145,7 +140,7 @@ internal sealed class SiloDrain(
     /// </summary>
     private async Task<(int Moved, int Left)> MigrateLocalGrainsAsync(SiloAddress self, SiloAddress[] targets, CancellationToken cancellationToken)
     {
-        var requests = new MigrationRequests(AskAgainAfter);
+        var requests = new MigrationRequests(options.Value.MigrationRetryAfter);
         var started = Stopwatch.GetTimestamp();
         var local = new List<GrainId>();
         var index = 0;
@@ -165,7 +160,7 @@ internal sealed class SiloDrain(
                     await Task.WhenAll(batch.Select(id => MigrateAsync(id, stay[index++ % stay.Length])));
                 }
 
-                await Task.Delay(PollPeriod, cancellationToken);
+                await Task.Delay(options.Value.DrainPollPeriod, cancellationToken);
             }
         }
         catch (Exception e)

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Configuration;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
 using OrleansFlow.Metrics;
@@ -9,16 +12,15 @@ namespace OrleansFlow.Jobs;
 /// <summary>A handle to a submitted job: status, completion, cancellation, live keyed state and collected results.</summary>
 public sealed class JobClient
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan SavepointPollInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(2);
     private readonly IClusterClient _client;
     private readonly JobSubmission _submission;
+    private readonly JobClientOptions _options;
 
     internal JobClient(IClusterClient client, JobSubmission submission)
     {
         _client = client;
         _submission = submission;
+        _options = client.ServiceProvider.GetService<IOptions<JobClientOptions>>()?.Value ?? new JobClientOptions();
     }
 
     /// <summary>The job's id.</summary>
@@ -62,7 +64,7 @@ public sealed class JobClient
     /// </summary>
     public async Task<JobStatusInfo> WaitForCompletionAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new JobManagerWaiter(Manager, PollInterval);
+        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval);
         while (true)
         {
             var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -82,7 +84,7 @@ public sealed class JobClient
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
         await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        var waiter = new JobManagerWaiter(Manager, PollInterval);
+        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval);
         while (true)
         {
             var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +106,7 @@ public sealed class JobClient
 
     /// <summary>
     /// <see cref="TriggerSavepointAsync(CancellationToken)"/>, telling <paramref name="progress"/> where the savepoint
-    /// stands while it is written (each time its status is read, about every 50 ms).
+    /// stands while it is written (each time its status is read, every <see cref="JobClientOptions.SavepointPollInterval"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
@@ -131,7 +133,7 @@ public sealed class JobClient
     {
         var started = TimeProvider.System.GetTimestamp();
         var savepoint = await TakeSavepointAsync(stop: true, progress, cancellationToken).ConfigureAwait(false);
-        var waiter = new JobManagerWaiter(Manager, StopPollInterval);
+        var waiter = new JobManagerWaiter(Manager, _options.StopPollInterval);
         while (true)
         {
             var status = (await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false)).Status;
@@ -168,7 +170,7 @@ public sealed class JobClient
                     throw new SavepointException($"Savepoint {checkpointId} of job {JobId} is no longer in the job's checkpoint history (its coordinator may have failed over); its outcome is unknown.");
             }
 
-            await Task.Delay(SavepointPollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.SavepointPollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class SubmissionTokenTests : IDisposable
             // Uploads of job code need the token too, and are refused above the silo's size limit; nothing is stored then.
             var small = Artifact(1000);
             var smallGrain = connection.Client.GetGrain<IJobArtifactGrain>(small.Id);
-            var anonymous = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => smallGrain.UploadAsync(small, null, TestTimeouts.JobToken()));
+            var anonymous = await Assert.ThrowsAsync<SubmissionRefusedException>(() => smallGrain.UploadAsync(small, null, TestTimeouts.JobToken()));
             Assert.Contains($"Upload of job artifact {small.Id} refused: this cluster requires a submission token and the upload carried none", anonymous.Message, StringComparison.Ordinal);
             Assert.False(await smallGrain.ExistsAsync(TestTimeouts.JobToken()));
 

@@ -1,4 +1,5 @@
 using OrleansFlow.Checkpointing;
+using OrleansFlow.Jobs;
 using OrleansFlow.Tests.Fixtures;
 
 namespace OrleansFlow.Tests.Unit.Checkpointing;

@@ -32,4 +32,24 @@ public sealed class ElasticScaleOptionsValidatorTests
 
         Assert.StartsWith("ElasticScaleOptions.DrainTimeout must be zero or positive", error.Message);
     }
+
+    [Fact]
+    public void Validate_AZeroDrainPollPeriod_FailsNamingTheSetting()
+    {
+        var options = new ElasticScaleOptions { DrainPollPeriod = TimeSpan.Zero };
+
+        var error = Assert.Throws<OrleansConfigurationException>(() => new ElasticScaleOptionsValidator(Options.Create(options)).ValidateConfiguration());
+
+        Assert.Equal("ElasticScaleOptions.DrainPollPeriod must be positive, got 00:00:00.", error.Message);
+    }
+
+    [Fact]
+    public void Validate_ANegativeMigrationRetryAfter_FailsNamingTheSetting()
+    {
+        var options = new ElasticScaleOptions { MigrationRetryAfter = TimeSpan.FromSeconds(-2) };
+
+        var error = Assert.Throws<OrleansConfigurationException>(() => new ElasticScaleOptionsValidator(Options.Create(options)).ValidateConfiguration());
+
+        Assert.Equal("ElasticScaleOptions.MigrationRetryAfter must be positive, got -00:00:02.", error.Message);
+    }
 }

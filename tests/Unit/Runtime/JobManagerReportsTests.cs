@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using OrleansFlow.Configuration;
 using OrleansFlow.Runtime;
 
 namespace OrleansFlow.Tests.Unit.Runtime;
@@ -7,6 +8,7 @@ namespace OrleansFlow.Tests.Unit.Runtime;
 [Trait("Category", "Unit")]
 public sealed class JobManagerReportsTests
 {
+    private static readonly TimeSpan GiveUpAfter = new TaskOptions().JobManagerReportTimeout;
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
@@ -19,6 +21,7 @@ public sealed class JobManagerReportsTests
             () => ++calls < 3 ? Task.FromException(new OperationCanceledException("Message expired before placement could complete")) : Task.CompletedTask,
             () => false,
             (_, attempt) => retries.Add(attempt),
+            GiveUpAfter,
             _time,
             CancellationToken.None), TimeSpan.FromMilliseconds(100));
 
@@ -42,6 +45,7 @@ public sealed class JobManagerReportsTests
             },
             () => cancelled,
             (_, _) => { },
+            GiveUpAfter,
             _time,
             CancellationToken.None), TimeSpan.FromMilliseconds(100));
 
@@ -58,12 +62,13 @@ public sealed class JobManagerReportsTests
             () => Task.FromException(new TimeoutException($"no answer {++calls}")),
             () => false,
             (_, _) => { },
+            GiveUpAfter,
             _time,
             CancellationToken.None), TimeSpan.FromSeconds(5)));
 
         Assert.Equal($"no answer {calls}", error.Message);
         Assert.True(calls > 3, $"only {calls} tries before giving up");
-        Assert.True(_time.GetUtcNow() - _time.Start >= JobManagerReports.GiveUpAfter);
+        Assert.True(_time.GetUtcNow() - _time.Start >= GiveUpAfter);
     }
 
     /// <summary>Moves the fake clock on in steps until the delivery ends.</summary>
