@@ -147,18 +147,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     public async Task<JobClient> AttachAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-        JobSubmission submission;
-        try
-        {
-            submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException e) when (e.GetType() == typeof(InvalidOperationException))
-        {
-            // A job manager that predates JobNotFoundException reports an unknown job with a plain
-            // InvalidOperationException, the only one GetSubmissionAsync throws; delete this once it throws the typed one.
-            throw new JobNotFoundException(jobId, e.Message, e);
-        }
-
+        var submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
         return new JobClient(client, submission);
     }
 

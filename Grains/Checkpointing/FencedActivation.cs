@@ -1,5 +1,7 @@
 using Orleans.Core;
 
+using OrleansFlow.Jobs;
+
 namespace OrleansFlow.Checkpointing;
 
 /// <summary>

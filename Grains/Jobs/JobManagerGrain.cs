@@ -112,12 +112,12 @@ internal sealed partial class JobManagerGrain(
         ArgumentNullException.ThrowIfNull(submission);
         if (Job.Submission is not null)
         {
-            throw new InvalidOperationException($"Job {submission.JobId} was already submitted.");
+            throw new InvalidSubmissionException($"Job {submission.JobId} was already submitted.");
         }
 
         if (!TokenAccepted(submission.SubmissionToken))
         {
-            throw new UnauthorizedAccessException(
+            throw new SubmissionRefusedException(submission.JobId,
                 $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {(string.IsNullOrEmpty(submission.SubmissionToken) ? "none" : "a wrong one")} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
         }
 
@@ -129,7 +129,7 @@ internal sealed partial class JobManagerGrain(
 
         if (submission.Source.ArtifactId is { } artifactId && !await GrainFactory.GetGrain<IJobArtifactGrain>(artifactId).ExistsAsync(cancellationToken))
         {
-            throw new InvalidOperationException($"Job {submission.JobId} refused: its job artifact {artifactId} was not uploaded to this cluster.");
+            throw new InvalidSubmissionException($"Job {submission.JobId} refused: its job artifact {artifactId} was not uploaded to this cluster.");
         }
 
         if (submission.RestoreFrom is { } restoreFrom)
@@ -191,9 +191,9 @@ internal sealed partial class JobManagerGrain(
     {
         var savepointId = SavepointIds.Find(restoreFrom) ?? restoreFrom.Trim();
         var savepoint = await GrainFactory.GetGrain<ISavepointGrain>(savepointId).GetAsync(cancellationToken)
-            ?? throw new KeyNotFoundException(
+            ?? throw new SavepointNotFoundException(restoreFrom,
                 $"Cannot start job {submission.JobId} from '{restoreFrom}': there is no such savepoint in this cluster's checkpoint storage " +
-                $"(ids look like {SavepointIds.Prefix}<job id>-<checkpoint id>, as 'flow savepoint' prints them).");
+                $"(ids look like {SavepointIds.Prefix}<job id>-<checkpoint id>, as 'flow savepoint' prints them).", null);
         var (tasks, restore) = SavepointMapper.Map(savepoint, submission.Plan, submission.AllowNonRestoredState);
         await Coordinator.SeedFromSavepointAsync(savepoint.CheckpointId, tasks, cancellationToken);
         Log.JobRestoredFromSavepoint(logger, submission.JobId, savepoint.SavepointId, savepoint.CheckpointId, restore.RestoredOperatorIds.Count);
@@ -206,12 +206,12 @@ internal sealed partial class JobManagerGrain(
         ThrowIfStale();
         if (!Lifecycle.CanTakeSavepoint)
         {
-            throw new InvalidOperationException($"Job {JobId} is {(Job.Status == JobStatus.Running ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
+            throw new JobNotRunningException(JobId, Job.Status, $"Job {JobId} is {(Job.Status == JobStatus.Running ? "finishing" : Job.Status)}: only a running job can take a savepoint.");
         }
 
         if (Job.Submission!.Checkpointing?.IsEnabled != true)
         {
-            throw new InvalidOperationException(
+            throw new SavepointRefusedException(
                 $"Job {JobId} cannot take a savepoint: its checkpointing is off. Savepoints travel as checkpoint barriers; enable checkpointing " +
                 "(EnableCheckpointing, or flow run --checkpoint-interval; a long interval such as 1h gives savepoints without frequent checkpoints).");
         }
@@ -250,7 +250,7 @@ internal sealed partial class JobManagerGrain(
     }
 
     public Task<JobSubmission> GetSubmissionAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(Job.Submission ?? throw new InvalidOperationException($"Job {JobId} does not exist."));
+        Task.FromResult(Job.Submission ?? throw new JobNotFoundException(JobId, $"Job {JobId} does not exist.", null));
 
     public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken)
     {
@@ -368,7 +368,7 @@ internal sealed partial class JobManagerGrain(
     {
         if (Job.Submission is null)
         {
-            throw new KeyNotFoundException($"There is no job {JobId}.");
+            throw new JobNotFoundException(JobId, $"There is no job {JobId}.", null);
         }
     }
 }

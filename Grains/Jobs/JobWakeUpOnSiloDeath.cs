@@ -89,6 +89,10 @@ internal sealed class JobWakeUpOnSiloDeath(
             {
                 return await call();
             }
+            catch (JobNotFoundException)
+            {
+                return null; // a final answer: nothing to wake, nothing to try again
+            }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 ScaleLog.JobManagerWakeUpFailed(logger, e, silo.SiloAddress.ToString());

@@ -44,11 +44,11 @@ public sealed class SubmissionTokenTests : IDisposable
             string[] args = ["--input", input, "--output", _dir.File("counts.txt")];
 
             await using var without = StreamExecutionEnvironment.ForCluster(connection.Client);
-            var none = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => without.ExecuteJobAsync<WordCountJob>(args, cancellationToken: TestTimeouts.JobToken()));
+            var none = await Assert.ThrowsAsync<SubmissionRefusedException>(() => without.ExecuteJobAsync<WordCountJob>(args, cancellationToken: TestTimeouts.JobToken()));
             Assert.Contains("requires a submission token and the submission carried none", none.Message, StringComparison.Ordinal);
 
             await using var wrong = StreamExecutionEnvironment.ForCluster(connection.Client).WithSubmissionToken("guess");
-            var bad = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => wrong.ExecuteJobAsync<WordCountJob>(args, cancellationToken: TestTimeouts.JobToken()));
+            var bad = await Assert.ThrowsAsync<SubmissionRefusedException>(() => wrong.ExecuteJobAsync<WordCountJob>(args, cancellationToken: TestTimeouts.JobToken()));
             Assert.Contains("carried a wrong one", bad.Message, StringComparison.Ordinal);
 
             await using var right = StreamExecutionEnvironment.ForCluster(connection.Client).WithSubmissionToken("s3cret");
