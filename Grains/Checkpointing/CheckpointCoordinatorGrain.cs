@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansFlow.Checkpointing.Segments;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Jobs;
 
@@ -32,6 +34,7 @@ internal sealed class CheckpointCoordinatorGrain(
     [FromKeyedServices(FlowNames.CheckpointStorage)] IGrainStorage storage,
     Serializer serializer,
     TimeProvider time,
+    IOptions<JobManagerOptions> jobManagerOptions,
     ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain, IRemindable
 {
     private const string WatchdogReminder = "flow-job-watchdog";
@@ -68,7 +71,8 @@ internal sealed class CheckpointCoordinatorGrain(
             return;
         }
 
-        await this.RegisterOrUpdateReminder(WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
+        var period = jobManagerOptions.Value.WatchdogReminderPeriod;
+        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period, cancellationToken);
         _timer?.Dispose();
         var intervalMs = submission.Checkpointing!.IntervalMs;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(intervalMs / 10, 5, 200));

@@ -15,7 +15,8 @@ public static class SiloBuilderExtensions
     /// provider named <see cref="FlowNames.CheckpointStorage"/> plus a reminder service:
     /// <see cref="PersistenceSiloBuilderExtensions.UseLocalPersistence"/>,
     /// <see cref="PersistenceSiloBuilderExtensions.UseRedisPersistence"/>, or any provider registered under that name.
-    /// Task timing is <see cref="TaskOptions"/> (<c>Configure&lt;TaskOptions&gt;</c>), checked when the silo starts.
+    /// Task timing is <see cref="TaskOptions"/> and the job managers' is <see cref="JobManagerOptions"/>
+    /// (<c>Configure&lt;TaskOptions&gt;</c>, <c>Configure&lt;JobManagerOptions&gt;</c>), checked when the silo starts.
     /// </summary>
     /// <exception cref="OrleansConfigurationException">A setting of <paramref name="configureChannels"/> is wrong; the message names it.</exception>
     public static ISiloBuilder AddOrleansFlow(this ISiloBuilder builder, Action<ChannelOptions>? configureChannels = null, Action<SubmissionOptions>? configureSubmission = null)
@@ -27,6 +28,8 @@ public static class SiloBuilderExtensions
         builder.Services.AddSingleton(Options.Create(channels));
         builder.Services.AddOptions<TaskOptions>();
         builder.Services.AddTransient<IConfigurationValidator, TaskOptionsValidator>();
+        builder.Services.AddOptions<JobManagerOptions>();
+        builder.Services.AddTransient<IConfigurationValidator, JobManagerOptionsValidator>();
         builder.Services.AddOptions<JobClientOptions>(); // the embedded environment's job clients use the silo's
         builder.Services.AddTransient<IConfigurationValidator, JobClientOptionsValidator>();
         var submission = new SubmissionOptions();

@@ -41,7 +41,7 @@ namespace OrleansFlow.Jobs;
 internal sealed class JobLifecycle
 {
     /// <summary>How long a job may stay Restarting with no restart scheduled or running before it restarts anyway.</summary>
-    public static readonly TimeSpan StalledRestartAfter = TimeSpan.FromSeconds(5);
+    public TimeSpan StalledRestartAfter { get; }
 
     private readonly TimeProvider _time;
     private readonly Action<JobStatus> _statusChanged;
@@ -54,7 +54,8 @@ internal sealed class JobLifecycle
     /// <param name="job">The persisted state (it may be replaced by a take-over: pass a function reading it afresh).</param>
     /// <param name="time">The clock for restart delays and the restart watchdog.</param>
     /// <param name="statusChanged">Told of every status set, after it is set (logging, terminal bookkeeping).</param>
-    public JobLifecycle(Func<JobManagerState> job, TimeProvider time, Action<JobStatus> statusChanged)
+    /// <param name="stalledRestartAfter">How long Restarting with no restart under way counts as stalled (default 5 s).</param>
+    public JobLifecycle(Func<JobManagerState> job, TimeProvider time, Action<JobStatus> statusChanged, TimeSpan? stalledRestartAfter = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(time);
@@ -62,6 +63,7 @@ internal sealed class JobLifecycle
         State = job;
         _time = time;
         _statusChanged = statusChanged;
+        StalledRestartAfter = stalledRestartAfter ?? TimeSpan.FromSeconds(5);
     }
 
     /// <summary>What a restart of this activation is doing.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansFlow.Checkpointing;
 using OrleansFlow.Checkpoints;
+using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
 
@@ -13,12 +14,6 @@ namespace OrleansFlow.Jobs;
 /// </summary>
 internal sealed partial class JobManagerGrain
 {
-    /// <summary>How long deploying an attempt's tasks may take before the attempt counts as failed (and is restarted).</summary>
-    private static readonly TimeSpan DeployTimeout = TimeSpan.FromSeconds(15);
-
-    /// <summary>How often the watchdog looks for a restart that is not under way.</summary>
-    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromSeconds(1);
-
     private IGrainTimer? _restartTimer;
     private IGrainTimer? _watchdog;
 
@@ -143,11 +138,11 @@ internal sealed partial class JobManagerGrain
         var submission = Job.Submission!;
         try
         {
-            await DeploySpreadAsync(submission, tasks, restoredCheckpointId, cancellationToken).WaitAsync(DeployTimeout, time, cancellationToken);
+            await DeploySpreadAsync(submission, tasks, restoredCheckpointId, cancellationToken).WaitAsync(Options.DeployTimeout, time, cancellationToken);
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"the tasks of attempt {attempt} were not all deployed within {DeployTimeout.TotalSeconds:0} s", e);
+            throw new TimeoutException($"the tasks of attempt {attempt} were not all deployed within {Options.DeployTimeout.TotalSeconds:0} s", e);
         }
 
         Lifecycle.Deployed();
@@ -212,7 +207,7 @@ internal sealed partial class JobManagerGrain
     }
 
     /// <summary>
-    /// Tells every task of an attempt to stop, waiting at most <see cref="CancelWait"/>: tasks on dead silos cannot
+    /// Tells every task of an attempt to stop, waiting at most <see cref="JobManagerOptions.CancelWait"/>: tasks on dead silos cannot
     /// answer, and a call to a task whose directory entry died with a silo can wait for Orleans' 30 s response timeout.
     /// Not waiting longer is safe: only the job manager and the coordinator tell sinks to commit, never for an attempt
     /// that was replaced, and per-key grains ignore calls of an older attempt. The calls go on; failures are logged.
@@ -220,9 +215,9 @@ internal sealed partial class JobManagerGrain
     private async Task CancelTasksAsync(int attempt, CancellationToken cancellationToken)
     {
         var cancelling = CancelAllTasksAsync(attempt, cancellationToken);
-        if (await Task.WhenAny(cancelling, Task.Delay(CancelWait, time, cancellationToken)) != cancelling)
+        if (await Task.WhenAny(cancelling, Task.Delay(Options.CancelWait, time, cancellationToken)) != cancelling)
         {
-            Log.TaskCancellationSlow(logger, JobId, attempt, (long)CancelWait.TotalMilliseconds);
+            Log.TaskCancellationSlow(logger, JobId, attempt, (long)Options.CancelWait.TotalMilliseconds);
         }
     }
 
@@ -320,7 +315,7 @@ internal sealed partial class JobManagerGrain
     }
 
     private void StartWatchdog() =>
-        _watchdog ??= this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.WatchdogTickAsync), this, new GrainTimerCreationOptions(WatchdogPeriod, WatchdogPeriod) { KeepAlive = true });
+        _watchdog ??= this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.WatchdogTickAsync), this, new GrainTimerCreationOptions(Options.WatchdogPeriod, Options.WatchdogPeriod) { KeepAlive = true });
 
     /// <summary>
     /// Restarts a job left Restarting with no restart scheduled or running (a step that failed in a way nothing

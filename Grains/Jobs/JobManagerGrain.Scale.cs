@@ -18,12 +18,6 @@ namespace OrleansFlow.Jobs;
 /// </summary>
 internal sealed partial class JobManagerGrain
 {
-    /// <summary>How often a job waiting for a checkpoint after a silo joined looks at its coordinator.</summary>
-    private static readonly TimeSpan JoinPollPeriod = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How long past the drain timeout a job stopped for a leaving silo waits before it redeploys by itself.</summary>
-    private static readonly TimeSpan RedeployGrace = TimeSpan.FromSeconds(5);
-
     private readonly HashSet<SiloAddress> _leaving = [];
 
     /// <summary>Leaving silos the job was redeployed off: their end (membership status Dead) is not a failure.</summary>
@@ -85,7 +79,7 @@ internal sealed partial class JobManagerGrain
 
         _joinBaseline = -1;
         _joinDeadline = time.GetTimestamp() + (long)(Elastic.JoinCheckpointWait.TotalSeconds * time.TimestampFrequency);
-        _joinTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.OnJoinTickAsync), this, new GrainTimerCreationOptions(TimeSpan.Zero, JoinPollPeriod));
+        _joinTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.OnJoinTickAsync), this, new GrainTimerCreationOptions(TimeSpan.Zero, Options.JoinPollPeriod));
     }
 
     /// <summary>Redeploys once a checkpoint completed after the join, or when the wait is over.</summary>
@@ -183,7 +177,7 @@ internal sealed partial class JobManagerGrain
         _redeployFallback = this.RegisterGrainTimer(
             static (self, _) => self.Lifecycle.IsAwaitingRedeploy ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
             this,
-            new GrainTimerCreationOptions(Elastic.DrainTimeout + RedeployGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            new GrainTimerCreationOptions(Elastic.DrainTimeout + Options.RedeployGrace, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ namespace OrleansFlow.Jobs;
 /// (<see cref="FencedStateWrites"/>): an activation whose write finds another one's steps aside (no deployment, no
 /// command, deactivation), and the coordinator refuses commands of an older epoch. Tasks get the submission with their
 /// deployment (no call back here while we wait for them), a deployment that does not finish within
-/// <see cref="DeployTimeout"/> fails the attempt, and a watchdog timer restarts a job left Restarting with no restart
+/// <see cref="JobManagerOptions.DeployTimeout"/> fails the attempt, and a watchdog timer restarts a job left Restarting with no restart
 /// under way.
 /// </para>
 /// </summary>
@@ -40,25 +40,23 @@ internal sealed partial class JobManagerGrain(
     IClusterMembershipService membership,
     TimeProvider time,
     IOptions<SubmissionOptions> submissionOptions,
+    IOptions<JobManagerOptions> jobManagerOptions,
     ILogger<JobManagerGrain> logger) : Grain, IJobManagerGrain
 {
-    /// <summary>How long cancelling the tasks of an attempt may hold up a restart or a cancellation.</summary>
-    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a metrics read waits for one task or the coordinator.</summary>
-    private static readonly TimeSpan MetricsWait = TimeSpan.FromSeconds(1);
-
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FencedActivation<JobManagerState>? _fenced;
     private JobLifecycle? _lifecycle;
 
     private JobManagerState Job => state.State;
 
+    /// <summary>The job manager's timings.</summary>
+    private JobManagerOptions Options => jobManagerOptions.Value;
+
     /// <summary>This activation's fenced writes of the job's state.</summary>
     private FencedActivation<JobManagerState> Fenced => _fenced ??= new(state);
 
     /// <summary>The job's status and its transitions; the grain carries out what they call for.</summary>
-    private JobLifecycle Lifecycle => _lifecycle ??= new(() => state.State, time, OnStatusChanged);
+    private JobLifecycle Lifecycle => _lifecycle ??= new(() => state.State, time, OnStatusChanged, Options.StalledRestartAfter);
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -346,13 +344,13 @@ internal sealed partial class JobManagerGrain(
         }
     }
 
-    /// <summary>The call's result, or null when it fails or takes longer than <see cref="MetricsWait"/> (a task on a dying silo).</summary>
+    /// <summary>The call's result, or null when it fails or takes longer than <see cref="JobManagerOptions.MetricsWait"/> (a task on a dying silo).</summary>
     private async Task<T?> WithinAsync<T>(Task<T?> call)
         where T : class
     {
         try
         {
-            return await call.WaitAsync(MetricsWait, time);
+            return await call.WaitAsync(Options.MetricsWait, time);
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {

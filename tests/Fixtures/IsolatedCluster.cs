@@ -61,9 +61,10 @@ public sealed class IsolatedCluster : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="silos"/> silos wired as Redis-clustered silos are (<see cref="FlowTestCluster.UseTestRedisPersistence"/>)
     /// on the Redis at <paramref name="redisConfiguration"/> (StackExchange.Redis syntax), under a fresh service id
-    /// (the prefix of its keys). With <paramref name="fastFailureDetection"/> a killed silo is declared dead in about a second.
+    /// (the prefix of its keys). With <paramref name="fastFailureDetection"/> a killed silo is declared dead in about a second;
+    /// <paramref name="configureSilo"/> adds settings of the test's own.
     /// </summary>
-    public static async Task<IsolatedCluster> StartOnRedisAsync(string redisConfiguration, int silos, bool fastFailureDetection = false)
+    public static async Task<IsolatedCluster> StartOnRedisAsync(string redisConfiguration, int silos, bool fastFailureDetection = false, Action<ISiloBuilder>? configureSilo = null)
     {
         var serviceId = "orleansflow-test-" + Guid.NewGuid().ToString("N");
         var cluster = await FlowTestCluster.DeployAsync(silos, silo =>
@@ -73,6 +74,8 @@ public sealed class IsolatedCluster : IAsyncDisposable
             {
                 silo.UseFastFailureDetection();
             }
+
+            configureSilo?.Invoke(silo);
         }, serviceId);
         return new IsolatedCluster(cluster, () => DeleteRedisKeysAsync(redisConfiguration, serviceId));
     }

@@ -24,9 +24,9 @@ public sealed class SiloFailoverRun : IAsyncDisposable
     /// <summary>The sink's output directory.</summary>
     public string Output { get; }
 
-    public static async Task<SiloFailoverRun> StartAsync(TempDirectory dir, long count)
+    public static async Task<SiloFailoverRun> StartAsync(TempDirectory dir, long count, Action<ISiloBuilder>? configureSilo = null)
     {
-        var cluster = await IsolatedCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true);
+        var cluster = await IsolatedCluster.StartOnRedisAsync(RedisTestServer.Address, silos: 3, fastFailureDetection: true, configureSilo);
         var run = Probe.NewRun();
         var output = dir.File("sums-" + run);
         var env = cluster.Environment(2)

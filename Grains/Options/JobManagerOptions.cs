@@ -1,0 +1,43 @@
+namespace OrleansFlow.Configuration;
+
+/// <summary>
+/// How a job manager drives its job: how long it waits for tasks, how its watchdogs look for a job left standing
+/// still, and when the checkpoint coordinator's reminder wakes a job manager lost with its silo. The defaults suit
+/// most clusters; every silo of a cluster should use the same values.
+/// </summary>
+public sealed class JobManagerOptions
+{
+    /// <summary>
+    /// How long cancelling the tasks of an attempt may hold up a restart or a cancellation (default 5 s). The calls go
+    /// on after it: a task whose silo died may not answer before Orleans' response timeout.
+    /// </summary>
+    public TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a metrics read waits for one task or the checkpoint coordinator (default 1 s).</summary>
+    public TimeSpan MetricsWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long deploying an attempt's tasks (restoring their state included) may take before the attempt counts as failed (default 15 s).</summary>
+    public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the job manager's watchdog looks for a restart that is not under way (default 1 s).</summary>
+    public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a job may be Restarting with no restart scheduled or running before the watchdog restarts it (default 5 s).</summary>
+    public TimeSpan StalledRestartAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a job waiting for a checkpoint after a silo joined looks whether one completed (default 100 ms).</summary>
+    public TimeSpan JoinPollPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long after a draining silo's time limit (<see cref="ElasticScaleOptions.DrainTimeout"/>) a job still
+    /// awaiting its redeploy restarts from its latest checkpoint instead (default 5 s).
+    /// </summary>
+    public TimeSpan RedeployGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Period of the checkpoint coordinator's reminder (default 1 min, Orleans' least reminder period): the durable
+    /// wake-up of a job whose job manager was lost with its silo when nothing else (a silo-death notice, a task, a
+    /// client) wakes it.
+    /// </summary>
+    public TimeSpan WatchdogReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
