@@ -14,10 +14,10 @@ public sealed class ChannelOptions
 
     /// <summary>
     /// How long a sender waits without its receiver processing any batch of their channel before it asks the receiver
-    /// whether batches are missing (default 2 s); the receiver then fetches those the transport dropped. While a
-    /// receiver is merely slow this costs one small call per channel and interval.
+    /// whether batches are missing (default 1 s; checked every half interval); the receiver then fetches those the
+    /// transport dropped. While a receiver is merely slow this costs one small call per channel and interval.
     /// </summary>
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Pass channel batches through the stream queues by reference instead of serializing them (default false).
