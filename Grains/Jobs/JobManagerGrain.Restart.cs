@@ -8,11 +8,11 @@ using OrleansFlow.Graph;
 namespace OrleansFlow.Jobs;
 
 /// <summary>
-/// Failures and restarts: a failure goes to <see cref="JobLifecycle"/> (the restart strategy decides), and the grain
-/// carries the transition out: stop the coordinator, persist, cancel the attempt's tasks, and after the strategy's
-/// delay deploy a new attempt from the latest completed checkpoint. Also the fenced persistence and stepping aside.
+/// Failures and restarts: <see cref="JobRestarter"/> decides each step with <see cref="JobLifecycle"/> and the grain
+/// carries it out as the restarter's <see cref="IJobAttemptControl"/> (coordinator calls, fenced writes, task
+/// deployment and cancellation, the restart timer). Also the membership watch, stepping aside and the watchdog.
 /// </summary>
-internal sealed partial class JobManagerGrain
+internal sealed partial class JobManagerGrain : IJobAttemptControl
 {
     private IGrainTimer? _restartTimer;
     private IGrainTimer? _watchdog;
@@ -23,133 +23,40 @@ internal sealed partial class JobManagerGrain
         ThrowIfStale(); // not handled here: the task retries and reaches the activation that drives the job now
     }
 
-    /// <summary>Hands a failure of the current attempt to the restart strategy.</summary>
-    private async Task HandleFailureAsync(int attempt, JobFailure failure)
-    {
-        if (!Lifecycle.IsFailureToHandle(attempt))
-        {
-            return;
-        }
-
-        if (await AbsorbedByJoinRedeployAsync(attempt, failure))
-        {
-            return;
-        }
-
-        var decision = Lifecycle.Fail(attempt, failure);
-        if (!decision.ShouldRestart)
-        {
-            Log.JobFailed(logger, JobId, Job.Failure!.OperatorName, Job.Failure.Subtask, Job.Failure.Message);
-            await PersistAsync();
-            await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
-            await CancelTasksAsync(attempt, CancellationToken.None);
-            return;
-        }
-
-        Log.JobRestarting(logger, JobId, attempt, failure.OperatorName, failure.Subtask, failure.Message, (long)decision.Delay.TotalMilliseconds);
-        await StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false); // first: no checkpoint of the failed attempt may complete now
-        await PersistAsync();
-        await CancelTasksAsync(attempt, CancellationToken.None);
-        _restartTimer?.Dispose();
-        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.RestartAsync), this, new GrainTimerCreationOptions(decision.Delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
+    /// <summary>Hands a failure of the current attempt to the restart strategy (<see cref="JobRestarter"/>).</summary>
+    private Task HandleFailureAsync(int attempt, JobFailure failure) => Restarter.HandleFailureAsync(attempt, failure);
 
     /// <summary>A new attempt from the latest completed checkpoint, with fresh task grains.</summary>
-    private async Task RestartAsync()
-    {
-        if (!Lifecycle.BeginRestart())
-        {
-            return;
-        }
+    private Task RestartAsync() => Restarter.RestartAsync();
 
-        try
-        {
-            await StartNewAttemptAsync();
-        }
-        finally
-        {
-            Lifecycle.EndRestart();
-        }
+    Task IJobAttemptControl.StopCoordinatorAsync(bool jobEnded, bool discardCheckpoints) => StopCoordinatorAsync(jobEnded, discardCheckpoints);
+
+    Task<long> IJobAttemptControl.GetLatestCompletedCheckpointAsync() => Coordinator.GetLatestCompletedAsync(CancellationToken.None);
+
+    Task IJobAttemptControl.PersistAsync() => PersistAsync();
+
+    Task IJobAttemptControl.WriteNewAttemptAsync() => Fenced.WriteAsync(CancellationToken.None);
+
+    Task IJobAttemptControl.CancelTasksAsync(int attempt) => CancelTasksAsync(attempt, CancellationToken.None);
+
+    Task IJobAttemptControl.DeployTasksAsync(int attempt, long restoredCheckpointId, CancellationToken cancellationToken) =>
+        DeploySpreadAsync(Job.Submission!, [.. TasksOf(attempt)], restoredCheckpointId, cancellationToken);
+
+    Task IJobAttemptControl.StartCoordinatorAsync(int attempt, CancellationToken cancellationToken) =>
+        Coordinator.StartAsync(Job.Submission!, attempt, Job.Epoch, cancellationToken);
+
+    Task IJobAttemptControl.StartSourcesAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.WhenAll(TasksOf(attempt).Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
+
+    void IJobAttemptControl.ScheduleRestart(TimeSpan delay)
+    {
+        _restartTimer?.Dispose();
+        _restartTimer = this.RegisterGrainTimer(static (self, _) => self.GuardedAsync(self.RestartAsync), this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
-    /// <remarks>
-    /// Every failure on the way is handed to the restart strategy, Orleans' own OperationCanceledException ("Message
-    /// expired before placement could complete") included: none may leave the job Restarting with no restart ahead.
-    /// </remarks>
-    private async Task StartNewAttemptAsync()
-    {
-        long restoreId;
-        try
-        {
-            restoreId = await Coordinator.GetLatestCompletedAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is not StaleActivationException)
-        {
-            // Storage or the coordinator is unavailable: try again after the strategy's delay.
-            Lifecycle.RestartStepFailed();
-            await HandleFailureAsync(Job.Attempt, new JobFailure("(checkpoint coordinator)", 0, $"the latest checkpoint could not be read: {e.Message}", e.GetType().Name));
-            return;
-        }
+    void IJobAttemptControl.StepAside(string reason) => StepAside(reason);
 
-        Lifecycle.NewAttempt(restoreId);
-        Log.JobRestarted(logger, JobId, Job.Attempt, restoreId);
-        try
-        {
-            // The new attempt number is durable before any of its tasks exists: a manager that fails over during the
-            // deployment must never hand the same attempt number (and so the same task grains) out again. A stale copy
-            // (another activation has written since) steps aside here without touching the job.
-            await Fenced.WriteAsync(CancellationToken.None);
-        }
-        catch (StaleActivationException e)
-        {
-            StepAside(e.Message);
-            return;
-        }
-        catch (Exception e)
-        {
-            // Storage is unavailable: the number stays taken in memory (skipping one is harmless); try again later.
-            Lifecycle.RestartStepFailed();
-            await HandleFailureAsync(Job.Attempt, new JobFailure("(job manager)", 0, $"attempt {Job.Attempt} could not be persisted: {e.Message}", e.GetType().Name));
-            return;
-        }
-
-        try
-        {
-            await DeployAttemptAsync(CancellationToken.None);
-        }
-        catch (StaleActivationException e)
-        {
-            StepAside(e.Message);
-        }
-        catch (Exception e)
-        {
-            Log.JobDeployFailed(logger, e, JobId);
-            Lifecycle.RestartStepFailed();
-            await HandleFailureAsync(Job.Attempt, new JobFailure("(deployment)", 0, e.Message, e.GetType().Name));
-        }
-    }
-
-    /// <summary>Deploys every task of the current attempt, starts checkpointing, then starts the sources.</summary>
-    private async Task DeployAttemptAsync(CancellationToken cancellationToken)
-    {
-        var attempt = Job.Attempt;
-        var restoredCheckpointId = Job.RestorePoints[attempt];
-        var tasks = TasksOf(attempt).ToList();
-        var submission = Job.Submission!;
-        try
-        {
-            await DeploySpreadAsync(submission, tasks, restoredCheckpointId, cancellationToken).WaitAsync(Options.DeployTimeout, time, cancellationToken);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"the tasks of attempt {attempt} were not all deployed within {Options.DeployTimeout.TotalSeconds:0} s", e);
-        }
-
-        Lifecycle.Deployed();
-        await PersistAsync();
-        await Coordinator.StartAsync(submission, attempt, Job.Epoch, cancellationToken);
-        await Task.WhenAll(tasks.Where(t => t.Vertex.IsSource).Select(t => t.Grain.StartAsync(cancellationToken)));
-    }
+    Task<bool> IJobAttemptControl.AbsorbedByRedeployAsync(int attempt, JobFailure failure) => AbsorbedByJoinRedeployAsync(attempt, failure);
 
     /// <summary>
     /// A silo that leaves the cluster dead takes tasks and per-key state with it: the attempt has failed. The watch

@@ -46,6 +46,7 @@ internal sealed partial class JobManagerGrain(
     private readonly TaskCompletionSource _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FencedActivation<JobManagerState>? _fenced;
     private JobLifecycle? _lifecycle;
+    private JobRestarter? _restarter;
 
     private JobManagerState Job => state.State;
 
@@ -57,6 +58,9 @@ internal sealed partial class JobManagerGrain(
 
     /// <summary>The job's status and its transitions; the grain carries out what they call for.</summary>
     private JobLifecycle Lifecycle => _lifecycle ??= new(() => state.State, time, OnStatusChanged, Options.StalledRestartAfter);
+
+    /// <summary>The failover path: failures to the restart strategy, restarts, deployments.</summary>
+    private JobRestarter Restarter => _restarter ??= new(JobId, () => state.State, Lifecycle, this, time, Options, logger);
 
     private string JobId => this.GetPrimaryKeyString();
 
@@ -145,7 +149,7 @@ internal sealed partial class JobManagerGrain(
         StartWatchdog();
         try
         {
-            await DeployAttemptAsync(cancellationToken);
+            await Restarter.DeployAttemptAsync(cancellationToken);
         }
         catch (Exception e) when (e is not StaleActivationException)
         {
