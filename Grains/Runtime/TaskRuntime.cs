@@ -11,7 +11,6 @@ using OrleansFlow.Jobs;
 using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
 using OrleansFlow.Metrics;
-using OrleansFlow.Operators;
 using OrleansFlow.Sources;
 
 namespace OrleansFlow.Runtime;
