@@ -1,4 +1,3 @@
-using OrleansFlow.Execution;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
@@ -33,7 +32,7 @@ public class DataStream<T>
     public DataStream<TOut> Map<TOut>(IMapFunction<T, TOut> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<TOut>("Map", (name, _, next) => new ChainedOperators.Map<T, TOut>(name, function, next));
+        return AddOneInput<TOut>("Map", (factory, name, next) => factory.Map(name, function, next));
     }
 
     /// <summary>Keeps the records for which <paramref name="predicate"/> is true.</summary>
@@ -43,7 +42,7 @@ public class DataStream<T>
     public DataStream<T> Filter(IFilterFunction<T> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<T>("Filter", (name, _, next) => new ChainedOperators.Filter<T>(name, function, next));
+        return AddOneInput<T>("Filter", (factory, name, next) => factory.Filter(name, function, next));
     }
 
     /// <summary>Emits every element of <paramref name="flatMap"/>(x) for each record x.</summary>
@@ -58,7 +57,7 @@ public class DataStream<T>
     public DataStream<TOut> FlatMap<TOut>(IFlatMapFunction<T, TOut> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddOneInput<TOut>("Flat Map", (name, _, next) => new ChainedOperators.FlatMap<T, TOut>(name, function, next));
+        return AddOneInput<TOut>("Flat Map", (factory, name, next) => factory.FlatMap(name, function, next));
     }
 
     /// <summary>
@@ -173,7 +172,7 @@ public class DataStream<T>
     public DataStream<T> AssignTimestampsAndWatermarks(Watermarks.WatermarkStrategy<T> strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        return AddOneInput<T>("Timestamps/Watermarks", (name, context, next) => new TimestampsAndWatermarksOperator<T>(name, strategy, next, context));
+        return AddOneInput<T>("Timestamps/Watermarks", (factory, name, next) => factory.TimestampsAndWatermarks(name, strategy, next));
     }
 
     /// <summary>The records the operator producing this stream emitted to the side output <paramref name="tag"/>.</summary>
@@ -193,7 +192,7 @@ public class DataStream<T>
         return new DataStream<TSide>(Environment, Environment.Add(new SideOutputTransformation<TSide>(Environment.NextId, producer, tag.Id)));
     }
 
-    internal DataStream<TOut> AddOneInput<TOut>(string kind, Func<string, ChainContext, ICollector<TOut>, ICollector<T>> create) =>
+    internal DataStream<TOut> AddOneInput<TOut>(string kind, Func<IOperatorFactory, string, ICollector<TOut>, ICollector<T>> create) =>
         new(Environment, Environment.Add(new OneInputTransformation<T, TOut>(Environment.NextId, kind, Transformation, kind, create)));
 
     private Transformation Operator(string setting) => Transformation.IsVirtual

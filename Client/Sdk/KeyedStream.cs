@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using System.Numerics;
-using OrleansFlow.Execution;
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 
@@ -90,7 +89,7 @@ public sealed class KeyedStream<TKey, T>
     public DataStream<TOut> Process<TOut>(KeyedProcessFunction<TKey, T, TOut> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return AddKeyed<TOut>("Keyed Process", name => new ProcessOperator<TKey, T, TOut>(name, function));
+        return AddKeyed<TOut>("Keyed Process", (factory, name) => factory.KeyedProcess(name, function));
     }
 
     /// <summary>Cuts the keyed stream into windows (tumbling, sliding, session, global, ...).</summary>
@@ -113,15 +112,14 @@ public sealed class KeyedStream<TKey, T>
     }
 
     private DataStream<T> AddReduce(string kind, IReduceFunction<T> function) =>
-        AddKeyed<T>(kind, name => new ReduceOperator<TKey, T>(name, function));
+        AddKeyed<T>(kind, (factory, name) => factory.Reduce<TKey, T>(name, function));
 
-    internal DataStream<TOut> AddKeyedOperator<TOut>(string kind, Func<string, KeyedOperator<TKey, T, TOut>> create) => AddKeyed(kind, create);
+    internal DataStream<TOut> AddKeyedOperator<TOut>(string kind, Func<IOperatorFactory, string, object> create) => AddKeyed<TOut>(kind, create);
 
-    private DataStream<TOut> AddKeyed<TOut>(string kind, Func<string, KeyedOperator<TKey, T, TOut>> create)
+    private DataStream<TOut> AddKeyed<TOut>(string kind, Func<IOperatorFactory, string, object> create)
     {
         var env = _input.Environment;
-        KeyedTransformation<TKey, T, TOut>? node = null;
-        node = env.Add(new KeyedTransformation<TKey, T, TOut>(env.NextId, kind, _partition, kind, _router, () => create(node!.Name)));
+        var node = env.Add(new KeyedTransformation<TKey, T, TOut>(env.NextId, kind, _partition, kind, _router, create));
         return new DataStream<TOut>(env, node);
     }
 }

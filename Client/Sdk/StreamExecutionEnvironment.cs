@@ -1,6 +1,7 @@
 using OrleansFlow.Artifacts;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
+using OrleansFlow.Planning;
 using OrleansFlow.Sources;
 
 namespace OrleansFlow;

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using System.Numerics;
-using OrleansFlow.Execution;
 using OrleansFlow.Functions;
+using OrleansFlow.Graph;
 using OrleansFlow.Windowing;
 
 namespace OrleansFlow;
@@ -91,10 +91,8 @@ public sealed class WindowedStream<TKey, T, TWindow>
     public DataStream<TOut> Aggregate<TAcc, TOut>(IAggregateFunction<T, TAcc, TOut> aggregate)
     {
         ArgumentNullException.ThrowIfNull(aggregate);
-        return _evictAllButLast is { } keep
-            ? Add<List<T>, TOut>("Window Aggregate", WindowLogics.Evicting<TKey, T, TOut, TWindow>(keep, (_, list, _, output) =>
-                output.Collect(aggregate.GetResult(list.Aggregate(aggregate.CreateAccumulator(), (acc, x) => aggregate.Add(x, acc))))))
-            : Add("Window Aggregate", WindowLogics.Aggregate<TKey, T, TAcc, TOut, TOut, TWindow>(aggregate, null));
+        return Add<TOut>("Window Aggregate", (factory, name, window) =>
+            factory.WindowAggregate<TKey, T, TAcc, TOut, TOut, TWindow>(name, window, aggregate, null));
     }
 
     /// <summary>Aggregates incrementally, then hands the result with window metadata to <paramref name="process"/>.</summary>
@@ -103,17 +101,14 @@ public sealed class WindowedStream<TKey, T, TWindow>
         ArgumentNullException.ThrowIfNull(aggregate);
         ArgumentNullException.ThrowIfNull(process);
         RejectEvictor("Aggregate with a process function");
-        return Add("Window Aggregate", WindowLogics.Aggregate(aggregate, process));
+        return Add<TOut>("Window Aggregate", (factory, name, window) => factory.WindowAggregate(name, window, aggregate, process));
     }
 
     /// <summary>Keeps all elements of a window and hands them, with window metadata, to <paramref name="process"/>.</summary>
     public DataStream<TOut> Process<TOut>(ProcessWindowFunction<T, TOut, TKey, TWindow> process)
     {
         ArgumentNullException.ThrowIfNull(process);
-        return _evictAllButLast is { } keep
-            ? Add<List<T>, TOut>("Window Process", WindowLogics.Evicting<TKey, T, TOut, TWindow>(keep, (key, list, context, output) =>
-                WindowLogics.Process(process).Emit(key, context.Window, list, context, output)))
-            : Add("Window Process", WindowLogics.Process(process));
+        return Add<TOut>("Window Process", (factory, name, window) => factory.WindowProcess(name, window, process));
     }
 
     /// <summary>Sum of a field per window; other fields keep the window's first element's values (as Flink).</summary>
@@ -140,25 +135,15 @@ public sealed class WindowedStream<TKey, T, TWindow>
         return Reduce<T>(new Delegates.ReduceFn<T>((acc, x) => accessor.Get(x).CompareTo(accessor.Get(acc)) > 0 ? accessor.With(acc, accessor.Get(x)) : acc), null, "Window Max");
     }
 
-    private DataStream<TOut> Reduce<TOut>(IReduceFunction<T> reduce, ProcessWindowFunction<T, TOut, TKey, TWindow>? process, string kind)
+    private DataStream<TOut> Reduce<TOut>(IReduceFunction<T> reduce, ProcessWindowFunction<T, TOut, TKey, TWindow>? process, string kind) =>
+        Add<TOut>(kind, (factory, name, window) => factory.WindowReduce(name, window, reduce, process));
+
+    /// <summary>Adds the window operator the runtime's factory builds from this stream's settings (taken now).</summary>
+    private DataStream<TOut> Add<TOut>(string kind, Func<IOperatorFactory, string, WindowSpec<T, TWindow>, object> create)
     {
-        if (_evictAllButLast is { } keep)
-        {
-            return Add<List<T>, TOut>(kind, WindowLogics.Evicting<TKey, T, TOut, TWindow>(keep, (key, list, context, output) =>
-                WindowLogics.Reduce(reduce, process).Emit(key, context.Window, Fold(reduce, list), context, output)));
-        }
-
-        return Add(kind, WindowLogics.Reduce(reduce, process));
-    }
-
-    private static ReduceAccumulator<T> Fold(IReduceFunction<T> reduce, List<T> list) =>
-        new() { HasValue = true, Value = list.Aggregate(reduce.Reduce) };
-
-    private DataStream<TOut> Add<TAcc, TOut>(string kind, WindowLogic<TKey, T, TAcc, TOut, TWindow> logic)
-    {
-        var (assigner, trigger, lateness, tag) = (_assigner, _trigger, _allowedLateness, _lateDataTag);
-        var stream = _input.AddKeyedOperator<TOut>(kind, name => new WindowOperator<TKey, T, TAcc, TOut, TWindow>(name, assigner, trigger, lateness, tag, logic));
-        if (tag is not null)
+        var window = new WindowSpec<T, TWindow>(_assigner, _trigger, _allowedLateness, _lateDataTag, _evictAllButLast);
+        var stream = _input.AddKeyedOperator<TOut>(kind, (factory, name) => create(factory, name, window));
+        if (window.LateDataTag is { } tag)
         {
             stream.Transformation.DeclareSideOutput(tag.Id, typeof(T));
         }

@@ -1,7 +1,7 @@
 namespace OrleansFlow.Messages;
 
 /// <summary>
-/// A sender's answer to a receiver that is missing batches of their channel (<see cref="Operators.IOperatorGrain.FetchBatchesAsync"/>).
+/// A sender's answer to a receiver that is missing batches of their channel (<see cref="Tasks.ITaskGrain.FetchBatchesAsync"/>).
 /// </summary>
 /// <param name="Holds">
 /// Whether the sender still holds every requested batch it has sent. False when the receiver already acknowledged

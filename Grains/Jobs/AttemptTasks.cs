@@ -1,4 +1,4 @@
-using OrleansFlow.Operators;
+using OrleansFlow.Tasks;
 
 namespace OrleansFlow.Jobs;
 
@@ -6,7 +6,7 @@ namespace OrleansFlow.Jobs;
 /// <param name="Vertex">The vertex.</param>
 /// <param name="Subtask">The subtask's index within the vertex.</param>
 /// <param name="Grain">The task grain of this attempt (a new attempt has fresh grains).</param>
-internal readonly record struct AttemptTask(VertexPlan Vertex, int Subtask, IOperatorGrain Grain);
+internal readonly record struct AttemptTask(VertexPlan Vertex, int Subtask, ITaskGrain Grain);
 
 /// <summary>
 /// Enumerates the tasks of one execution attempt, as Flink's ExecutionGraph lists an attempt's executions: every
@@ -29,6 +29,6 @@ internal static class AttemptTasks
         ArgumentNullException.ThrowIfNull(jobId);
         ArgumentNullException.ThrowIfNull(vertices);
         return vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
-            .Select(s => new AttemptTask(v, s, grains.GetGrain<IOperatorGrain>(GrainKeys.Task(jobId, v.Id, s, attempt)))));
+            .Select(s => new AttemptTask(v, s, grains.GetGrain<ITaskGrain>(GrainKeys.Task(jobId, v.Id, s, attempt)))));
     }
 }

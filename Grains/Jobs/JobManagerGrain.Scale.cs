@@ -4,7 +4,7 @@ using Orleans.Runtime.Placement;
 using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
-using OrleansFlow.Operators;
+using OrleansFlow.Tasks;
 
 namespace OrleansFlow.Jobs;
 
@@ -190,7 +190,7 @@ internal sealed partial class JobManagerGrain
         return Task.WhenAll(tasks.Select((t, i) => DeployOnAsync(t.Grain, silos.Count == 0 ? null : silos[i % silos.Count], submission, restoredCheckpointId, cancellationToken)));
     }
 
-    private static async Task DeployOnAsync(IOperatorGrain task, SiloAddress? silo, JobSubmission submission, long restoredCheckpointId, CancellationToken cancellationToken)
+    private static async Task DeployOnAsync(ITaskGrain task, SiloAddress? silo, JobSubmission submission, long restoredCheckpointId, CancellationToken cancellationToken)
     {
         // Request context set in this async method stays with this call (the caller's context is restored on return).
         if (silo is not null)

@@ -10,7 +10,6 @@ using OrleansFlow.Configuration;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Graph;
 using OrleansFlow.Metrics;
-using OrleansFlow.Operators;
 
 namespace OrleansFlow.Jobs;
 

@@ -3,7 +3,6 @@ using Orleans.Serialization;
 using OrleansFlow.Execution;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
-using OrleansFlow.Operators;
 using OrleansFlow.Runtime;
 using OrleansFlow.State;
 

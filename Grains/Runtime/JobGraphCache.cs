@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using OrleansFlow.Artifacts;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
+using OrleansFlow.Planning;
 
 namespace OrleansFlow.Runtime;
 

@@ -5,7 +5,6 @@ using OrleansFlow.Checkpoints;
 using OrleansFlow.Diagnostics;
 using OrleansFlow.Execution;
 using OrleansFlow.Jobs;
-using OrleansFlow.Operators;
 using OrleansFlow.Sinks;
 
 namespace OrleansFlow.Runtime;

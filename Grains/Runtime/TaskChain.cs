@@ -15,7 +15,7 @@ internal sealed class TaskChain
     private TaskChain(
         Transformation head,
         object collector,
-        ChainContext context,
+        OperatorFactory factory,
         List<(EdgePlan, IChannelOutput)> outputs,
         List<ISinkCollector> sinks,
         Dictionary<string, IBatchPusher> sideOutputs,
@@ -27,7 +27,7 @@ internal sealed class TaskChain
         Assigners = assigners;
         Head = head;
         Collector = collector;
-        Context = context;
+        Factory = factory;
         Outputs = outputs;
         Sinks = sinks;
         SideOutputs = sideOutputs;
@@ -39,8 +39,11 @@ internal sealed class TaskChain
     /// <summary>For a source or keyed head: the collector of the head's output; otherwise the collector of its input.</summary>
     public object Collector { get; }
 
+    /// <summary>Builds the chain's runtime objects; its context is what the chain's operators share about the record in flight (its timestamp).</summary>
+    public OperatorFactory Factory { get; }
+
     /// <summary>What the chain's operators share about the record in flight (its timestamp).</summary>
-    public ChainContext Context { get; }
+    public ChainContext Context => Factory.Context;
 
     /// <summary>Every channel output of the subtask, main and side.</summary>
     public IReadOnlyList<(EdgePlan Edge, IChannelOutput Output)> Outputs { get; }
@@ -63,6 +66,7 @@ internal sealed class TaskChain
     {
         var plan = graph.Plan;
         var context = new ChainContext { Time = time };
+        var factory = new OperatorFactory(context);
         var operators = vertex.OperatorIds.Select(graph.Operator).ToList();
         var tail = operators[^1];
         var outputs = new List<(EdgePlan, IChannelOutput)>();
@@ -76,7 +80,7 @@ internal sealed class TaskChain
         {
             var router = edge.Partition == PartitionKind.Hash ? ((IKeyedTransformation)graph.Operator(edge.Target)).InputRouter : null;
             var spec = new ChannelOutputSpec(edge.Partition, plan.Vertex(edge.Target).Parallelism, graph.Submission.Settings.MaxParallelism, address.Subtask, router, context);
-            var output = carried.CreateChannelOutput(spec);
+            var output = (IChannelOutput)carried.CreateChannelOutput(factory, spec);
             outputs.Add((edge, output));
             return output;
         }
@@ -84,15 +88,15 @@ internal sealed class TaskChain
         foreach (var group in plan.OutputsOf(vertex.Id).Where(e => e.OutputTag is not null).GroupBy(e => e.OutputTag!))
         {
             var side = graph.Operator(group.First().SourceOperatorId);
-            var collector = side.CreateFanOut(group.Select(e => NewOutput(e, side).Collector).ToList());
-            sideOutputs[group.Key] = side.CreatePusher(collector, context);
+            var collector = side.CreateFanOut(factory, group.Select(e => NewOutput(e, side).Collector).ToList());
+            sideOutputs[group.Key] = (IBatchPusher)side.CreatePusher(factory, collector);
         }
 
         object? current = null;
         if (tail is not ISinkTransformation)
         {
             var collectors = plan.OutputsOf(vertex.Id).Where(e => e.OutputTag is null).Select(e => NewOutput(e, tail).Collector).ToList();
-            current = collectors.Count == 0 ? tail.CreateDiscard() : tail.CreateFanOut(collectors);
+            current = collectors.Count == 0 ? tail.CreateDiscard(factory) : tail.CreateFanOut(factory, collectors);
         }
 
         for (var i = operators.Count - 1; i >= 0; i--)
@@ -100,14 +104,15 @@ internal sealed class TaskChain
             var op = operators[i];
             if (op is ISinkTransformation sink)
             {
-                var (collector, writer) = sink.CreateWriter(sinkContext(new SinkTransformationInfo(op.Id, op.Name, vertex.Parallelism)));
+                var (collector, created) = sink.CreateWriter(factory, sinkContext(new SinkTransformationInfo(op.Id, op.Name, vertex.Parallelism)));
+                var writer = (ISinkCollector)created;
                 sinks.Add(writer);
                 sinksById[op.Id] = writer;
                 current = collector;
             }
             else if (op is IOneInputTransformation oneInput)
             {
-                current = oneInput.CreateOperator(current!, context);
+                current = oneInput.CreateOperator(factory, current!);
                 if (current is IPeriodicEmitter emitter)
                 {
                     periodic.Add(emitter);
@@ -124,7 +129,7 @@ internal sealed class TaskChain
             }
         }
 
-        return new TaskChain(operators[0], current!, context, outputs, sinks, sideOutputs, periodic, sinksById, assigners);
+        return new TaskChain(operators[0], current!, factory, outputs, sinks, sideOutputs, periodic, sinksById, assigners);
     }
 }
 

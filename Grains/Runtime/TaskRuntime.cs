@@ -11,7 +11,6 @@ using OrleansFlow.Jobs;
 using OrleansFlow.Keyed;
 using OrleansFlow.Messages;
 using OrleansFlow.Metrics;
-using OrleansFlow.Operators;
 using OrleansFlow.Sources;
 
 namespace OrleansFlow.Runtime;
@@ -93,8 +92,8 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
         {
             var keys = new KeyTable();
             _keyed = new KeyedDispatcher(
-                grains, address, _chain.Head.Id, _chain.Head.Name, keyed.CreateSplitter(),
-                _chain.Head.CreatePusher(_chain.Collector, _chain.Context), _chain.SideOutputs, _chain.Collector, time, keys, logger)
+                grains, address, _chain.Head.Id, _chain.Head.Name, (IKeySplitter)keyed.CreateSplitter(_chain.Factory),
+                (IBatchPusher)_chain.Head.CreatePusher(_chain.Factory, _chain.Collector), _chain.SideOutputs, _chain.Collector, time, keys, logger)
             {
                 Snapshots = checkpointing.IsEnabled
                     ? new KeyedSnapshots(keys, segments ?? throw new InvalidOperationException("Checkpointing needs snapshot segment storage."),
@@ -107,7 +106,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
         {
             foreach (var edge in graph.Plan.InputsOf(address.VertexId))
             {
-                pushers[OutputGate.InputIndexOf(graph.Plan, edge)] = graph.Operator(edge.SourceOperatorId).CreatePusher(_chain.Collector, _chain.Context);
+                pushers[OutputGate.InputIndexOf(graph.Plan, edge)] = (IBatchPusher)graph.Operator(edge.SourceOperatorId).CreatePusher(_chain.Factory, _chain.Collector);
             }
         }
 
@@ -211,7 +210,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
     {
         var source = (ISourceTransformation)_chain.Head;
         var settings = _graph.Submission.Settings;
-        using var driver = source.CreateDriver(_chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: _restored?.SourcePosition), _chain.Context);
+        using var driver = (ISourceDriver)source.CreateDriver(_chain.Factory, _chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: _restored?.SourcePosition));
         var limiter = source.RatePerSecond is { } rate ? new RateLimiter(rate, settings, _time) : null;
         await _source!.RunAsync(driver, limiter, _cancellation.Token);
     }

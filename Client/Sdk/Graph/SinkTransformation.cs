@@ -1,4 +1,3 @@
-using OrleansFlow.Execution;
 using OrleansFlow.Sinks;
 
 namespace OrleansFlow.Graph;
@@ -11,26 +10,12 @@ internal sealed class SinkTransformation<T>(int id, string name, Transformation 
 
     public override string Kind => "Sink";
 
-    /// <summary>Creates the writer of one subtask, as a collector of the sink's input type plus its flush hooks.</summary>
-    public (object Collector, ISinkCollector Sink) CreateWriter(SinkContext context)
-    {
-        ISinkWriter<T> writer;
-        try
-        {
-            writer = Sink.CreateWriter(context);
-        }
-        catch (Exception e)
-        {
-            throw UserFunctionException.For(Name, e).At("while opening the sink");
-        }
-
-        var collector = new SinkCollector<T>(Name, writer);
-        return (collector, collector);
-    }
+    /// <summary>Creates the writer of one subtask, as a collector of the sink's input type plus its flush hooks (a runtime sink collector).</summary>
+    public (object Collector, object Sink) CreateWriter(IOperatorFactory factory, SinkContext context) => factory.SinkWriter(Name, Sink, context);
 }
 
 /// <summary>The untyped view of a sink node.</summary>
 internal interface ISinkTransformation
 {
-    (object Collector, ISinkCollector Sink) CreateWriter(SinkContext context);
+    (object Collector, object Sink) CreateWriter(IOperatorFactory factory, SinkContext context);
 }

@@ -1,4 +1,3 @@
-using OrleansFlow.Execution;
 using OrleansFlow.Functions;
 using OrleansFlow.Sources;
 
@@ -16,8 +15,8 @@ internal sealed class SourceTransformation<T>(int id, string name, ISource<T> so
 
     public override string Kind => "Source";
 
-    public ISourceDriver CreateDriver(object downstream, SourceReaderContext context, ChainContext chain) =>
-        new SourceDriver<T>(Name, Source.CreateReader(context), (ICollector<T>)downstream, chain);
+    public object CreateDriver(IOperatorFactory factory, object downstream, SourceReaderContext context) =>
+        factory.SourceDriver(Name, Source, context, (ICollector<T>)downstream);
 }
 
 /// <summary>The untyped view of a source node.</summary>
@@ -25,5 +24,6 @@ internal interface ISourceTransformation
 {
     double? RatePerSecond { get; }
 
-    ISourceDriver CreateDriver(object downstream, SourceReaderContext context, ChainContext chain);
+    /// <summary>Drives the source's reader of one subtask into <paramref name="downstream"/> (a runtime source driver).</summary>
+    object CreateDriver(IOperatorFactory factory, object downstream, SourceReaderContext context);
 }

@@ -1,5 +1,3 @@
-using OrleansFlow.Execution;
-
 namespace OrleansFlow.Graph;
 
 /// <summary>
@@ -47,16 +45,16 @@ internal abstract class Transformation(int id, string name, IReadOnlyList<Transf
     public abstract string Kind { get; }
 
     /// <summary>Pushes a batch of this node's output type into a collector of that type.</summary>
-    public abstract IBatchPusher CreatePusher(object collector, ChainContext context);
+    public abstract object CreatePusher(IOperatorFactory factory, object collector);
 
-    /// <summary>Creates the collector that writes this node's output to channels.</summary>
-    public abstract IChannelOutput CreateChannelOutput(ChannelOutputSpec spec);
+    /// <summary>Creates the collector that writes this node's output to a channel the runtime's <paramref name="spec"/> describes.</summary>
+    public abstract object CreateChannelOutput(IOperatorFactory factory, object spec);
 
     /// <summary>A collector of this node's output type that copies each record to all <paramref name="collectors"/>.</summary>
-    public abstract object CreateFanOut(IReadOnlyList<object> collectors);
+    public abstract object CreateFanOut(IOperatorFactory factory, IReadOnlyList<object> collectors);
 
     /// <summary>A collector of this node's output type that drops records (an output nobody consumes).</summary>
-    public abstract object CreateDiscard();
+    public abstract object CreateDiscard(IOperatorFactory factory);
 }
 
 /// <summary>A node producing records of type <typeparamref name="T"/>.</summary>
@@ -65,12 +63,12 @@ internal abstract class Transformation<T>(int id, string name, IReadOnlyList<Tra
 {
     public override Type OutputType => typeof(T);
 
-    public override IBatchPusher CreatePusher(object collector, ChainContext context) => new BatchPusher<T>((Functions.ICollector<T>)collector, context);
+    public override object CreatePusher(IOperatorFactory factory, object collector) => factory.Pusher((Functions.ICollector<T>)collector);
 
-    public override IChannelOutput CreateChannelOutput(ChannelOutputSpec spec) => new ChannelOutput<T>(spec);
+    public override object CreateChannelOutput(IOperatorFactory factory, object spec) => factory.ChannelOutput<T>(spec);
 
-    public override object CreateFanOut(IReadOnlyList<object> collectors) =>
-        collectors.Count == 1 ? collectors[0] : new ChainedOperators.FanOut<T>(collectors.Cast<Functions.ICollector<T>>().ToArray());
+    public override object CreateFanOut(IOperatorFactory factory, IReadOnlyList<object> collectors) =>
+        factory.FanOut(collectors.Cast<Functions.ICollector<T>>().ToArray());
 
-    public override object CreateDiscard() => new DiscardCollector<T>();
+    public override object CreateDiscard(IOperatorFactory factory) => factory.Discard<T>();
 }

@@ -5,7 +5,7 @@ using OrleansFlow.Configuration;
 using OrleansFlow.Graph;
 using OrleansFlow.Keyed;
 using OrleansFlow.Metrics;
-using OrleansFlow.Operators;
+using OrleansFlow.Sinks;
 
 namespace OrleansFlow.Jobs;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using OrleansFlow.Jobs;
-using OrleansFlow.Operators;
+using OrleansFlow.Tasks;
 using OrleansFlow.Tests.Fixtures;
 using Xunit.Abstractions;
 
@@ -144,7 +144,7 @@ public sealed class ChannelStallClusterTests(ShortTransportLimitsCluster fixture
 
     private async Task WaitForBackPressureAsync(string jobId, CancellationToken cancellationToken)
     {
-        var sources = Enumerable.Range(0, 2).Select(s => fixture.Cluster.Client.GetGrain<IOperatorGrain>(GrainKeys.Task(jobId, 0, s, 0))).ToArray();
+        var sources = Enumerable.Range(0, 2).Select(s => fixture.Cluster.Client.GetGrain<ITaskGrain>(GrainKeys.Task(jobId, 0, s, 0))).ToArray();
         long[]? previousOut = null;
         var seen = "";
         while (true)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OrleansFlow.Execution;
+using OrleansFlow.Functions;
 using OrleansFlow.Jobs;
 using OrleansFlow.Messages;
 using OrleansFlow.Watermarks;
@@ -74,13 +75,13 @@ public sealed class EventTimeChainTests
     {
         public List<string> Events { get; } = [];
 
-        public Functions.ICollector<T> For<T>(ChainContext context) => new Collector<T>(this, context);
+        public ICollector<T> For<T>(ChainContext context) => new Collector<T>(this, context);
 
         public void OnWatermark(long watermark) => Events.Add($"wm {watermark}");
 
         public void OnIdleChanged(bool idle) => Events.Add(idle ? "idle" : "active");
 
-        private sealed class Collector<T>(RecordingElement owner, ChainContext context) : Functions.ICollector<T>, IChainElement
+        private sealed class Collector<T>(RecordingElement owner, ChainContext context) : ICollector<T>, IChainElement
         {
             public void Collect(T record) => owner.Events.Add($"{(record is ValueTuple<long, string> t ? t.Item2 : record?.ToString())}@{context.Timestamp}");
 

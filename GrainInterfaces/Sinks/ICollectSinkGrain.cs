@@ -1,4 +1,4 @@
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Sinks;
 
 /// <summary>Gathers the records a collect sink received (key: <see cref="GrainKeys.Collector"/>), for clients to read.</summary>
 [Alias("flow.ICollectSinkGrain")]

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 
-namespace OrleansFlow.Graph;
+namespace OrleansFlow.Planning;
 
 /// <summary>
 /// Turns the logical graph into a physical plan, as Flink's StreamGraph to JobGraph step: resolves virtual nodes

@@ -15,7 +15,7 @@ using OrleansFlow.Messages;
 using OrleansFlow.Metrics;
 using OrleansFlow.Runtime;
 
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Tasks;
 
 /// <summary>
 /// A subtask of an operator chain. A regular (not stateless-worker) grain, so its input stream is FIFO per channel,
@@ -27,10 +27,10 @@ namespace OrleansFlow.Operators;
 /// dropped.
 /// </summary>
 [ImplicitStreamSubscription(FlowNames.ChannelNamespace)]
-[GrainType("flow.operator")]
+[GrainType("flow.operator")] // the type name from before the rename (see ITaskGrain); no stored state or reminder names it
 [Immovable] // tasks move with a checkpoint-aligned redeploy (elastic scale), never live: their channels and runtime are in memory
-internal sealed partial class OperatorGrain(
-    JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, IOptions<ChannelOptions> channelOptions, IOptions<TaskOptions> taskOptions, ILogger<OperatorGrain> logger) : Grain, IOperatorGrain
+internal sealed partial class TaskGrain(
+    JobGraphCache graphs, TimeProvider time, ILocalSiloDetails silo, IOptions<ChannelOptions> channelOptions, IOptions<TaskOptions> taskOptions, ILogger<TaskGrain> logger) : Grain, ITaskGrain
 {
     private TaskAddress _address;
     private TaskRuntime? _runtime;
@@ -40,12 +40,6 @@ internal sealed partial class OperatorGrain(
     private bool _cancelled;
     private bool _sourceStarted;
     private IGrainTimer? _keepAlive;
-    private IGrainTimer? _processingTimer;
-    private long? _processingTimerDue;
-    private IGrainTimer? _lingerTimer;
-    private IGrainTimer? _passivationTimer;
-    private long _lastInputTicks;
-    private long _firstBufferedTicks;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -122,10 +116,6 @@ internal sealed partial class OperatorGrain(
             _passivationTimer = this.RegisterGrainTimer(PassivateIdleKeysAsync, idle, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
         }
     }
-
-    /// <summary>How often a keyed task looks for idle keys: an eighth of the idle time, between 100 ms and 10 s.</summary>
-    internal static TimeSpan PassivationSweepPeriod(TimeSpan idle) =>
-        TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 8, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(10).Ticks));
 
     public Task<byte[]?> GetKeyImageAsync(string keyText, CancellationToken cancellationToken) =>
         Task.FromResult(_runtime?.KeyImage(keyText));
@@ -232,138 +222,6 @@ internal sealed partial class OperatorGrain(
         graph.Submission.Checkpointing is { IsEnabled: true } || _restoredCheckpointId != CheckpointIds.None
             ? new SegmentStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FlowNames.CheckpointStorage), new SegmentCodec(ServiceProvider.GetRequiredService<Serializer>()))
             : null;
-
-    /// <summary>Passivates the keys of a keyed task that have been idle for the job's idle time.</summary>
-    private async Task PassivateIdleKeysAsync(TimeSpan idle, CancellationToken cancellationToken)
-    {
-        if (_runtime is not { } runtime || _failed)
-        {
-            return;
-        }
-
-        try
-        {
-            var passivated = await runtime.PassivateIdleKeysAsync(idle);
-            if (passivated > 0)
-            {
-                Log.KeysPassivated(logger, this.GetPrimaryKeyString(), passivated, runtime.ResidentKeys);
-            }
-        }
-        catch (Exception e)
-        {
-            await FailAsync(e);
-        }
-    }
-
-    private void ScheduleProcessingTimer(TaskRuntime runtime)
-    {
-        var next = runtime.NextProcessingTimer;
-        if (next == _processingTimerDue)
-        {
-            return;
-        }
-
-        _processingTimer?.Dispose();
-        _processingTimerDue = next;
-        if (next is not { } due)
-        {
-            _processingTimer = null;
-            return;
-        }
-
-        var delay = TimeSpan.FromMilliseconds(Math.Max(0, due - time.GetUtcNow().ToUnixTimeMilliseconds()));
-        _processingTimer = this.RegisterGrainTimer(FireProcessingTimersAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-    }
-
-    /// <summary>
-    /// A keyed subtask that gathered input sends it once the input has been quiet for a moment, or once the oldest
-    /// gathered record has waited the job's buffer timeout, whichever comes first.
-    /// </summary>
-    private void ScheduleLingerFlush(TaskRuntime runtime)
-    {
-        var now = time.GetTimestamp();
-        _lastInputTicks = now;
-        if (!runtime.HasBufferedInput)
-        {
-            _firstBufferedTicks = 0;
-            return;
-        }
-
-        if (_firstBufferedTicks == 0)
-        {
-            _firstBufferedTicks = now;
-        }
-
-        _lingerTimer ??= this.RegisterGrainTimer(FlushLingeringInputAsync, new GrainTimerCreationOptions(taskOptions.Value.InputLinger, taskOptions.Value.InputLinger) { KeepAlive = true });
-    }
-
-    private async Task FlushLingeringInputAsync(CancellationToken cancellationToken)
-    {
-        if (_runtime is not { } runtime || _failed || !runtime.HasBufferedInput)
-        {
-            _lingerTimer?.Dispose();
-            _lingerTimer = null;
-            _firstBufferedTicks = 0;
-            return;
-        }
-
-        var quiet = time.GetElapsedTime(_lastInputTicks) >= taskOptions.Value.InputLinger;
-        var waitedLongEnough = time.GetElapsedTime(_firstBufferedTicks).TotalMilliseconds >= runtime.BufferTimeoutMs;
-        if (!quiet && !waitedLongEnough)
-        {
-            return;
-        }
-
-        _lingerTimer?.Dispose();
-        _lingerTimer = null;
-        _firstBufferedTicks = 0;
-        try
-        {
-            await runtime.FlushBufferedInputAsync();
-            ScheduleProcessingTimer(runtime);
-        }
-        catch (Exception e)
-        {
-            await FailAsync(e);
-        }
-    }
-
-    /// <summary>Periodic watermark generators (and idleness detection) run on the auto-watermark interval.</summary>
-    private async Task EmitPeriodicWatermarksAsync(CancellationToken cancellationToken)
-    {
-        if (_runtime is not { } runtime || _failed)
-        {
-            return;
-        }
-
-        try
-        {
-            await runtime.EmitPeriodicAsync();
-        }
-        catch (Exception e)
-        {
-            await FailAsync(e);
-        }
-    }
-
-    private async Task FireProcessingTimersAsync(CancellationToken cancellationToken)
-    {
-        if (_runtime is not { } runtime || _failed)
-        {
-            return;
-        }
-
-        try
-        {
-            _processingTimerDue = null;
-            await runtime.FireProcessingTimersAsync();
-            ScheduleProcessingTimer(runtime);
-        }
-        catch (Exception e)
-        {
-            await FailAsync(e);
-        }
-    }
 
     /// <summary>Tells the job manager this subtask finished, retrying lost calls (see <see cref="JobManagerReports"/>).</summary>
     private async Task ReportFinishedAsync(CancellationToken cancellationToken)

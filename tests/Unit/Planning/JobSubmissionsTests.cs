@@ -1,8 +1,9 @@
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
+using OrleansFlow.Planning;
 using OrleansFlow.Tests.Fixtures;
 
-namespace OrleansFlow.Tests.Unit.Graph;
+namespace OrleansFlow.Tests.Unit.Planning;
 
 [Trait("Category", "Unit")]
 public sealed class JobSubmissionsTests

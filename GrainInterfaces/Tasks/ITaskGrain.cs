@@ -1,14 +1,17 @@
 using Orleans.Concurrency;
 using OrleansFlow.Metrics;
 
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Tasks;
 
 /// <summary>
 /// One subtask of one vertex (operator chain) of one job attempt; key from <see cref="GrainKeys.Task"/>.
 /// It holds no keyed state. Its input arrives on the Orleans stream whose key equals its grain key.
 /// </summary>
+// The alias and the grain type ("flow.operator", on TaskGrain) keep the names from before the rename to task grain:
+// they are the wire identity of the interface and the type part of every task grain id (silo directories, logs,
+// dashboards), so silos of the previous build and of this one still call each other's tasks during a rolling upgrade.
 [Alias("flow.IOperatorGrain")]
-public interface IOperatorGrain : IGrainWithStringKey
+public interface ITaskGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Activates the task and builds its operator chain; fails if the job's graph cannot be built here, or if the task

@@ -3,7 +3,7 @@ using OrleansFlow.Diagnostics;
 using OrleansFlow.Messages;
 using OrleansFlow.Runtime;
 
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Tasks;
 
 /// <summary>
 /// The grain calls one subtask makes for the channel protocol: credit grants to its senders, probes to its
@@ -70,5 +70,5 @@ internal sealed class ChannelCalls(IGrainFactory grains, TaskAddress address, st
         }
     }
 
-    private IOperatorGrain TaskGrain(int vertex, int subtask) => grains.GetGrain<IOperatorGrain>(GrainKeys.Task(address.JobId, vertex, subtask, address.Attempt));
+    private ITaskGrain TaskGrain(int vertex, int subtask) => grains.GetGrain<ITaskGrain>(GrainKeys.Task(address.JobId, vertex, subtask, address.Attempt));
 }

@@ -1,6 +1,7 @@
+using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
 
-namespace OrleansFlow.Graph;
+namespace OrleansFlow.Planning;
 
 /// <summary>Turns a built graph and the settings its environment holds into a <see cref="JobSubmission"/>.</summary>
 internal static class JobSubmissions

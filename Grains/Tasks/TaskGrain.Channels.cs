@@ -4,11 +4,11 @@ using OrleansFlow.Diagnostics;
 using OrleansFlow.Messages;
 using OrleansFlow.Runtime;
 
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Tasks;
 
 /// <summary>The subtask's side of the channel protocol: input through a <see cref="ChannelReceiver"/>, credit grants, probes and replays.</summary>
 [MayInterleave(nameof(MayInterleave))]
-internal sealed partial class OperatorGrain
+internal sealed partial class TaskGrain
 {
     /// <summary>The full name of Orleans' (internal) interface through which a pulling agent delivers to a consumer.</summary>
     internal const string StreamConsumerExtension = "Orleans.Streams.IStreamConsumerExtension";

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 
-namespace OrleansFlow.Execution;
+namespace OrleansFlow.Functions;
 
 /// <summary>
 /// Reads one field of a record and makes a copy of the record with that field replaced, from a selector such as

@@ -1,6 +1,6 @@
 using Orleans.Placement;
 
-namespace OrleansFlow.Operators;
+namespace OrleansFlow.Sinks;
 
 /// <summary>
 /// Holds a collect sink's batches in arrival order for clients to page through. Kept active (like the job manager),

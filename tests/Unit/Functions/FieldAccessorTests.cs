@@ -1,6 +1,6 @@
-using OrleansFlow.Execution;
+using OrleansFlow.Functions;
 
-namespace OrleansFlow.Tests.Unit.Execution;
+namespace OrleansFlow.Tests.Unit.Functions;
 
 [Trait("Category", "Unit")]
 public sealed class FieldAccessorTests

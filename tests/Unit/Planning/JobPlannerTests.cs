@@ -1,9 +1,10 @@
 using OrleansFlow.Functions;
 using OrleansFlow.Graph;
 using OrleansFlow.Jobs;
+using OrleansFlow.Planning;
 using OrleansFlow.Sinks;
 
-namespace OrleansFlow.Tests.Unit.Graph;
+namespace OrleansFlow.Tests.Unit.Planning;
 
 [Trait("Category", "Unit")]
 public sealed class JobPlannerTests

@@ -1,17 +1,17 @@
 using Orleans.Streams;
-using OrleansFlow.Operators;
+using OrleansFlow.Tasks;
 
-namespace OrleansFlow.Tests.Unit.Operators;
+namespace OrleansFlow.Tests.Unit.Tasks;
 
 [Trait("Category", "Unit")]
-public sealed class OperatorGrainInterleaveTests
+public sealed class TaskGrainInterleaveTests
 {
     [Fact]
     public void StreamConsumerExtension_NamesTheInterfaceOrleansDeliversStreamBatchesThrough()
     {
-        // OperatorGrain lets stream deliveries interleave by this name; were Orleans to rename the interface,
+        // TaskGrain lets stream deliveries interleave by this name; were Orleans to rename the interface,
         // deliveries would queue behind other calls again (still lossless, but through the repair path).
-        var type = typeof(IAsyncStream<>).Assembly.GetType(OperatorGrain.StreamConsumerExtension);
+        var type = typeof(IAsyncStream<>).Assembly.GetType(TaskGrain.StreamConsumerExtension);
 
         Assert.NotNull(type);
         Assert.True(type.IsInterface);
