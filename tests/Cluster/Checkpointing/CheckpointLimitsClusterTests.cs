@@ -20,70 +20,68 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
     public async Task Checkpoints_WithOneAtATimeAndAMinimumPause_NeverOverlapAndWaitThePauseAfterEachEnd()
     {
         var minPause = TimeSpan.FromMilliseconds(300);
-        // The stall must land inside a checkpoint for the run to show anything; on a loaded machine it sometimes lands
-        // between two (the coordinator triggered late), so up to three runs. The pause is checked in every run.
-        var exercised = false;
-        var contexts = new List<string>();
-        for (var runs = 0; runs < 3 && !exercised; runs++)
-        {
-            var (faults, history, context) = await RunAsync(8000, TimeSpan.FromMilliseconds(1500), config =>
+        // The gate holds a checkpoint in flight until it is older than the pause (explicit synchronisation, no luck):
+        // with the interval raised to the pause, a second checkpoint was due while it ran, and since it takes that long,
+        // a pause counted from the trigger instead of the end would show as a shorter gap after it.
+        var (faults, history, context) = await RunAsync(
+            12_000,
+            config =>
             {
                 config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
                 config.MaxConcurrentCheckpoints = 1;
                 config.MinPauseBetweenCheckpoints = minPause;
-            });
-            contexts.Add(context);
+            },
+            o => o.History.Any(h => h.Status == CheckpointStatus.InProgress && DateTimeOffset.UtcNow - h.TriggerTime > minPause + Granularity),
+            $"a checkpoint in flight for more than {minPause.TotalMilliseconds} ms");
 
-            Assert.Equal(1, faults.Stalled);
-            for (var i = 1; i < history.Count; i++)
-            {
-                var previous = history[i - 1];
-                var end = CheckpointWatch.EndTime(previous)!.Value;
-                var gap = history[i].TriggerTime - end;
-                Assert.True(gap >= minPause - Granularity,
-                    $"Checkpoint {history[i].CheckpointId} started {gap.TotalMilliseconds:F1} ms after checkpoint {previous.CheckpointId} ended (minimum pause {minPause.TotalMilliseconds} ms). {context}");
-            }
-
-            // The interval is raised to the pause (300 ms). A checkpoint that waited behind the stall for longer than
-            // that had a second one due while it ran; and since every checkpoint takes some time, a pause counted from
-            // the trigger instead of the end would show as a shorter gap.
-            // A starved machine can also leave too few checkpoints to judge.
-            exercised = history.Count >= 4 && history.Any(h => h.DurationMs > 300);
+        Assert.Equal(1, faults.Stalled);
+        var held = history.First(h => h.DurationMs > minPause.TotalMilliseconds);
+        Assert.True(history[^1].CheckpointId > held.CheckpointId, $"No checkpoint followed the held one, so the pause after it was not seen. {context}");
+        for (var i = 1; i < history.Count; i++)
+        {
+            var previous = history[i - 1];
+            var end = CheckpointWatch.EndTime(previous)!.Value;
+            var gap = history[i].TriggerTime - end;
+            Assert.True(gap >= minPause - Granularity,
+                $"Checkpoint {history[i].CheckpointId} started {gap.TotalMilliseconds:F1} ms after checkpoint {previous.CheckpointId} ended (minimum pause {minPause.TotalMilliseconds} ms). {context}");
         }
-
-        Assert.True(exercised, $"In three runs there were never four checkpoints with one outlasting the interval. {string.Join(" / ", contexts)}");
     }
 
     [Fact]
     public async Task Checkpoints_WithTwoConcurrentAndASlowAcknowledgement_OverlapButNeverMoreThanTwo()
     {
-        // As above, the stall must hold up a checkpoint for two to overlap; up to three runs, the limit checked in each.
-        var overlapping = 0;
-        var contexts = new List<string>();
-        for (var runs = 0; runs < 3 && overlapping == 0; runs++)
-        {
-            var (faults, history, context) = await RunAsync(6000, TimeSpan.FromMilliseconds(800), config =>
+        // The gate holds the acknowledgements until two checkpoints are in flight at once; the limit is then checked
+        // over the whole history (no third one may have started while both were open).
+        var (faults, history, context) = await RunAsync(
+            12_000,
+            config =>
             {
                 config.CheckpointInterval = TimeSpan.FromMilliseconds(100);
                 config.MaxConcurrentCheckpoints = 2;
-            });
-            contexts.Add(context);
+            },
+            o => o.History.Count(h => h.Status == CheckpointStatus.InProgress) == 2,
+            "two checkpoints in flight at once");
 
-            Assert.Equal(1, faults.Stalled);
-            foreach (var checkpoint in history)
-            {
-                var inFlightAtTrigger = history.Count(other => other.CheckpointId != checkpoint.CheckpointId
-                    && other.TriggerTime <= checkpoint.TriggerTime && CheckpointWatch.EndTime(other) > checkpoint.TriggerTime + Granularity);
-                Assert.True(inFlightAtTrigger <= 1, $"Checkpoint {checkpoint.CheckpointId} started while {inFlightAtTrigger} others were in flight. {context}");
-                overlapping += inFlightAtTrigger;
-            }
+        Assert.Equal(1, faults.Stalled);
+        var overlapping = 0;
+        foreach (var checkpoint in history)
+        {
+            var inFlightAtTrigger = history.Count(other => other.CheckpointId != checkpoint.CheckpointId
+                && other.TriggerTime <= checkpoint.TriggerTime && CheckpointWatch.EndTime(other) > checkpoint.TriggerTime + Granularity);
+            Assert.True(inFlightAtTrigger <= 1, $"Checkpoint {checkpoint.CheckpointId} started while {inFlightAtTrigger} others were in flight. {context}");
+            overlapping += inFlightAtTrigger;
         }
 
-        Assert.True(overlapping > 0, $"In three runs no two checkpoints overlapped although one waited behind a stalled task. {string.Join(" / ", contexts)}");
+        Assert.True(overlapping > 0, $"No two checkpoints overlapped although two were seen in flight at once. {context}");
     }
 
-    /// <summary>Runs the keyed sum with one stall after the second completed checkpoint; returns the history oldest first.</summary>
-    private async Task<(FaultInjection Faults, IReadOnlyList<CheckpointStats> History, string Context)> RunAsync(long count, TimeSpan stall, Action<CheckpointConfig> configure)
+    /// <summary>
+    /// Runs the keyed sum; after the second completed checkpoint the next record through the "Stall" map blocks its
+    /// subtask at a gate (no barrier passes it) until the coordinator's overview shows <paramref name="held"/>.
+    /// Returns the history oldest first.
+    /// </summary>
+    private async Task<(FaultInjection Faults, IReadOnlyList<CheckpointStats> History, string Context)> RunAsync(
+        long count, Action<CheckpointConfig> configure, Func<CheckpointOverview, bool> held, string heldWhat)
     {
         var run = Probe.NewRun();
         var faults = FaultInjection.Of(run);
@@ -92,8 +90,18 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
         configure(env.CheckpointConfig);
         env.CheckpointConfig.CheckpointTimeout = TimeSpan.FromSeconds(20);
         var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, count, 1000), cancellationToken: TestTimeouts.JobToken());
-        await CheckpointWatch.WaitForCompletedAsync(fixture.Cluster.Client, job.JobId, 2);
-        faults.ArmStall(stall);
+        try
+        {
+            await CheckpointWatch.WaitForCompletedAsync(fixture.Cluster.Client, job.JobId, 2);
+            faults.ArmGate();
+            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
+            await CheckpointWatch.WaitForAsync(fixture.Cluster.Client, job.JobId, held, heldWhat);
+        }
+        finally
+        {
+            faults.OpenGate();
+        }
+
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         var overview = await CheckpointWatch.OverviewAsync(fixture.Cluster.Client, job.JobId);
         var context = $"Job {job.JobId}: {CheckpointWatch.Describe(overview)}";
