@@ -18,17 +18,20 @@ public sealed class PeriodicCheckpointClusterTests(FlowClusterFixture fixture, I
     public async Task Checkpoints_WhenAUserFunctionThrowsOnce_CompletePeriodicallyWithIdsThatNeverRepeatAndTheOutputIsExact()
     {
         const long Count = 6000; // 3,000 per source subtask at 1,000/s: about 3 s
+        const long FailAtCall = 2000; // of the "Inject" map's calls over both subtasks
         var run = Probe.NewRun();
         var faults = FaultInjection.Of(run);
         var output = _dir.File("sums");
         var env = fixture.Environment(2)
             .EnableCheckpointing(Interval)
             .SetRestartStrategy(RestartStrategy.FixedDelay(3, TimeSpan.FromMilliseconds(100)));
+        // The failure is planned at a position in the input, not at a moment: the sources run at a fixed rate, so the
+        // first attempt reads for about 1 s before it fails and the second reads at least the 4,000 records after it
+        // (about 2 s), each several checkpoint intervals however slow the machine is.
+        faults.ArmThrowAt([FailAtCall]);
         var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, Count, 1000), cancellationToken: TestTimeouts.JobToken());
         var grains = fixture.Cluster.Client;
 
-        var beforeFailure = await CheckpointWatch.WaitForCompletedAsync(grains, job.JobId, 3);
-        faults.ArmThrow();
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         var overview = await CheckpointWatch.OverviewAsync(grains, job.JobId);
         var context = $"Job {job.JobId}: {CheckpointWatch.Describe(overview)}";
@@ -53,7 +56,6 @@ public sealed class PeriodicCheckpointClusterTests(FlowClusterFixture fixture, I
         var secondAttempt = history.Where(h => h.Attempt == 1).ToList();
         Assert.True(firstAttempt.Count > 0 && secondAttempt.Count > 0, $"Both attempts should have checkpoints. {context}");
         Assert.True(firstAttempt.Max(h => h.CheckpointId) < secondAttempt.Min(h => h.CheckpointId), $"The restarted attempt reused ids. {context}");
-        Assert.True(beforeFailure.History.Max(h => h.CheckpointId) <= firstAttempt.Max(h => h.CheckpointId), context);
 
         var completed = history.Where(h => h.Status == CheckpointStatus.Completed).ToList();
         Assert.True(completed.Count >= 5, $"Expected at least 5 completed checkpoints in about 3 s at a {Interval.TotalMilliseconds} ms interval. {context}");
