@@ -158,7 +158,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var registry = client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.Key);
-        return await ClusterCallRetry.RunAsync(() => registry.ListAsync(limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await ClusterCallRetry.RunAsync(() => registry.ListAsync(limit, cancellationToken), JobClient.OptionsOf(client), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The status of a job of the cluster this environment reaches, by id (without fetching its plan as <see cref="AttachAsync"/> does).</summary>
@@ -167,7 +167,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var manager = client.GetGrain<IJobManagerGrain>(jobId);
-        return await ClusterCallRetry.RunAsync(() => manager.GetStatusAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await ClusterCallRetry.RunAsync(() => manager.GetStatusAsync(cancellationToken), JobClient.OptionsOf(client), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The client of the cluster this environment reaches (starting the embedded silo on first use).</summary>

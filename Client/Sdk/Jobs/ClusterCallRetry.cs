@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using OrleansFlow.Configuration;
 
 namespace OrleansFlow.Jobs;
 
@@ -9,10 +10,8 @@ namespace OrleansFlow.Jobs;
 /// </summary>
 internal static class ClusterCallRetry
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
-
-    public static async Task<T> RunAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="call"/>, trying it again every <see cref="JobClientOptions.CallRetryPause"/> for up to <see cref="JobClientOptions.CallRetryTimeout"/>.</summary>
+    public static async Task<T> RunAsync<T>(Func<Task<T>> call, JobClientOptions options, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
         while (true)
@@ -21,9 +20,9 @@ internal static class ClusterCallRetry
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started < GiveUpAfter && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started < options.CallRetryTimeout && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(Pause, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.CallRetryPause, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -20,11 +20,15 @@ public sealed class JobClient
     {
         _client = client;
         _submission = submission;
-        _options = client.ServiceProvider.GetService<IOptions<JobClientOptions>>()?.Value ?? new JobClientOptions();
+        _options = OptionsOf(client);
     }
 
     /// <summary>The job's id.</summary>
     public string JobId => _submission.JobId;
+
+    /// <summary>The client's <see cref="JobClientOptions"/> (the defaults when it registered none).</summary>
+    internal static JobClientOptions OptionsOf(IClusterClient client) =>
+        client.ServiceProvider.GetService<IOptions<JobClientOptions>>()?.Value ?? new JobClientOptions();
 
     /// <summary>The job's name.</summary>
     public string JobName => _submission.JobName;
@@ -36,14 +40,14 @@ public sealed class JobClient
 
     /// <summary>The current status.</summary>
     public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        ClusterCallRetry.RunAsync(() => Manager.GetStatusAsync(cancellationToken), cancellationToken);
+        ClusterCallRetry.RunAsync(() => Manager.GetStatusAsync(cancellationToken), _options, cancellationToken);
 
     /// <summary>
     /// Status, the vertices with their subtasks' metrics (records in and out, watermark, back-pressure) and the
     /// checkpoint history, as the jobs page shows them.
     /// </summary>
     public Task<JobDetails> GetDetailsAsync(CancellationToken cancellationToken = default) =>
-        ClusterCallRetry.RunAsync(() => Manager.GetDetailsAsync(cancellationToken), cancellationToken);
+        ClusterCallRetry.RunAsync(() => Manager.GetDetailsAsync(cancellationToken), _options, cancellationToken);
 
     /// <summary>
     /// Reads every state of a keyed operator for one key given as text (as <c>flow state</c> does), each rendered with
@@ -64,7 +68,7 @@ public sealed class JobClient
     /// </summary>
     public async Task<JobStatusInfo> WaitForCompletionAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval);
+        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval, _options);
         while (true)
         {
             var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -83,8 +87,8 @@ public sealed class JobClient
     /// <summary>Cancels the job and waits until it is Canceled (or already terminal).</summary>
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
-        await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval);
+        await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), _options, cancellationToken).ConfigureAwait(false);
+        var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval, _options);
         while (true)
         {
             var status = await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -133,7 +137,7 @@ public sealed class JobClient
     {
         var started = TimeProvider.System.GetTimestamp();
         var savepoint = await TakeSavepointAsync(stop: true, progress, cancellationToken).ConfigureAwait(false);
-        var waiter = new JobManagerWaiter(Manager, _options.StopPollInterval);
+        var waiter = new JobManagerWaiter(Manager, _options.StopPollInterval, _options);
         while (true)
         {
             var status = (await waiter.WaitOnceAsync(cancellationToken).ConfigureAwait(false)).Status;
@@ -154,7 +158,7 @@ public sealed class JobClient
         var coordinator = _client.GetGrain<ICheckpointCoordinatorGrain>(JobId);
         while (true)
         {
-            var stats = await ClusterCallRetry.RunAsync(() => coordinator.GetCheckpointStatsAsync(checkpointId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var stats = await ClusterCallRetry.RunAsync(() => coordinator.GetCheckpointStatsAsync(checkpointId, cancellationToken), _options, cancellationToken).ConfigureAwait(false);
             if (stats?.Status == CheckpointStatus.InProgress)
             {
                 progress?.Report(new SavepointProgress(JobId, checkpointId, SavepointPhase.InProgress, TimeProvider.System.GetElapsedTime(started)));

@@ -1,3 +1,5 @@
+using OrleansFlow.Configuration;
+
 namespace OrleansFlow.Jobs;
 
 /// <summary>
@@ -5,21 +7,13 @@ namespace OrleansFlow.Jobs;
 /// is in flight, the poll either fails with a rejection or never gets an answer (the gateway that forwarded it does
 /// not fail it; Orleans would give up after its 30 s response timeout). So each poll is cut off shortly after its
 /// own wait, and such failures are retried after a short delay (the next call activates the job manager on a live
-/// silo, through any live gateway) until the cluster has not answered for <see cref="MaxUnreachable"/>.
+/// silo, through any live gateway) until the cluster has not answered for <see cref="JobClientOptions.UnreachableTimeout"/>.
+/// A poll is cut off <see cref="JobClientOptions.PollGrace"/> after its wait and made again after
+/// <see cref="JobClientOptions.PollRetryDelay"/>.
 /// </summary>
-internal sealed class JobManagerWaiter(IJobManagerGrain manager, TimeSpan pollInterval, TimeProvider? time = null, TimeSpan? retryDelay = null)
+internal sealed class JobManagerWaiter(IJobManagerGrain manager, TimeSpan pollInterval, JobClientOptions options, TimeProvider? time = null)
 {
-    /// <summary>How long the waiter keeps retrying a cluster that does not answer.</summary>
-    public static readonly TimeSpan MaxUnreachable = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long a poll may take beyond its wait before it is given up.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
-
-    /// <summary>The pause before a failed poll is repeated, unless told otherwise.</summary>
-    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(500);
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly TimeSpan _retryDelay = retryDelay ?? DefaultRetryDelay;
     private long? _unansweredSince;
 
     /// <summary>One poll: the status once the job is terminal or <c>pollInterval</c> has passed.</summary>
@@ -27,7 +21,7 @@ internal sealed class JobManagerWaiter(IJobManagerGrain manager, TimeSpan pollIn
     {
         while (true)
         {
-            using (var deadline = new CancellationTokenSource(pollInterval + Grace, _time))
+            using (var deadline = new CancellationTokenSource(pollInterval + options.PollGrace, _time))
             using (var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
             {
                 try
@@ -39,14 +33,14 @@ internal sealed class JobManagerWaiter(IJobManagerGrain manager, TimeSpan pollIn
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e))
                 {
                     _unansweredSince ??= _time.GetTimestamp();
-                    if (_time.GetElapsedTime(_unansweredSince.Value) > MaxUnreachable)
+                    if (_time.GetElapsedTime(_unansweredSince.Value) > options.UnreachableTimeout)
                     {
                         throw;
                     }
                 }
             }
 
-            await Task.Delay(_retryDelay, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(options.PollRetryDelay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -14,5 +14,10 @@ public sealed class JobClientOptionsValidator(IOptions<JobClientOptions> options
         OptionChecks.Positive(o.StatusPollInterval, Name, nameof(o.StatusPollInterval));
         OptionChecks.Positive(o.SavepointPollInterval, Name, nameof(o.SavepointPollInterval));
         OptionChecks.Positive(o.StopPollInterval, Name, nameof(o.StopPollInterval));
+        OptionChecks.Positive(o.CallRetryTimeout, Name, nameof(o.CallRetryTimeout), allowZero: true);
+        OptionChecks.Positive(o.CallRetryPause, Name, nameof(o.CallRetryPause));
+        OptionChecks.Positive(o.UnreachableTimeout, Name, nameof(o.UnreachableTimeout), allowZero: true);
+        OptionChecks.Positive(o.PollGrace, Name, nameof(o.PollGrace));
+        OptionChecks.Positive(o.PollRetryDelay, Name, nameof(o.PollRetryDelay), allowZero: true);
     }
 }

@@ -1,3 +1,4 @@
+using OrleansFlow.Configuration;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Examples;
 using OrleansFlow.Jobs;
@@ -82,12 +83,12 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
         await cluster.KillSiloAsync(2);
         await cluster.Cluster.StartAdditionalSiloAsync();
         await WaitForAttemptAsync(job, 1);
-        var before = (await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), default)).Completed;
+        var before = (await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), new JobClientOptions(), default)).Completed;
         await WaitForCompletedCheckpointsAsync(coordinator, before + 1);
         await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 600)));
         await cluster.KillSiloAsync(1);
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
-        var overview = await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), default);
+        var overview = await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(default), new JobClientOptions(), default);
         var history = string.Join("; ", overview.History.Select(h => $"{h.CheckpointId}@{h.Attempt} {h.Status} {h.FailureReason}"));
 
         Assert.Equal(JobStatus.Finished, status.Status);
@@ -112,7 +113,7 @@ public sealed class ExactlyOnceRecoveryTests(FlowClusterFixture fixture) : IDisp
     private static async Task WaitForCompletedCheckpointsAsync(ICheckpointCoordinatorGrain coordinator, int completed)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Job);
-        while ((await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(timeout.Token), timeout.Token)).Completed < completed)
+        while ((await ClusterCallRetry.RunAsync(() => coordinator.GetOverviewAsync(timeout.Token), new JobClientOptions(), timeout.Token)).Completed < completed)
         {
             await Task.Delay(20, timeout.Token);
         }

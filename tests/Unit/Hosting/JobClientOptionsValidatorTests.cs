@@ -37,5 +37,21 @@ public sealed class JobClientOptionsValidatorTests
         Assert.Equal("JobClientOptions.StopPollInterval must be positive, got 00:00:00.", error.Message);
     }
 
+    [Fact]
+    public void Validate_AZeroCallRetryPause_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validate(new JobClientOptions { CallRetryPause = TimeSpan.Zero }));
+
+        Assert.Equal("JobClientOptions.CallRetryPause must be positive, got 00:00:00.", error.Message);
+    }
+
+    [Fact]
+    public void Validate_ANegativeUnreachableTimeout_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validate(new JobClientOptions { UnreachableTimeout = TimeSpan.FromMinutes(-1) }));
+
+        Assert.Equal("JobClientOptions.UnreachableTimeout must be zero or positive, got -00:01:00.", error.Message);
+    }
+
     private static void Validate(JobClientOptions options) => new JobClientOptionsValidator(Options.Create(options)).ValidateConfiguration();
 }

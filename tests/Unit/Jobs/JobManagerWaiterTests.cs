@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
+using OrleansFlow.Configuration;
 using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Tests.Unit.Jobs;
@@ -8,6 +9,7 @@ namespace OrleansFlow.Tests.Unit.Jobs;
 public sealed class JobManagerWaiterTests
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+    private static readonly JobClientOptions Options = new() { PollRetryDelay = TimeSpan.Zero };
     private static readonly JobStatusInfo Finished = new("job-1", "test", JobStatus.Finished, null, 4, 4, 2, null);
     private readonly FakeTimeProvider _time = new();
     private readonly FakeJobManager _manager = new();
@@ -15,7 +17,7 @@ public sealed class JobManagerWaiterTests
     [Fact]
     public async Task WaitOnceAsync_WhenTheJobManagersSiloIsGone_RetriesAndReturnsTheNextAnswer()
     {
-        var waiter = new JobManagerWaiter(_manager, Poll, _time, TimeSpan.Zero);
+        var waiter = new JobManagerWaiter(_manager, Poll, Options, _time);
         var wait = waiter.WaitOnceAsync(CancellationToken.None);
 
         (await _manager.Calls.ReadAsync()).SetException(new SiloUnavailableException("the job manager's silo died"));
@@ -27,11 +29,11 @@ public sealed class JobManagerWaiterTests
     [Fact]
     public async Task WaitOnceAsync_WhenAPollIsNeverAnswered_GivesItUpAfterItsWaitAndAGraceAndRetries()
     {
-        var waiter = new JobManagerWaiter(_manager, Poll, _time, TimeSpan.Zero);
+        var waiter = new JobManagerWaiter(_manager, Poll, Options, _time);
         var wait = waiter.WaitOnceAsync(CancellationToken.None);
         var unanswered = await _manager.Calls.ReadAsync();
 
-        _time.Advance(Poll + JobManagerWaiter.Grace - TimeSpan.FromMilliseconds(1));
+        _time.Advance(Poll + Options.PollGrace - TimeSpan.FromMilliseconds(1));
         Assert.False(unanswered.Token.IsCancellationRequested, "the poll was given up before its wait and grace had passed");
         _time.Advance(TimeSpan.FromMilliseconds(1));
         (await _manager.Calls.ReadAsync()).SetResult(Finished);
@@ -43,7 +45,7 @@ public sealed class JobManagerWaiterTests
     [Fact]
     public async Task WaitOnceAsync_WhenTheJobDoesNotExist_ThrowsWithoutRetrying()
     {
-        var waiter = new JobManagerWaiter(_manager, Poll, _time, TimeSpan.Zero);
+        var waiter = new JobManagerWaiter(_manager, Poll, Options, _time);
         var wait = waiter.WaitOnceAsync(CancellationToken.None);
 
         (await _manager.Calls.ReadAsync()).SetException(new KeyNotFoundException("There is no job job-1."));
@@ -55,7 +57,7 @@ public sealed class JobManagerWaiterTests
     [Fact]
     public async Task WaitOnceAsync_WhenTheClusterStaysUnreachable_ThrowsAfterTheLimit()
     {
-        var waiter = new JobManagerWaiter(_manager, TimeSpan.FromMinutes(1), _time, TimeSpan.Zero); // polls not cut off within 30 s
+        var waiter = new JobManagerWaiter(_manager, TimeSpan.FromMinutes(1), Options, _time); // polls not cut off within 30 s
         var wait = waiter.WaitOnceAsync(CancellationToken.None);
 
         // A failure every 30 s: the first at 30 s starts the clock; the one at 180 s is past the two minutes.
