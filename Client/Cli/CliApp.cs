@@ -72,8 +72,8 @@ internal static class CliApp
         }
         catch (Exception e) when (e is UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
         {
-            // Refusals the job manager still reports untyped (a submission token, an unknown savepoint, a job that is
-            // not running: see JobManagerGrain), and problems found in this process (a job graph that cannot be planned).
+            // Problems found in this process (a job graph that cannot be planned, a file that cannot be read), and a
+            // checkpoint the coordinator does not retain (KeyNotFoundException): the cluster's refusals are typed, above.
             await stderr.WriteLineAsync($"error: {e.Message}");
             return JobFailed;
         }
