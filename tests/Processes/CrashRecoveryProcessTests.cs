@@ -25,9 +25,9 @@ public sealed class CrashRecoveryProcessTests(CrashClusterFixture fixture, ITest
         RunAsync(fixture.Cluster, "session-killed", fixture.Session, rate: 4_000, new CrashSchedule(2));
 
     /// <summary>
-    /// On a cluster of its own: a graceful stop moves every grain of its silo away, and the shared cluster's silos still
-    /// hold the per-key grains of the other tests' finished jobs (moving those as well once took a silo past the 30 s
-    /// limit on a loaded machine).
+    /// On a fresh cluster of its own, as before the tests shared one: a graceful stop moves every grain of its silo away,
+    /// and the shared cluster's silos still hold the idle per-key grains of the other tests' finished jobs, which would
+    /// make the drain this test times (30 s limit) a bigger one.
     /// </summary>
     [Fact]
     public async Task WindowSumTumbling_WhenSilosStopGracefully_CommitsTheFailureFreeOutputAndTheyExitCleanly()
