@@ -4,14 +4,16 @@ namespace OrleansFlow.Tests.Processes;
 
 /// <summary>
 /// The crash proof on real processes: a failure-free embedded run of a <c>flow run</c> command gives the
-/// expected output; then three <c>flow silo</c> processes run the same command (rate-limited, so it lasts long
-/// enough) while silos are killed with SIGKILL (or stopped gracefully with SIGTERM) at seeded random points and replaced; the committed output must equal
-/// the expected one exactly (sorted, line by line).
+/// expected output (<see cref="RunEmbeddedAsync"/>); then three <c>flow silo</c> processes run the same command
+/// (rate-limited, so it lasts long enough) while silos are killed with SIGKILL (or stopped gracefully with SIGTERM) at
+/// seeded random points and replaced; the committed output must equal the expected one exactly (sorted, line by line).
+/// The scenarios of <see cref="CrashRecoveryProcessTests"/> run one after another on one cluster
+/// (<see cref="CrashClusterFixture"/>): each starts with three live active silos and leaves three.
 /// </summary>
-internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper output)
+internal sealed class CrashRecoveryScenario(ProcessCluster cluster, ITestOutputHelper output)
 {
-    private const int Silos = 3;
-    private static readonly TimeSpan SiloStart = TimeSpan.FromSeconds(60);
+    public const int Silos = 3;
+    public static readonly TimeSpan SiloStart = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan JobStart = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan JobEnd = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(30);
@@ -20,24 +22,23 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
     public static readonly string[] FaultTolerance = ["--checkpoint-interval", "300ms", "--restart-attempts", "20", "--restart-delay", "500ms"];
 
     /// <summary>
-    /// Runs <paramref name="job"/> with <paramref name="jobArguments"/> (input and job options; the output file is
-    /// added) embedded without failures, then on the cluster at <paramref name="rate"/> records/s with
-    /// <paramref name="kills"/> kills, and compares both outputs.
+    /// Runs <paramref name="job"/> (its input and options; the output file is added) on the cluster at
+    /// <paramref name="rate"/> records/s with <paramref name="kills"/> kills, and compares its output with the job's
+    /// failure-free embedded output. <paramref name="name"/> names the scenario's client and output files.
     /// </summary>
-    public async Task RunAsync(string job, IReadOnlyList<string> jobArguments, int rate, int kills, CrashSchedule schedule, bool graceful = false)
+    public async Task RunAsync(string name, CrashJob job, int rate, int kills, CrashSchedule schedule, bool graceful = false)
     {
-        var redis = Fixtures.RedisTestServer.Address; // fails at once, saying how to get a Redis, when there is none
-        var expected = await RunEmbeddedAsync(job, jobArguments);
-        await using var cluster = await ProcessCluster.CreateAsync(redis, directory, output);
-        cluster.Note($"seed {schedule.Seed} ({CrashSchedule.SeedVariable} to repeat), cluster {cluster.ClusterId}");
+        cluster.Output = output;
+        cluster.Note($"scenario {name}: seed {schedule.Seed} ({CrashSchedule.SeedVariable} to repeat), cluster {cluster.ClusterId}");
         try
         {
-            await cluster.StartSilosAsync(Silos, SiloStart);
-            var outputFile = Path.Combine(directory, "cluster-output.txt");
+            await cluster.EnsureSilosAsync(Silos, SiloStart);
+            var outputFile = Path.Combine(cluster.Directory, $"cluster-output-{name}.txt");
             var client = cluster.StartClient(
-                "client",
-                ["run", job, .. jobArguments, "--output", outputFile, .. FaultTolerance, "--rate", $"{rate}", .. cluster.ClusterArguments, "--verbose"]);
-            await cluster.WaitForSiloLineAsync(l => l.Contains(" is Running", StringComparison.Ordinal), "the job is running", client, JobStart);
+                $"client-{name}",
+                ["run", job.Job, .. job.Arguments, "--output", outputFile, .. FaultTolerance, "--rate", $"{rate}", .. cluster.ClusterArguments, "--verbose"]);
+            var jobId = await client.WaitForJobIdAsync(JobStart);
+            await cluster.WaitForSiloLineAsync(l => l.Contains($"Job {jobId} is Running", StringComparison.Ordinal), $"job {jobId} is running", client, JobStart);
 
             var killed = 0;
             for (var i = 0; i < kills; i++)
@@ -74,37 +75,44 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
                 }
             }
 
-            cluster.Note($"client exited with {client.ExitCode}; job managers:\n{string.Join('\n', cluster.JobTimeline())}");
+            cluster.Note($"client exited with {client.ExitCode}; job managers:\n{string.Join('\n', cluster.JobTimeline().Where(l => l.Contains(jobId, StringComparison.Ordinal)))}");
             Check(client.ExitCode == 0, $"flow run exited with {client.ExitCode}", cluster);
             Check(killed == kills, $"only {killed} of {kills} kills happened while the job ran: make the job longer (--rate)", cluster);
-            CompareOutputs(expected, File.ReadAllLines(outputFile), cluster);
-            cluster.Note($"output equal: {expected.Count} lines after {killed} kills");
+            CompareOutputs(job.Expected, File.ReadAllLines(outputFile), cluster);
+            cluster.Note($"output equal: {job.Expected.Count} lines after {killed} kills");
         }
         catch (Exception e) when (e is not CrashRecoveryException)
         {
             throw new CrashRecoveryException($"{e.GetType().Name}: {e.Message}\n{cluster.Diagnostics()}", e);
         }
+        finally
+        {
+            cluster.Output = null; // the test ends here; later notes belong to the next scenario
+        }
     }
 
-    private async Task<List<string>> RunEmbeddedAsync(string job, IReadOnlyList<string> jobArguments)
+    /// <summary>
+    /// Runs <c>flow run <paramref name="job"/> <paramref name="arguments"/></c> (input and job options; the output file
+    /// is added) embedded, without failures, in a directory of its own under <paramref name="directory"/>, and returns
+    /// its output sorted: what the cluster runs of the same command must commit.
+    /// </summary>
+    public static async Task<CrashJob> RunEmbeddedAsync(string directory, string name, string job, IReadOnlyList<string> arguments)
     {
-        var dir = Path.Combine(directory, "embedded");
+        var dir = Path.Combine(directory, "embedded-" + name);
         Directory.CreateDirectory(dir);
         var outputFile = Path.Combine(dir, "output.txt");
-        using var reference = FlowProcess.Start("embedded", ["run", job, .. jobArguments, "--output", outputFile, .. FaultTolerance], dir, Path.Combine(dir, "flow.log"));
+        using var reference = FlowProcess.Start("embedded-" + name, ["run", job, .. arguments, "--output", outputFile, .. FaultTolerance], dir, Path.Combine(dir, "flow.log"));
         using var timeout = new CancellationTokenSource(JobEnd);
         await reference.WaitForExitAsync(timeout.Token);
         if (reference.ExitCode != 0)
         {
-            throw new CrashRecoveryException($"The failure-free embedded run exited with {reference.ExitCode}:\n{string.Join('\n', reference.Lines().TakeLast(20))}", null);
+            throw new CrashRecoveryException($"The failure-free embedded run of {name} exited with {reference.ExitCode}:\n{string.Join('\n', reference.Lines().TakeLast(20))}", null);
         }
 
-        var lines = File.ReadAllLines(outputFile).Order(StringComparer.Ordinal).ToList();
-        output.WriteLine($"embedded run: {lines.Count} output lines");
-        return lines;
+        return new CrashJob(job, arguments, [.. File.ReadAllLines(outputFile).Order(StringComparer.Ordinal)]);
     }
 
-    private static void CompareOutputs(List<string> expected, string[] actualLines, ProcessCluster cluster)
+    private static void CompareOutputs(IReadOnlyList<string> expected, string[] actualLines, ProcessCluster cluster)
     {
         var actual = actualLines.Order(StringComparer.Ordinal).ToList();
         if (expected.SequenceEqual(actual, StringComparer.Ordinal))
@@ -129,6 +137,9 @@ internal sealed class CrashRecoveryScenario(string directory, ITestOutputHelper 
         }
     }
 }
+
+/// <summary>A <c>flow run</c> command of a crash scenario (<c>flow run JOB ARGUMENTS</c>) and its failure-free output, sorted.</summary>
+internal sealed record CrashJob(string Job, IReadOnlyList<string> Arguments, IReadOnlyList<string> Expected);
 
 /// <summary>A crash test failed; the message holds the timeline and the processes' logs.</summary>
 internal sealed class CrashRecoveryException(string message, Exception? inner) : Exception(message, inner);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace OrleansFlow.Tests.Processes;
 
@@ -7,11 +8,12 @@ namespace OrleansFlow.Tests.Processes;
 /// memory and in a log file. Log lines carry a timestamp and fit on one line (console logger settings through the
 /// environment), so the tests can read them back.
 /// </summary>
-internal sealed class FlowProcess : IDisposable
+internal sealed partial class FlowProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly Lock _gate = new();
     private Task _exited = Task.CompletedTask;
     private bool _disposed;
@@ -118,6 +120,45 @@ internal sealed class FlowProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the process prints a line that satisfies <paramref name="predicate"/> and returns it (woken by the
+    /// line itself, not by polling); fails naming <paramref name="what"/> if the process exits first or
+    /// <paramref name="timeout"/> passes.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, string what, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_lines.FirstOrDefault(predicate) is { } line)
+            {
+                return line;
+            }
+
+            _waiters.Add((predicate, found));
+        }
+
+        try
+        {
+            await Task.WhenAny(found.Task, _exited).WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Name} printed no {what} within {timeout.TotalSeconds} s:\n{string.Join('\n', Lines().TakeLast(20))}");
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _waiters.RemoveAll(w => w.Found == found);
+            }
+        }
+
+        return found.Task.IsCompleted
+            ? await found.Task
+            : throw new InvalidOperationException($"{Name} exited with {ExitCode} before its {what}:\n{string.Join('\n', Lines().TakeLast(20))}");
+    }
+
     public void Dispose()
     {
         Kill();
@@ -144,8 +185,23 @@ internal sealed class FlowProcess : IDisposable
             {
                 _log.WriteLine(line);
             }
+
+            foreach (var (predicate, found) in _waiters)
+            {
+                if (predicate(line))
+                {
+                    found.TrySetResult(line);
+                }
+            }
         }
     }
+
+    /// <summary>The job id of the <c>job ID submitted</c> line <c>flow run</c> and <c>flow submit</c> print, once printed.</summary>
+    public async Task<string> WaitForJobIdAsync(TimeSpan timeout) =>
+        JobIdLine().Match(await WaitForLineAsync(JobIdLine().IsMatch, "job id", timeout)).Groups[1].Value;
+
+    [GeneratedRegex("job ([0-9a-f]{32}) submitted")]
+    private static partial Regex JobIdLine();
 
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

@@ -11,7 +11,8 @@ namespace OrleansFlow.Tests.Processes;
 /// Real <c>flow silo --redis</c> processes sharing the test Redis, under a cluster id and service id of their own
 /// (so their membership, checkpoints and reminders never meet another test's), plus the <c>flow run</c> clients
 /// started against them. Killing a silo is SIGKILL. Disposing kills every process it started and deletes the
-/// cluster's Redis keys. Keeps a timeline of what it did, for failure messages.
+/// cluster's Redis keys. Keeps a timeline of what it did, for failure messages. Several scenarios may share one cluster
+/// (<see cref="CrashClusterFixture"/>): each points <see cref="Output"/> at its own test's output.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
@@ -22,25 +23,27 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private static readonly string[] Routine = [" completed in ", " triggered", "dropped a batch"];
 
     private readonly ConnectionMultiplexer _redis;
-    private readonly ITestOutputHelper _output;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<SiloProcess> _silos = [];
     private readonly List<FlowProcess> _clients = [];
     private readonly List<string> _timeline = [];
     private int _started;
 
-    private ProcessCluster(string redisAddress, ConnectionMultiplexer redis, string directory, ITestOutputHelper output)
+    private ProcessCluster(string redisAddress, ConnectionMultiplexer redis, string directory, ITestOutputHelper? output)
     {
         RedisAddress = redisAddress;
         _redis = redis;
         Directory = directory;
-        _output = output;
+        Output = output;
         var id = Guid.NewGuid().ToString("N")[..12];
         ClusterId = "crash-" + id;
         ServiceId = "orleansflow-crash-" + id;
     }
 
     public string RedisAddress { get; }
+
+    /// <summary>Where <see cref="Note"/> writes besides the timeline: the output of the test using the cluster now, if any.</summary>
+    public ITestOutputHelper? Output { get; set; }
 
     public string ClusterId { get; }
 
@@ -55,17 +58,24 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The arguments of <c>flow run</c> that submit to this cluster.</summary>
     public IEnumerable<string> ClusterArguments => ["--cluster", RedisAddress, "--cluster-id", ClusterId, "--service-id", ServiceId];
 
-    public static async Task<ProcessCluster> CreateAsync(string redisAddress, string directory, ITestOutputHelper output)
+    public static async Task<ProcessCluster> CreateAsync(string redisAddress, string directory, ITestOutputHelper? output)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(redisAddress);
         return new ProcessCluster(redisAddress, redis, directory, output);
     }
 
-    /// <summary>Starts <paramref name="count"/> silos and waits until all of them are active members.</summary>
-    public async Task StartSilosAsync(int count, TimeSpan timeout)
+    /// <summary>
+    /// Starts silos until <paramref name="count"/> are live (on a new cluster: <paramref name="count"/> silos) and waits
+    /// until every live silo is an active member.
+    /// </summary>
+    public async Task EnsureSilosAsync(int count, TimeSpan timeout)
     {
-        var silos = Enumerable.Range(0, count).Select(_ => StartSilo()).ToList();
-        await WaitActiveAsync(silos, timeout);
+        while (LiveSilos.Count < count)
+        {
+            StartSilo();
+        }
+
+        await WaitActiveAsync(LiveSilos, timeout);
     }
 
     /// <summary>Starts one more silo on fresh ports (not waiting for it to join).</summary>
@@ -189,7 +199,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             _timeline.Add(line);
         }
 
-        _output.WriteLine(line);
+        Output?.WriteLine(line);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace OrleansFlow.Tests.Processes;
@@ -13,7 +12,7 @@ namespace OrleansFlow.Tests.Processes;
 /// </summary>
 [Trait("Category", "Processes")]
 [Collection(ProcessTestsCollection.Name)]
-public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : IDisposable
+public sealed class UploadedJobProcessTests(ITestOutputHelper output) : IDisposable
 {
     private const int Lines = 3_000;
     private const int Sensors = 4;
@@ -34,7 +33,7 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
         {
             // The build and the silos' start overlap.
             var build = UserJobBuild.BuildAllAsync(_directory, Limit);
-            await cluster.StartSilosAsync(2, Limit);
+            await cluster.EnsureSilosAsync(2, Limit);
             var (v1, v2, runner) = await build;
             cluster.Note("both versions built");
 
@@ -43,24 +42,27 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
             var out2 = Path.Combine(_directory, "out-v2.txt");
             var job1 = cluster.StartClient("submit-v1", ["submit", v1, .. engine, "--", input, out1, "300"]);
             var job2 = cluster.StartClient("submit-v2", ["submit", v2, .. engine, "--", input, out2, "300"]);
-            await WaitForLineAsync(job1, l => JobIdLine().IsMatch(l), "job id");
-            await WaitForLineAsync(job2, l => JobIdLine().IsMatch(l), "job id");
+            var id1 = await job1.WaitForJobIdAsync(Limit);
+            var id2 = await job2.WaitForJobIdAsync(Limit);
             Assert.False(job1.HasExited || job2.HasExited, "a job ended before both had been submitted: they did not run side by side");
 
+            // The two bad submissions side by side: each fails before it reaches the cluster. (The job commands below,
+            // which connect, run one at a time: several CLI processes starting at once on two cores can miss the CLI's
+            // 10 s connect limit.)
             var notAssembly = Path.Combine(_directory, "NotAnAssembly.dll");
             await File.WriteAllTextAsync(notAssembly, "this is not a .NET assembly");
-            var bad = await RunToEndAsync(cluster, "submit-bad-dll", ["submit", notAssembly, .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad.txt")]);
+            var bads = await RunAllToEndAsync(
+                cluster,
+                ("submit-bad-dll", ["submit", notAssembly, .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad.txt")]),
+                ("submit-bad-job", ["submit", v1, "--job", "NoSuchJob", .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad-job.txt")]));
+            var (bad, badJob) = (bads[0], bads[1]);
             Assert.Equal(2, bad.ExitCode);
             Assert.Contains(bad.Lines(), l => l.Contains("NotAnAssembly.dll' is not a .NET assembly", StringComparison.Ordinal));
-
-            var badJob = await RunToEndAsync(cluster, "submit-bad-job", ["submit", v1, "--job", "NoSuchJob", .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "bad.txt")]);
             Assert.Equal(2, badJob.ExitCode);
             Assert.Contains(badJob.Lines(), l => l.Contains("has no job type 'NoSuchJob'; its job types: UserJob.SensorStatsJob", StringComparison.Ordinal));
             Assert.False(job1.HasExited || job2.HasExited, "a job ended while the bad submissions ran: make the jobs longer (rate)");
 
             // The job commands against the running jobs of uploaded code, including a key's live state of a user type.
-            var id1 = JobIdOf(job1);
-            var id2 = JobIdOf(job2);
             var list = await RunToEndAsync(cluster, "list", ["list", .. cluster.ClusterArguments]);
             Assert.True(list.ExitCode == 0 && list.Lines().Any(l => l.StartsWith(id1, StringComparison.Ordinal)) && list.Lines().Any(l => l.StartsWith(id2, StringComparison.Ordinal)),
                 $"flow list exited with {list.ExitCode}:\n{string.Join('\n', list.Lines())}");
@@ -72,8 +74,7 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
                 $"flow state exited with {state.ExitCode}:\n{string.Join('\n', state.Lines())}");
 
             var slow = cluster.StartClient("submit-slow", ["submit", v1, .. engine, "--", input, Path.Combine(_directory, "slow.txt"), "20"]);
-            await WaitForLineAsync(slow, l => JobIdLine().IsMatch(l), "job id");
-            var slowId = JobIdOf(slow);
+            var slowId = await slow.WaitForJobIdAsync(Limit);
             var cancel = await RunToEndAsync(cluster, "cancel", ["cancel", slowId, .. cluster.ClusterArguments]);
             Assert.True(cancel.ExitCode == 0 && cancel.Lines().Contains($"job {slowId} Canceled"), $"flow cancel exited with {cancel.ExitCode}:\n{string.Join('\n', cancel.Lines())}");
 
@@ -147,24 +148,12 @@ public sealed partial class UploadedJobProcessTests(ITestOutputHelper output) : 
         return process;
     }
 
-    /// <summary>The job id a submitting client printed.</summary>
-    private static string JobIdOf(FlowProcess submitter) =>
-        JobIdLine().Match(submitter.Lines().First(l => JobIdLine().IsMatch(l))).Groups[1].Value;
-
-    private static async Task WaitForLineAsync(FlowProcess process, Func<string, bool> predicate, string what)
+    /// <summary>Starts the <c>flow</c> clients <paramref name="clients"/> together and runs them all to their end.</summary>
+    private static async Task<FlowProcess[]> RunAllToEndAsync(ProcessCluster cluster, params (string Name, string[] Args)[] clients)
     {
+        var processes = clients.Select(c => cluster.StartClient(c.Name, c.Args)).ToArray();
         using var timeout = new CancellationTokenSource(Limit);
-        while (!process.AnyLine(predicate))
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.Name} exited with {process.ExitCode} before its {what}:\n{string.Join('\n', process.Lines())}");
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+        await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(timeout.Token)));
+        return processes;
     }
-
-    [GeneratedRegex("job ([0-9a-f]{32}) submitted")]
-    private static partial Regex JobIdLine();
 }
