@@ -49,15 +49,24 @@ internal sealed partial class JobManagerGrain
         return true;
     }
 
-    public async Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The redeploy runs in a turn of its own: the leaving silo does not wait for it (a deployment may take up to
+    /// <see cref="JobManagerOptions.DeployTimeout"/>, and the silo's stop has its own time limit).
+    /// </remarks>
+    public Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
         if (!Lifecycle.IsStale && Lifecycle.IsAwaitingRedeploy)
         {
             _drained.Add(silo);
-            await GuardedAsync(RedeployNowAsync);
+            this.RegisterGrainTimer(
+                static (self, _) => self.Lifecycle.IsAwaitingRedeploy ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
+                this,
+                new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Notices silos that became active after the job started and schedules one redeploy for them.</summary>

@@ -79,6 +79,7 @@ internal sealed class SiloDrain(
         await StopChannelAgentsAsync(self, limit.Token);
         ScaleLog.SiloDrainStepDone(logger, self.ToString(), "stopped the channel readers", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var (moved, left) = await MigrateLocalGrainsAsync(self, targets, limit.Token);
+        ScaleLog.SiloDrainStepDone(logger, self.ToString(), "moved the grains", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await ResumeJobsAsync(self, stopped, targets, limit.Token);
         ScaleLog.SiloDrainFinished(logger, self.ToString(), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, stopped.Count, moved, left);
     }
@@ -148,7 +149,9 @@ internal sealed class SiloDrain(
         {
             while (true)
             {
-                local = await LocalGrainsAsync(self, cancellationToken);
+                // Every call is bounded by the drain's time limit: a grain call can otherwise wait for Orleans' 30 s
+                // response timeout, past the time a stopping silo is given.
+                local = await LocalGrainsAsync(self, cancellationToken).WaitAsync(cancellationToken);
                 if (local.Count == 0)
                 {
                     return (requests.Asked, 0);
@@ -157,7 +160,7 @@ internal sealed class SiloDrain(
                 var stay = CurrentTargets(self, targets);
                 foreach (var batch in requests.Due(local, Stopwatch.GetElapsedTime(started)).Chunk(MigrationBatch))
                 {
-                    await Task.WhenAll(batch.Select(id => MigrateAsync(id, stay[index++ % stay.Length])));
+                    await Task.WhenAll(batch.Select(id => MigrateAsync(id, stay[index++ % stay.Length]))).WaitAsync(cancellationToken);
                 }
 
                 await Task.Delay(options.Value.DrainPollPeriod, cancellationToken);
