@@ -72,7 +72,16 @@ internal sealed class CheckpointCoordinatorGrain(
         }
 
         var period = jobManagerOptions.Value.WatchdogReminderPeriod;
-        await this.RegisterOrUpdateReminder(WatchdogReminder, period, period, cancellationToken);
+        try
+        {
+            await this.RegisterOrUpdateReminder(WatchdogReminder, period, period, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only the last-resort wake-up: the silo-death notice and the job's tasks still wake the job manager, and the
+            // next start registers it again. Failing the deployment for it (a reminder table on a stopping silo) would not.
+            Log.JobOperationFailed(logger, e, JobId, "register the checkpoint coordinator's watchdog reminder");
+        }
         _timer?.Dispose();
         var intervalMs = submission.Checkpointing!.IntervalMs;
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(intervalMs / 10, 5, 200));

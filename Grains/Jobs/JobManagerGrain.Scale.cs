@@ -50,23 +50,18 @@ internal sealed partial class JobManagerGrain
     }
 
     /// <remarks>
-    /// The redeploy runs in a turn of its own: the leaving silo does not wait for it (a deployment may take up to
-    /// <see cref="JobManagerOptions.DeployTimeout"/>, and the silo's stop has its own time limit).
+    /// The leaving silo waits for the redeploy: while it stops, grains it still hosts (Orleans' in-memory reminder
+    /// table on an embedded or test cluster, say) would fail the new attempt's deployment.
     /// </remarks>
-    public Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
+    public async Task ResumeAfterSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(silo);
         _leaving.Add(silo);
         if (!Lifecycle.IsStale && Lifecycle.IsAwaitingRedeploy)
         {
             _drained.Add(silo);
-            this.RegisterGrainTimer(
-                static (self, _) => self.Lifecycle.IsAwaitingRedeploy ? self.GuardedAsync(self.RedeployNowAsync) : Task.CompletedTask,
-                this,
-                new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            await GuardedAsync(RedeployNowAsync);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Notices silos that became active after the job started and schedules one redeploy for them.</summary>
