@@ -44,8 +44,10 @@ public sealed class CheckpointTimeoutClusterTests(FlowClusterFixture fixture, IT
         var timedOut = history.Where(h => h.Status == CheckpointStatus.Failed && h.FailureReason?.Contains("Timeout", StringComparison.Ordinal) == true).ToList();
         Assert.True(timedOut.Count > 0, $"No checkpoint timed out. {context}");
         Assert.All(timedOut, h => Assert.True(h.DurationMs >= Timeout.TotalMilliseconds - 1, $"Checkpoint {h.CheckpointId} was aborted before its timeout. {context}"));
-        Assert.True(history.Any(h => h.Status == CheckpointStatus.Completed && h.CheckpointId > timedOut[^1].CheckpointId),
-            $"No checkpoint completed after the last timeout. {context}");
+        // The first timeout is the stall's; later ones can be the backlog the stall left (barriers queue behind it) or
+        // the job's end overtaking a checkpoint, so the checkpoint that must complete is one after the first timeout.
+        Assert.True(history.Any(h => h.Status == CheckpointStatus.Completed && h.CheckpointId > timedOut[0].CheckpointId),
+            $"No checkpoint completed after the stall's timeout. {context}");
         Assert.Equal(history.Count(h => h.Status == CheckpointStatus.Failed), overview.Failed);
         CheckpointedSumJob.AssertExactOutput(Count, output, context);
     }
