@@ -41,13 +41,31 @@ internal sealed class CrashRecoveryScenario(ProcessCluster cluster, ITestOutputH
             await cluster.WaitForSiloLineAsync(l => l.Contains($"Job {jobId} is Running", StringComparison.Ordinal), $"job {jobId} is running", client, JobStart);
 
             var killed = 0;
+            var checkpointAtLastKill = 0L;
             for (var i = 0; i < kills; i++)
             {
-                await Task.WhenAny(Task.Delay(schedule.NextDelay()), client.WaitForExitAsync(CancellationToken.None));
+                // Each kill waits for the job to complete a seeded number of checkpoints after the previous one (or
+                // after it started): a condition, not a stretch of clock time, so a slow machine delays the kill
+                // instead of letting the job run out of input before it.
+                var wanted = checkpointAtLastKill + schedule.NextCheckpoints();
+                var waitedFor = System.Diagnostics.Stopwatch.StartNew();
+                while (!client.HasExited && cluster.LatestCompletedCheckpoint(jobId) < wanted)
+                {
+                    if (waitedFor.Elapsed > JobEnd)
+                    {
+                        throw new TimeoutException($"Job {jobId} completed no checkpoint {wanted} within {JobEnd.TotalSeconds} s.");
+                    }
+
+                    await Task.Delay(100);
+                }
+
                 if (client.HasExited)
                 {
                     break;
                 }
+
+                checkpointAtLastKill = cluster.LatestCompletedCheckpoint(jobId);
+                cluster.Note($"checkpoint {checkpointAtLastKill} of job {jobId} completed");
 
                 if (graceful)
                 {

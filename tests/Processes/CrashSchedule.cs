@@ -1,15 +1,14 @@
 namespace OrleansFlow.Tests.Processes;
 
 /// <summary>
-/// When to kill silos, from a seed: each kill comes a seeded random time after the previous one (or after the job
-/// started running), between <see cref="MinGap"/> and <see cref="MinGap"/> + <see cref="Spread"/>, and picks a
-/// seeded random live silo. The seed is in every failure message; <c>ORLEANSFLOW_CRASH_SEED</c> overrides it.
+/// When to kill silos, from a seed: each kill comes after the job completed a seeded number of checkpoints (1 to
+/// <see cref="MaxCheckpointsBetweenKills"/>) since the previous kill (or since it started), and picks a seeded random
+/// live silo. The seed is in every failure message; <c>ORLEANSFLOW_CRASH_SEED</c> overrides it.
 /// </summary>
 internal sealed class CrashSchedule
 {
     public const string SeedVariable = "ORLEANSFLOW_CRASH_SEED";
-    private static readonly TimeSpan MinGap = TimeSpan.FromSeconds(2.5);
-    private static readonly TimeSpan Spread = TimeSpan.FromSeconds(3);
+    private const int MaxCheckpointsBetweenKills = 3;
     private readonly Random _random;
 
     public CrashSchedule(int defaultSeed)
@@ -20,8 +19,8 @@ internal sealed class CrashSchedule
 
     public int Seed { get; }
 
-    /// <summary>How long to wait before the next kill.</summary>
-    public TimeSpan NextDelay() => MinGap + (Spread * _random.NextDouble());
+    /// <summary>How many checkpoints the job completes before the next kill.</summary>
+    public int NextCheckpoints() => 1 + _random.Next(MaxCheckpointsBetweenKills);
 
     /// <summary>Which of <paramref name="live"/> to kill next.</summary>
     public T Pick<T>(IReadOnlyList<T> live) => live[_random.Next(live.Count)];

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -188,6 +189,18 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
 
         Note(what);
+    }
+
+    /// <summary>The highest checkpoint id any silo (killed ones included) logged as completed for <paramref name="jobId"/>; 0 before the first.</summary>
+    public long LatestCompletedCheckpoint(string jobId)
+    {
+        var pattern = new Regex($@"Job {Regex.Escape(jobId)}: checkpoint (\d+) completed", RegexOptions.CultureInvariant);
+        return _silos.SelectMany(s => s.Process.Lines())
+            .Select(l => pattern.Match(l))
+            .Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(0)
+            .Max();
     }
 
     /// <summary>Records a step of the test on its timeline (and in the test output).</summary>
