@@ -90,18 +90,23 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
         configure(env.CheckpointConfig);
         env.CheckpointConfig.CheckpointTimeout = TimeSpan.FromSeconds(20);
         var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, count, 1000), cancellationToken: TestTimeouts.JobToken());
+        CheckpointOverview? heldOverview = null;
         try
         {
             await CheckpointWatch.WaitForCompletedAsync(fixture.Cluster.Client, job.JobId, 2);
             faults.ArmGate();
             await faults.GateEntered.WaitAsync(TestTimeouts.Job);
-            await CheckpointWatch.WaitForAsync(fixture.Cluster.Client, job.JobId, held, heldWhat);
+            heldOverview = await CheckpointWatch.WaitForAsync(fixture.Cluster.Client, job.JobId, held, heldWhat);
         }
         finally
         {
             faults.OpenGate();
         }
 
+        // The overview keeps only the latest checkpoints: read the held ones' ends before later ones push them out.
+        var heldIds = heldOverview!.History.Where(h => h.Status == CheckpointStatus.InProgress).Select(h => h.CheckpointId).ToHashSet();
+        var settled = await CheckpointWatch.WaitForAsync(fixture.Cluster.Client, job.JobId,
+            o => heldIds.All(id => o.History.Any(h => h.CheckpointId == id && h.Status != CheckpointStatus.InProgress)), "the held checkpoints to end");
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         var overview = await CheckpointWatch.OverviewAsync(fixture.Cluster.Client, job.JobId);
         var context = $"Job {job.JobId}: {CheckpointWatch.Describe(overview)}";
@@ -117,6 +122,7 @@ public sealed class CheckpointLimitsClusterTests(FlowClusterFixture fixture, ITe
                 || h.FailureReason!.StartsWith("Subsumed", StringComparison.Ordinal) || h.FailureReason.StartsWith("CoordinatorShutdown: the job ended", StringComparison.Ordinal)),
             $"A checkpoint failed. {context}");
         CheckpointedSumJob.AssertExactOutput(count, output, context);
-        return (faults, CheckpointWatch.Chronological(overview), context);
+        var merged = overview with { History = [.. overview.History.UnionBy(settled.History.Where(h => h.Status != CheckpointStatus.InProgress), h => h.CheckpointId)] };
+        return (faults, CheckpointWatch.Chronological(merged), context);
     }
 }
