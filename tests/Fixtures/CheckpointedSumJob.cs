@@ -1,10 +1,11 @@
 using System.Globalization;
+using OrleansFlow.Sources;
 
 namespace OrleansFlow.Tests.Fixtures;
 
 /// <summary>
 /// A rate-limited keyed running sum into the exactly-once text file sink, with two fault points:
-/// <c>generator (1 or 2 subtasks) → "Inject" (may hold at a gated record or throw; chained to the generator) → keyBy(i % 8) → "Sum" → "Stall"
+/// <c>generator (1 or 2 subtasks; a <see cref="HeldSource{T}"/> the test may hold) → "Inject" (may hold at a gated record or throw; chained to the generator) → keyBy(i % 8) → "Sum" → "Stall"
 /// (may block) → WriteAsText</c>. Record i is (i % 8, i). With two source subtasks, subtask s produces s, s+2, s+4, ...
 /// and 8 is even; with one, all in order: either way each key's records come from one subtask in a fixed order, so
 /// the output lines "key,running sum" of a failure-free run are deterministic (<see cref="ExpectedLines"/>). With one
@@ -28,7 +29,7 @@ public sealed class CheckpointedSumJob : IStreamJob
         var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
         var sources = int.Parse(args[4], CultureInfo.InvariantCulture);
         var keys = args.Count > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : Keys;
-        var sink = env.Generate(i => i, count, rate).SetParallelism(sources)
+        var sink = env.FromSource(new HeldSource<long>(new GeneratorSource<long>(i => i, count), faults), "Generator Source", rate).SetParallelism(sources)
             .Map(i =>
             {
                 faults.HoldIfGatedAt(i);

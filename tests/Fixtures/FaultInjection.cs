@@ -23,6 +23,8 @@ public sealed class FaultInjection
     private long _gateAt = -1;
     private readonly TaskCompletionSource _gateOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _gateEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sourceLimit = long.MaxValue;
+    private TaskCompletionSource _sourceLimitMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static FaultInjection Of(string run) => Runs.GetOrAdd(run, _ => new FaultInjection());
 
@@ -73,9 +75,29 @@ public sealed class FaultInjection
         _gateOpened.TrySetResult();
     }
 
-    /// <summary>Clears every armed and planned fault and opens the gate, so a job that outlives its test runs on undisturbed.</summary>
+    /// <summary>
+    /// Holds every source reader wrapped in <see cref="HeldSource{T}"/> at local position <paramref name="position"/>:
+    /// each reads up to it, then reads nothing (the subtask stays running and takes checkpoints) until the hold moves.
+    /// </summary>
+    public void HoldSourcesAt(long position)
+    {
+        Interlocked.Exchange(ref _sourceLimit, position);
+        Interlocked.Exchange(ref _sourceLimitMoved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>Lets the held sources read to their end.</summary>
+    public void ReleaseSources() => HoldSourcesAt(long.MaxValue);
+
+    /// <summary>The local position held sources may not read past.</summary>
+    public long SourceLimit => Interlocked.Read(ref _sourceLimit);
+
+    /// <summary>Completes when the hold next moves (take it before reading <see cref="SourceLimit"/>).</summary>
+    public Task SourceLimitMoved => Volatile.Read(ref _sourceLimitMoved).Task;
+
+    /// <summary>Clears every armed and planned fault, opens the gate and releases the sources, so a job that outlives its test runs on undisturbed.</summary>
     public void Disarm()
     {
+        ReleaseSources();
         Volatile.Write(ref _throwAt, []);
         Volatile.Write(ref _throwArmed, 0);
         Volatile.Write(ref _gateArmed, 0);

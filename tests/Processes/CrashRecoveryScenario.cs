@@ -42,6 +42,7 @@ internal sealed class CrashRecoveryScenario(ProcessCluster cluster, ITestOutputH
 
             var killed = 0;
             var checkpointAtLastKill = 0L;
+            var joining = new List<SiloProcess>();
             for (var i = 0; i < kills; i++)
             {
                 // Each kill waits for the job to complete a seeded number of checkpoints after the previous one (or
@@ -67,18 +68,26 @@ internal sealed class CrashRecoveryScenario(ProcessCluster cluster, ITestOutputH
                 checkpointAtLastKill = cluster.LatestCompletedCheckpoint(jobId);
                 cluster.Note($"checkpoint {checkpointAtLastKill} of job {jobId} completed");
 
+                // Only silos known to be active are stopped: a replacement may still be joining.
+                var victim = schedule.Pick([.. cluster.LiveSilos.Where(s => !joining.Contains(s))]);
                 if (graceful)
                 {
-                    await cluster.TerminateAsync(schedule.Pick(cluster.LiveSilos), GracefulStop);
+                    await cluster.SignalTerminateAsync(victim);
                 }
                 else
                 {
-                    cluster.Kill(schedule.Pick(cluster.LiveSilos));
+                    cluster.Kill(victim);
                 }
 
                 killed++;
-                var replacement = cluster.StartSilo();
-                await cluster.WaitActiveAsync([replacement], SiloStart);
+
+                // The replacement starts at once and joins while the job recovers: a silo takes seconds to join on a
+                // loaded machine, and waiting for it here once let the job run out of input before its next kill.
+                joining.Add(cluster.StartSilo());
+                if (graceful)
+                {
+                    await cluster.WaitStoppedCleanlyAsync(victim, GracefulStop);
+                }
             }
 
             using (var timeout = new CancellationTokenSource(JobEnd))
@@ -93,6 +102,7 @@ internal sealed class CrashRecoveryScenario(ProcessCluster cluster, ITestOutputH
                 }
             }
 
+            await cluster.WaitActiveAsync(joining, SiloStart);
             cluster.Note($"client exited with {client.ExitCode}; job managers:\n{string.Join('\n', cluster.JobTimeline().Where(l => l.Contains(jobId, StringComparison.Ordinal)))}");
             Check(client.ExitCode == 0, $"flow run exited with {client.ExitCode}", cluster);
             Check(killed == kills, $"only {killed} of {kills} kills happened while the job ran: make the job longer (--rate)", cluster);

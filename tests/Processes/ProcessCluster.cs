@@ -104,9 +104,21 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// </summary>
     public async Task TerminateAsync(SiloProcess silo, TimeSpan timeout)
     {
+        await SignalTerminateAsync(silo);
+        await WaitStoppedCleanlyAsync(silo, timeout);
+    }
+
+    /// <summary>Sends <paramref name="silo"/> SIGTERM (a graceful stop) without waiting for it to exit.</summary>
+    public async Task SignalTerminateAsync(SiloProcess silo)
+    {
         await silo.Process.TerminateAsync();
         silo.Killed = true;
         Note($"sent SIGTERM to {silo}");
+    }
+
+    /// <summary>Waits until <paramref name="silo"/>, sent SIGTERM, has exited; fails unless it exits with code 0 within <paramref name="timeout"/>.</summary>
+    public async Task WaitStoppedCleanlyAsync(SiloProcess silo, TimeSpan timeout)
+    {
         using var wait = new CancellationTokenSource(timeout);
         try
         {
