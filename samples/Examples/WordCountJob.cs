@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 namespace OrleansFlow.Examples;
 
 /// <summary>
-/// Flink's WordCount: lower-cased words split on non-word characters (<c>\W+</c>, ASCII word characters as in
-/// Java), empty tokens dropped, <c>KeyBy(word).Sum(count)</c>. As in Flink's streaming mode every running update
+/// Flink's WordCount: words lower-cased with the invariant culture and split on non-word characters in Unicode's
+/// sense (.NET's <c>\W+</c>: a word is letters, combining marks, digits and connector punctuation of any script, so
+/// "café", "Straße" and "实时流处理" are one word each and full-width punctuation separates words), empty tokens
+/// dropped, <c>KeyBy(word).Sum(count)</c>. Flink's Java example splits on Java's ASCII-only <c>\W+</c> instead. As in Flink's streaming mode every running update
 /// is emitted, as a line <c>word,count</c>; the last line of a word is its final count.
 /// Arguments: <c>--input FILE [--output FILE] [--rate N]</c>.
 /// </summary>
@@ -47,6 +49,6 @@ public sealed partial class WordCountJob : IStreamJob
     /// <summary>The output line of a count.</summary>
     public static string Format((string Word, long Count) count) => $"{count.Word},{count.Count}";
 
-    [GeneratedRegex(@"\W+", RegexOptions.ECMAScript)]
+    [GeneratedRegex(@"\W+", RegexOptions.CultureInvariant)]
     private static partial Regex NonWord();
 }
