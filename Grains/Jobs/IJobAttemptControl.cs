@@ -26,6 +26,12 @@ internal interface IJobAttemptControl
     /// </summary>
     Task WriteNewAttemptAsync();
 
+    /// <summary>
+    /// Keeps the metrics of every task of <paramref name="attempt"/> that answers within a bounded time as the job's
+    /// final metrics (the job is ending; written with the next <see cref="PersistAsync"/>); never throws.
+    /// </summary>
+    Task KeepFinalMetricsAsync(int attempt);
+
     /// <summary>Tells every task of <paramref name="attempt"/> to stop, waiting a bounded time; failures are logged, never thrown.</summary>
     Task CancelTasksAsync(int attempt);
 

@@ -39,6 +39,8 @@ internal sealed partial class JobManagerGrain : IJobAttemptControl
 
     Task IJobAttemptControl.CancelTasksAsync(int attempt) => CancelTasksAsync(attempt, CancellationToken.None);
 
+    Task IJobAttemptControl.KeepFinalMetricsAsync(int attempt) => KeepFinalMetricsAsync(attempt);
+
     Task IJobAttemptControl.DeployTasksAsync(int attempt, long restoredCheckpointId, CancellationToken cancellationToken) =>
         DeploySpreadAsync(Job.Submission!, [.. TasksOf(attempt)], restoredCheckpointId, cancellationToken);
 

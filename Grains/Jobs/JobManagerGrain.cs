@@ -169,9 +169,10 @@ internal sealed partial class JobManagerGrain(
         var running = Job.Status is JobStatus.Running or JobStatus.Restarting;
         var vertices = await Task.WhenAll(plan.Vertices.Select(async v =>
         {
+            // An ended job's tasks are gone: it shows the metrics they had when it ended, as Flink's web UI does.
             var subtasks = running
                 ? await Task.WhenAll(AttemptTasks.Of(GrainFactory, JobId, [v], attempt).Select(t => WithinAsync(t.Grain.GetMetricsAsync(cancellationToken))))
-                : [];
+                : Job.FinalMetrics.Where(m => m.VertexId == v.Id).ToArray();
             return new VertexDetails(v.Id, v.Name, v.Parallelism, [.. subtasks.OfType<TaskMetrics>()]);
         }));
         CheckpointOverview? checkpoints = null;
@@ -244,6 +245,7 @@ internal sealed partial class JobManagerGrain(
             Log.JobOperationFailed(logger, e, JobId, $"commit savepoint {checkpointId} everywhere (a job restored from it commits the rest)");
         }
 
+        await KeepFinalMetricsAsync(attempt);
         await CancelTasksAsync(attempt, CancellationToken.None);
         Lifecycle.Finished();
         await PersistAsync();
@@ -290,6 +292,7 @@ internal sealed partial class JobManagerGrain(
         _restartTimer?.Dispose();
         var retain = Job.Submission!.Checkpointing?.RetainOnCancel == true;
         await StopCoordinatorAsync(jobEnded: true, discardCheckpoints: !retain);
+        await KeepFinalMetricsAsync(Job.Attempt);
         await CancelTasksAsync(Job.Attempt, cancellationToken);
         Lifecycle.Canceled();
         await PersistAsync();
@@ -326,6 +329,7 @@ internal sealed partial class JobManagerGrain(
             return;
         }
 
+        await KeepFinalMetricsAsync(attempt);
         Lifecycle.Finished();
         await PersistAsync();
         await Task.WhenAll(tasks.Select(t => t.Grain.ReleaseAsync(CancellationToken.None)));
@@ -345,6 +349,13 @@ internal sealed partial class JobManagerGrain(
         {
             Log.JobOperationFailed(logger, e, JobId, "add the job to the registry");
         }
+    }
+
+    /// <summary>Reads the metrics of <paramref name="attempt"/>'s tasks into <see cref="JobManagerState.FinalMetrics"/> (the job is ending).</summary>
+    private async Task KeepFinalMetricsAsync(int attempt)
+    {
+        var metrics = await Task.WhenAll(TasksOf(attempt).Select(t => WithinAsync(t.Grain.GetMetricsAsync(CancellationToken.None))));
+        Job.FinalMetrics = [.. metrics.OfType<TaskMetrics>()];
     }
 
     /// <summary>The call's result, or null when it fails or takes longer than <see cref="JobManagerOptions.MetricsWait"/> (a task on a dying silo).</summary>

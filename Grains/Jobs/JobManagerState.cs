@@ -57,4 +57,12 @@ internal sealed class JobManagerState : Checkpointing.IFencedState
     /// <inheritdoc />
     [Id(13)]
     public string? Writer { get; set; }
+
+    /// <summary>
+    /// The last attempt's task metrics, read just before the job ended (finished, cancelled, stopped or failed), so that
+    /// an ended job still shows each operator's final records in and out (its tasks are gone). Empty while it runs and
+    /// for subtasks that did not answer. Empty by default, never pre-filled (see <see cref="RestorePoints"/>).
+    /// </summary>
+    [Id(15)]
+    public List<Metrics.TaskMetrics> FinalMetrics { get; set; } = [];
 }

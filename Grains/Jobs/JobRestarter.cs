@@ -42,6 +42,7 @@ internal sealed class JobRestarter(
         if (!decision.ShouldRestart)
         {
             Log.JobFailed(logger, jobId, Job.Failure!.OperatorName, Job.Failure.Subtask, Job.Failure.Message);
+            await control.KeepFinalMetricsAsync(attempt);
             await control.PersistAsync();
             await control.StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
             await control.CancelTasksAsync(attempt);

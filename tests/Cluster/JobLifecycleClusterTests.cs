@@ -82,5 +82,9 @@ public sealed class JobLifecycleClusterTests(FlowClusterFixture fixture)
         await Task.Delay(500); // the sources run at 2,000 records/s: half a second would add ~1,000 records if they still ran
         Assert.Equal(afterCancel, seen.Count);
         Assert.Equal(JobStatus.Canceled, (await job.WaitForCompletionAsync(TestTimeouts.JobToken())).Status);
+
+        // A cancelled job keeps the counts its tasks had when it was cancelled: at least what the sink recorded.
+        var chain = Assert.Single((await job.GetDetailsAsync(TestTimeouts.JobToken())).Vertices);
+        Assert.True(chain.RecordsIn >= afterCancel, $"The cancelled job shows {chain.RecordsIn} records read; its sink recorded {afterCancel}.");
     }
 }

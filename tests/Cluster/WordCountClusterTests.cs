@@ -31,6 +31,15 @@ public sealed class WordCountClusterTests(FlowClusterFixture fixture) : IDisposa
         Assert.Equal(expectedLines, lines.Order(StringComparer.Ordinal));
         var last = lines.Select(l => l.Split(',')).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(expected.OrderBy(kv => kv.Key), last.OrderBy(kv => kv.Key));
+
+        // The ended job still shows each operator's final counts (its tasks are gone), as Flink's web UI does:
+        // the source chain reads every line and sends every word, the sum takes and sends every word (each running
+        // count), and the sink takes them all. At parallelism 1 the sum and the sink form one chain.
+        var words = expected.Values.Sum();
+        var vertices = (await job.GetDetailsAsync(TestTimeouts.JobToken())).Vertices;
+        (long In, long Out)[] counts = parallelism == 1 ? [(3000, words), (words, 0)] : [(3000, words), (words, words), (words, 0)];
+        Assert.Equal(counts, vertices.Select(v => (v.RecordsIn, v.RecordsOut)));
+        Assert.All(vertices, v => Assert.Equal(v.Parallelism, v.Subtasks.Count));
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class JobRestarterTests
         Assert.Equal(JobStatus.Failed, _lifecycle.Status);
         Assert.StartsWith("no silo (not restarted: ", _state.Failure!.Message, StringComparison.Ordinal);
         Assert.Equal("(deployment)", _state.Failure.OperatorName);
-        Assert.Equal(["latest checkpoint", "write attempt 1", $"deploy attempt 1 from {CheckpointIds.None}", "persist", "stop coordinator (job ended)", "cancel attempt 1"], _control.Calls);
+        Assert.Equal(["latest checkpoint", "write attempt 1", $"deploy attempt 1 from {CheckpointIds.None}", "keep metrics of attempt 1", "persist", "stop coordinator (job ended)", "cancel attempt 1"], _control.Calls);
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class JobRestarterTests
 
         Assert.Equal(JobStatus.Failed, _lifecycle.Status);
         Assert.Equal(TaskFailure, _state.Failure);
-        Assert.Equal(["persist", "stop coordinator (job ended)", "cancel attempt 0"], _control.Calls);
+        Assert.Equal(["keep metrics of attempt 0", "persist", "stop coordinator (job ended)", "cancel attempt 0"], _control.Calls);
     }
 
     private static RestartStrategySettings FixedDelay(int attempts, long delayMs) => new(RestartStrategyKind.FixedDelay, attempts, delayMs);
@@ -242,6 +242,8 @@ public sealed class JobRestarterTests
         }
 
         public Task CancelTasksAsync(int attempt) => Record($"cancel attempt {attempt}");
+
+        public Task KeepFinalMetricsAsync(int attempt) => Record($"keep metrics of attempt {attempt}");
 
         public Task DeployTasksAsync(int attempt, long restoredCheckpointId, CancellationToken cancellationToken)
         {
