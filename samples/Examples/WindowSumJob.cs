@@ -98,7 +98,7 @@ public sealed class WindowSumJob : IStreamJob
             windowed.SideOutputLateData(tag);
         }
 
-        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new EmitSum<TWindow>(result)).Name("Window Sum");
+        return windowed.Reduce((a, b) => a with { Value = checked(a.Value + b.Value) }, new EmitSum<TWindow>(result)).Name("Window Sum");
     }
 
     private static long CountOf(string trigger) =>
