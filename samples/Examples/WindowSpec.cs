@@ -10,7 +10,7 @@ public sealed record WindowSpec(WindowAssigner<TimeWindow>? Assigner)
     public bool IsGlobal => Assigner is null;
 
     /// <summary>
-    /// Throws a <see cref="WindowAssignmentException"/> when an element at <paramref name="timestamp"/> would have no
+    /// Throws a <see cref="WindowAssignmentException"/> when <paramref name="element"/>'s timestamp would have no
     /// window (its window would pass the range of a 64-bit time), so a source can reject it as a bad record with its
     /// line number instead of the window operator failing the job later. Only timestamps beyond ±2^62 ms are asked.
     /// </summary>
