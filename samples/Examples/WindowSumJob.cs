@@ -99,7 +99,20 @@ public sealed class WindowSumJob : IStreamJob
             windowed.SideOutputLateData(tag);
         }
 
-        return windowed.Reduce((a, b) => a with { Value = checked(a.Value + b.Value) }, new EmitSum<TWindow>(result)).Name("Window Sum");
+        return windowed.Reduce((a, b) => a with { Value = Add(a.Value, b.Value) }, new EmitSum<TWindow>(result)).Name("Window Sum");
+    }
+
+    /// <summary>A checked 64-bit sum: an overflow fails the job (the runtime adds operator, key and window) instead of wrapping around.</summary>
+    private static long Add(long sum, long value)
+    {
+        try
+        {
+            return checked(sum + value);
+        }
+        catch (OverflowException e)
+        {
+            throw new OverflowException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the sum of value overflows Int64: {sum} + {value}"), e);
+        }
     }
 
     private static long CountOf(string trigger) =>

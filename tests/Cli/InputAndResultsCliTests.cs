@@ -30,6 +30,19 @@ public sealed class InputAndResultsCliTests : IDisposable
     }
 
     [Fact]
+    public async Task RunWindowSum_WhenAWindowsSumOverflows64Bits_FailsNamingOperatorKeyAndWindow()
+    {
+        var input = Write("overflow.csv", "1000,k,9223372036854775807\n1001,k,1\n"u8);
+
+        var exit = await CliApp.RunAsync(["run", "window-sum", "--input", input, "--output", Path.Combine(_dir, "sums.csv"), "--window", "tumbling:10s"], _stdout, _stderr);
+
+        Assert.Equal(CliApp.JobFailed, exit);
+        var line = Assert.Single(_stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: job failed in operator 'Window Sum'", line, StringComparison.Ordinal);
+        Assert.EndsWith("the sum of value overflows Int64: 9223372036854775807 + 1 (record: key 'k', window TimeWindow[0, 10000))", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunWindowSum_WhenKeysDifferOnlyInInvalidUtf8_WritesEachLineToTheErrorFileInsteadOfMergingThem()
     {
         var input = Write("keys.csv", [.. "1000,k"u8, 0xFF, .. ",1\n1000,k"u8, 0xFE, .. ",1\n1000,k"u8, 0xC3, .. ",1\n"u8]);
