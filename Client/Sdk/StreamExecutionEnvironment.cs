@@ -43,15 +43,17 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
         FromSource(new CollectionSource<T>(elements.ToArray()), "Collection Source");
 
     /// <summary>
-    /// A parallel source of the lines of a UTF-8 text file; <paramref name="ratePerSecond"/>, if given, limits the
-    /// source's total records per second (all its subtasks together, whatever the parallelism).
+    /// A parallel source of the lines of a UTF-8 text file; a line that is not valid UTF-8 fails the job with its line
+    /// number. <paramref name="ratePerSecond"/>, if given, limits the source's total records per second (all its
+    /// subtasks together, whatever the parallelism).
     /// </summary>
     public DataStream<string> ReadTextFile(string path, double? ratePerSecond = null) =>
         FromSource(new TextLineSource<string>(path, static line => line), $"Read {Path.GetFileName(path)}", ratePerSecond);
 
     /// <summary>
     /// A parallel source that parses each line of a text file (a CSV source, say). A line that
-    /// <paramref name="parse"/> rejects by throwing fails the job with its line number, or goes to an error file.
+    /// <paramref name="parse"/> rejects by throwing, or that is not valid UTF-8, fails the job with its line number, or
+    /// goes to an error file.
     /// </summary>
     public DataStream<T> ReadLines<T>(string path, Func<string, T> parse, BadRecordPolicy? onBadRecord = null, double? ratePerSecond = null) =>
         FromSource(new TextLineSource<T>(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
