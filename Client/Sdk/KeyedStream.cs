@@ -39,12 +39,12 @@ public sealed class KeyedStream<TKey, T>
     /// <summary>
     /// Running sum of a field per key; other fields keep the values of the key's first record, as Flink's sum(field).
     /// <paramref name="field"/> names a field or property (<c>x =&gt; x.Count</c>) or the record itself (<c>x =&gt; x</c>).
+    /// An integer sum that overflows its type fails the job, naming the operator and key (Flink's would wrap around).
     /// </summary>
     public DataStream<T> Sum<TField>(Expression<Func<T, TField>> field)
         where TField : INumber<TField>
     {
-        var accessor = FieldAccessor<T, TField>.Create(field);
-        return AddReduce("Sum", new Delegates.ReduceFn<T>((acc, x) => accessor.With(acc, accessor.Get(acc) + accessor.Get(x))));
+        return AddReduce("Sum", CheckedSum.Of(field));
     }
 
     /// <summary>Running minimum of a field per key; other fields keep the key's first record's values (as Flink's min).</summary>

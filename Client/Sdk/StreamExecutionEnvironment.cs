@@ -42,13 +42,18 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     public DataStream<T> FromCollection<T>(IEnumerable<T> elements) =>
         FromSource(new CollectionSource<T>(elements.ToArray()), "Collection Source");
 
-    /// <summary>A parallel source of the lines of a UTF-8 text file.</summary>
+    /// <summary>
+    /// A parallel source of the lines of a UTF-8 text file; a line that is not valid UTF-8 fails the job with its line
+    /// number. <paramref name="ratePerSecond"/>, if given, limits the source's total records per second (all its
+    /// subtasks together, whatever the parallelism).
+    /// </summary>
     public DataStream<string> ReadTextFile(string path, double? ratePerSecond = null) =>
         FromSource(new TextLineSource<string>(path, static line => line), $"Read {Path.GetFileName(path)}", ratePerSecond);
 
     /// <summary>
     /// A parallel source that parses each line of a text file (a CSV source, say). A line that
-    /// <paramref name="parse"/> rejects by throwing fails the job with its line number, or goes to an error file.
+    /// <paramref name="parse"/> rejects by throwing, or that is not valid UTF-8, fails the job with its line number, or
+    /// goes to an error file.
     /// </summary>
     public DataStream<T> ReadLines<T>(string path, Func<string, T> parse, BadRecordPolicy? onBadRecord = null, double? ratePerSecond = null) =>
         FromSource(new TextLineSource<T>(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
@@ -56,14 +61,16 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     /// <summary>
     /// As <see cref="ReadLines{T}(string, Func{string, T}, BadRecordPolicy?, double?)"/>, but <paramref name="parse"/>
     /// reads each line from its characters, so no string is made per line (use <see cref="StringPool"/> for fields
-    /// that repeat). The characters are only valid during the call.
+    /// that repeat). The characters are only valid during the call. <paramref name="ratePerSecond"/>, if given, limits
+    /// the source's total records per second (all subtasks together).
     /// </summary>
     public DataStream<T> ReadLineSpans<T>(string path, LineParser<T> parse, BadRecordPolicy? onBadRecord = null, double? ratePerSecond = null) =>
         FromSource(TextLineSource<T>.FromSpans(path, parse, onBadRecord), $"Read {Path.GetFileName(path)}", ratePerSecond);
 
     /// <summary>
     /// A deterministic parallel generator: record i is <paramref name="generate"/>(i) for i below
-    /// <paramref name="count"/>, or forever when count is null; optionally limited to a rate in records/s.
+    /// <paramref name="count"/>, or forever when count is null; optionally limited to <paramref name="ratePerSecond"/>
+    /// records per second in total (all subtasks together, each keeping an equal share).
     /// </summary>
     public DataStream<T> Generate<T>(Func<long, T> generate, long? count = null, double? ratePerSecond = null) =>
         FromSource(new GeneratorSource<T>(generate, count), "Generator Source", ratePerSecond);
@@ -75,11 +82,16 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     /// <summary>
     /// A stream from any <see cref="ISource{T}"/> with timestamps and watermarks from <paramref name="watermarks"/>,
     /// generated per source subtask (the assigner is chained to the source, as Flink's fromSource with a strategy).
+    /// <paramref name="ratePerSecond"/>, if given, limits the source's total records per second (all subtasks together).
     /// </summary>
     public DataStream<T> FromSource<T>(ISource<T> source, string name, Watermarks.WatermarkStrategy<T> watermarks, double? ratePerSecond = null) =>
         FromSource(source, name, ratePerSecond).AssignTimestampsAndWatermarks(watermarks);
 
-    /// <summary>A stream from any <see cref="ISource{T}"/>; <paramref name="ratePerSecond"/> throttles each subtask's share.</summary>
+    /// <summary>
+    /// A stream from any <see cref="ISource{T}"/>. <paramref name="ratePerSecond"/>, if given, is the source's TOTAL
+    /// records per second: each of its n subtasks keeps to ratePerSecond / n, so the rate does not depend on the
+    /// parallelism (a subtask whose share of the input is larger than the others' finishes later).
+    /// </summary>
     public DataStream<T> FromSource<T>(ISource<T> source, string name, double? ratePerSecond = null)
     {
         ArgumentNullException.ThrowIfNull(source);

@@ -111,12 +111,14 @@ public sealed class WindowedStream<TKey, T, TWindow>
         return Add<TOut>("Window Process", (factory, name, window) => factory.WindowProcess(name, window, process));
     }
 
-    /// <summary>Sum of a field per window; other fields keep the window's first element's values (as Flink).</summary>
+    /// <summary>
+    /// Sum of a field per window; other fields keep the window's first element's values (as Flink). An integer sum
+    /// that overflows its type fails the job, naming the operator, key and window (Flink's would wrap around).
+    /// </summary>
     public DataStream<T> Sum<TField>(Expression<Func<T, TField>> field)
         where TField : INumber<TField>
     {
-        var accessor = FieldAccessor<T, TField>.Create(field);
-        return Reduce<T>(new Delegates.ReduceFn<T>((acc, x) => accessor.With(acc, accessor.Get(acc) + accessor.Get(x))), null, "Window Sum");
+        return Reduce<T>(CheckedSum.Of(field), null, "Window Sum");
     }
 
     /// <summary>Minimum of a field per window; other fields keep the window's first element's values.</summary>

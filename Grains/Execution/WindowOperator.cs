@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using OrleansFlow.Graph;
 using OrleansFlow.Functions;
 using OrleansFlow.Keyed;
 using OrleansFlow.State;
@@ -72,7 +73,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
 
             skipped = false;
             var pane = state.Pane(window);
-            pane.Accumulator = logic.Add(value, pane.HasContent ? pane.Accumulator : logic.Create());
+            pane.Accumulator = Add(value, pane, window, context);
             pane.HasContent = true;
             var element = trigger.ReadsElements ? (object?)value : null;
             var result = trigger.OnElement(element, timestamp, window, Reused(context).Reset(state, window, context, pane));
@@ -94,6 +95,32 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
             {
                 Interlocked.Increment(ref _droppedLateRecords);
             }
+        }
+    }
+
+    /// <summary>Merges two session panes into <paramref name="cover"/>; a failure names the key and the merged window.</summary>
+    private TAcc Merge(TAcc a, TAcc b, TWindow cover, KeyContext<TKey> context)
+    {
+        try
+        {
+            return logic.Merge(a, b);
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(Name, e).At($"key '{KeyFormat.Format(context.Key)}', window {cover}");
+        }
+    }
+
+    /// <summary>Adds the element to the pane; a failure (a sum that overflows, say) names the key and the window.</summary>
+    private TAcc Add(TIn value, WindowPane<TAcc> pane, TWindow window, KeyContext<TKey> context)
+    {
+        try
+        {
+            return logic.Add(value, pane.HasContent ? pane.Accumulator : logic.Create());
+        }
+        catch (Exception e) when (e is not (UserFunctionException or OperationCanceledException))
+        {
+            throw UserFunctionException.For(Name, e).At($"key '{KeyFormat.Format(context.Key)}', window {window}");
         }
     }
 
@@ -192,7 +219,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, TWindow>(
                 var pane = state.Panes[old];
                 if (pane.HasContent)
                 {
-                    mergedPane.Accumulator = mergedPane.HasContent ? logic.Merge(mergedPane.Accumulator, pane.Accumulator) : pane.Accumulator;
+                    mergedPane.Accumulator = mergedPane.HasContent ? Merge(mergedPane.Accumulator, pane.Accumulator, cover, context) : pane.Accumulator;
                     mergedPane.HasContent = true;
                 }
 

@@ -211,7 +211,7 @@ internal sealed class TaskRuntime : IInputGateListener, IAsyncDisposable
         var source = (ISourceTransformation)_chain.Head;
         var settings = _graph.Submission.Settings;
         using var driver = (ISourceDriver)source.CreateDriver(_chain.Factory, _chain.Collector, new SourceReaderContext(Address.Subtask, _vertex.Parallelism, StartPosition: _restored?.SourcePosition));
-        var limiter = source.RatePerSecond is { } rate ? new RateLimiter(rate, settings, _time) : null;
+        var limiter = source.RatePerSecond is { } rate ? RateLimiter.ForSubtask(rate, _vertex.Parallelism, settings, _time) : null;
         await _source!.RunAsync(driver, limiter, _cancellation.Token);
     }
 

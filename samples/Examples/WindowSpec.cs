@@ -9,6 +9,21 @@ public sealed record WindowSpec(WindowAssigner<TimeWindow>? Assigner)
     /// <summary>Whether this is the global window.</summary>
     public bool IsGlobal => Assigner is null;
 
+    /// <summary>
+    /// Throws a <see cref="WindowAssignmentException"/> when <paramref name="element"/>'s timestamp would have no
+    /// window (its window would pass the range of a 64-bit time), so a source can reject it as a bad record with its
+    /// line number instead of the window operator failing the job later. Only timestamps beyond ±2^62 ms are asked.
+    /// </summary>
+    public WindowEvent CheckHasWindow(WindowEvent element)
+    {
+        if (Assigner is not null && !element.IsWatermark && element.Timestamp is > 1L << 62 or < -(1L << 62))
+        {
+            Assigner.AssignWindows(element.Timestamp, element.Timestamp);
+        }
+
+        return element;
+    }
+
     /// <summary>Parses a window spec; errors name the spec.</summary>
     public static WindowSpec Parse(string spec)
     {

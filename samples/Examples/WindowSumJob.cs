@@ -10,7 +10,8 @@ namespace OrleansFlow.Examples;
 /// <c>key,window_start,window_end,sum</c> per firing (re-firings included; empty start and end for the global
 /// window). The source runs with parallelism 1 and the watermark advances after every record (bounded
 /// out-of-orderness), or comes from <c>WM,timestamp</c> lines with <c>--watermarks punctuated</c>, so results never
-/// depend on batching, timing or parallelism.
+/// depend on batching, timing or parallelism. A line whose timestamp has no window (its window would end past
+/// <see cref="long.MaxValue"/>) is a bad record; a sum that overflows 64 bits fails the job naming key and window.
 /// </summary>
 public sealed class WindowSumJob : IStreamJob
 {
@@ -60,7 +61,7 @@ public sealed class WindowSumJob : IStreamJob
             .WithTimestampAssigner(e => e.Timestamp);
         var keys = new StringPool();
         var keepLines = lateOutput is not null;
-        var keyed = env.ReadLineSpans(options.Required("input"), line => WindowEvent.Parse(line, punctuated, keepLines, keys), badRecords, options.OptionalPositive("rate"))
+        var keyed = env.ReadLineSpans(options.Required("input"), line => window.CheckHasWindow(WindowEvent.Parse(line, punctuated, keepLines, keys)), badRecords, options.OptionalPositive("rate"))
             .SetParallelism(1)
             .AssignTimestampsAndWatermarks(strategy).SetParallelism(1)
             .Filter(e => !e.IsWatermark).Name("Drop watermark lines").SetParallelism(1)
@@ -98,7 +99,20 @@ public sealed class WindowSumJob : IStreamJob
             windowed.SideOutputLateData(tag);
         }
 
-        return windowed.Reduce((a, b) => a with { Value = a.Value + b.Value }, new EmitSum<TWindow>(result)).Name("Window Sum");
+        return windowed.Reduce((a, b) => a with { Value = Add(a.Value, b.Value) }, new EmitSum<TWindow>(result)).Name("Window Sum");
+    }
+
+    /// <summary>A checked 64-bit sum: an overflow fails the job (the runtime adds operator, key and window) instead of wrapping around.</summary>
+    private static long Add(long sum, long value)
+    {
+        try
+        {
+            return checked(sum + value);
+        }
+        catch (OverflowException e)
+        {
+            throw new OverflowException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the sum of value overflows Int64: {sum} + {value}"), e);
+        }
     }
 
     private static long CountOf(string trigger) =>

@@ -26,10 +26,10 @@ public sealed class CheckpointedSumJob : IStreamJob
         var faults = FaultInjection.Of(args[0]);
         var output = args[1];
         var count = long.Parse(args[2], CultureInfo.InvariantCulture);
-        var rate = double.Parse(args[3], CultureInfo.InvariantCulture);
+        var rate = double.Parse(args[3], CultureInfo.InvariantCulture); // per subtask; the source takes its total
         var sources = int.Parse(args[4], CultureInfo.InvariantCulture);
         var keys = args.Count > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : Keys;
-        var sink = env.FromSource(new HeldSource<long>(new GeneratorSource<long>(i => i, count), faults), "Generator Source", rate).SetParallelism(sources)
+        var sink = env.FromSource(new HeldSource<long>(new GeneratorSource<long>(i => i, count), faults), "Generator Source", rate * sources).SetParallelism(sources)
             .Map(i =>
             {
                 faults.HoldIfGatedAt(i);

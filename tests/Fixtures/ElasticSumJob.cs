@@ -15,7 +15,7 @@ public sealed class ElasticSumJob : IStreamJob
         var count = long.Parse(args[1], CultureInfo.InvariantCulture);
         var rate = double.Parse(args[2], CultureInfo.InvariantCulture);
         var keys = int.Parse(args[3], CultureInfo.InvariantCulture);
-        env.Generate(i => (Key: i % keys, Value: i), count, rate).SetParallelism(2)
+        env.Generate(i => (Key: i % keys, Value: i), count, rate * 2).SetParallelism(2) // the source's rate is its total
             .KeyBy(e => e.Key)
             .Sum(e => e.Value).Name("Sum")
             .WriteAsText(args[0], e => string.Create(CultureInfo.InvariantCulture, $"{e.Key},{e.Value}"));

@@ -1,13 +1,18 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Runtime.CompilerServices;
+using System.Text.Unicode;
 
 namespace OrleansFlow.Sources;
 
 /// <summary>
 /// Reads a UTF-8 text file line by line and parses each line into a record. Parallel subtasks read byte ranges:
 /// a line belongs to the subtask whose range holds its first byte. The position is the byte offset of the next
-/// line, so a reader can resume exactly. Lines the parse function rejects follow the <see cref="BadRecordPolicy"/>.
+/// line, so a reader can resume exactly. Lines the parse function rejects, and lines that are not valid UTF-8,
+/// follow the <see cref="BadRecordPolicy"/> (an invalid line goes to the error file escaped: each invalid byte as
+/// <c>\xNN</c>, each backslash as <c>\\</c>, so the file keeps the line's exact bytes). A file truncated or replaced
+/// while it is read, or shorter than the position a reader resumes from, fails the reader with an
+/// <see cref="InputFileChangedException"/>.
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
 public sealed class TextLineSource<T> : ISource<T>
@@ -61,7 +66,11 @@ public sealed class TextLineSource<T> : ISource<T>
         private readonly TextLineSource<T> _source;
         private readonly FileStream _stream;
         private readonly long _splitEnd;
-        private readonly List<long> _batchLineOffsets = [];
+        private readonly InputFileWatch _watch;
+        private readonly long _startPosition;
+        private readonly List<long> _batchLines = [];
+        private long? _linesBeforeStart;
+        private long _lineIndex;
         private byte[] _buffer = new byte[1 << 20];
         private char[] _line = new char[256];
         private int _bufferStart;
@@ -81,11 +90,13 @@ public sealed class TextLineSource<T> : ISource<T>
                 throw new IOException($"Cannot read input file '{source._path}': {e.Message}", e);
             }
 
+            _watch = new InputFileWatch(source._path);
             var length = _stream.Length;
             var splitStart = length * context.Subtask / context.Parallelism;
             _splitEnd = length * (context.Subtask + 1) / context.Parallelism;
             if (context.StartPosition is { } resume)
             {
+                _watch.CheckResume(_stream, resume, ByteOrderMarkLength(_stream));
                 Position = resume;
             }
             else
@@ -93,6 +104,7 @@ public sealed class TextLineSource<T> : ISource<T>
                 Position = splitStart == 0 ? ByteOrderMarkLength(_stream) : FirstLineStartAtOrAfter(splitStart);
             }
 
+            _startPosition = Position;
             _bufferFileOffset = Position;
             _stream.Position = Position;
         }
@@ -101,8 +113,10 @@ public sealed class TextLineSource<T> : ISource<T>
 
         public async ValueTask<bool> ReadBatchAsync(List<T> output, int maxRecords, CancellationToken cancellationToken)
         {
-            _batchLineOffsets.Clear();
-            while (_batchLineOffsets.Count < maxRecords)
+            _batchLines.Clear();
+            _watch.Check(_stream, _bufferFileOffset + _bufferEnd);
+            var lines = 0;
+            while (lines < maxRecords)
             {
                 if (Position >= _splitEnd)
                 {
@@ -123,23 +137,36 @@ public sealed class TextLineSource<T> : ISource<T>
                 }
 
                 var contentEnd = lineEnd > _bufferStart && _buffer[lineEnd - 1] == (byte)'\r' ? lineEnd - 1 : lineEnd;
-                var line = Decode(_bufferStart, contentEnd - _bufferStart);
-                var lineOffset = Position;
+                var lineIndex = _lineIndex++;
                 var consumed = (newline < 0 ? lineEnd : lineEnd + 1) - _bufferStart;
+                var lineStart = _bufferStart;
                 _bufferStart += consumed;
                 Position += consumed;
-                Accept(_line.AsSpan(0, line), lineOffset, output);
+                lines++;
+                var line = Decode(lineStart, contentEnd - lineStart);
+                if (line >= 0)
+                {
+                    Accept(_line.AsSpan(0, line), lineIndex, output);
+                }
+                else
+                {
+                    RejectInvalidUtf8(_buffer.AsSpan(lineStart, contentEnd - lineStart), ~line, lineIndex);
+                }
             }
 
             return Position < _splitEnd && !(_eof && _bufferStart == _bufferEnd);
         }
 
         public string DescribeRecord(int index) =>
-            index < _batchLineOffsets.Count ? $"{_source._path} line {LineNumberAt(_batchLineOffsets[index])}" : $"{_source._path}";
+            index < _batchLines.Count ? $"{_source._path} line {LineNumber(_batchLines[index])}" : $"{_source._path}";
 
         public void Dispose() => _stream.Dispose();
 
-        /// <summary>Decodes <paramref name="count"/> bytes at <paramref name="start"/> into the line buffer; returns the number of characters.</summary>
+        /// <summary>
+        /// Decodes <paramref name="count"/> bytes at <paramref name="start"/> into the line buffer; returns the number
+        /// of characters, or the bitwise complement of the line's first invalid UTF-8 byte (never replaced by U+FFFD,
+        /// which would merge lines that differ only in their invalid bytes).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Decode(int start, int count)
         {
@@ -148,11 +175,12 @@ public sealed class TextLineSource<T> : ISource<T>
                 _line = new char[Math.Max(count, _line.Length * 2)]; // UTF-8 never decodes to more characters than bytes
             }
 
-            return Encoding.UTF8.GetChars(_buffer, start, count, _line, 0);
+            var status = Utf8.ToUtf16(_buffer.AsSpan(start, count), _line, out var read, out var written, replaceInvalidSequences: false);
+            return status == OperationStatus.Done ? written : ~read;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Accept(ReadOnlySpan<char> text, long lineOffset, List<T> output)
+        private void Accept(ReadOnlySpan<char> text, long lineIndex, List<T> output)
         {
             T record;
             try
@@ -161,23 +189,30 @@ public sealed class TextLineSource<T> : ISource<T>
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var line = text.ToString();
-                var where = $"{_source._path} line {LineNumberAt(lineOffset)}";
-                if (_source._badRecords.ErrorFile is not { } errorFile)
-                {
-                    throw new BadRecordException($"Bad record at {where}: {e.Message} (line: \"{Shorten(line)}\")", e);
-                }
-
-                lock (ErrorFileLock)
-                {
-                    File.AppendAllText(errorFile, $"{where}: {e.Message}: {line}\n");
-                }
-
+                Reject(lineIndex, e.Message, text.ToString(), e);
                 return;
             }
 
             output.Add(record);
-            _batchLineOffsets.Add(lineOffset);
+            _batchLines.Add(lineIndex);
+        }
+
+        private void RejectInvalidUtf8(ReadOnlySpan<byte> line, int invalidAt, long lineIndex) =>
+            Reject(lineIndex, $"invalid UTF-8 (byte 0x{line[invalidAt]:X2} at byte {invalidAt + 1} of the line)", InvalidUtf8.Escape(line), inner: null);
+
+        /// <summary>Fails with the line's number and <paramref name="reason"/>, or writes the line to the error file and goes on.</summary>
+        private void Reject(long lineIndex, string reason, string line, Exception? inner)
+        {
+            var where = $"{_source._path} line {LineNumber(lineIndex)}";
+            if (_source._badRecords.ErrorFile is not { } errorFile)
+            {
+                throw new BadRecordException($"Bad record at {where}: {reason} (line: \"{Shorten(line)}\")", inner);
+            }
+
+            lock (ErrorFileLock)
+            {
+                File.AppendAllText(errorFile, $"{where}: {reason}: {line}\n");
+            }
         }
 
         private async ValueTask FillAsync(CancellationToken cancellationToken)
@@ -198,6 +233,10 @@ public sealed class TextLineSource<T> : ISource<T>
             var read = await _stream.ReadAsync(_buffer.AsMemory(_bufferEnd), cancellationToken);
             _bufferEnd += read;
             _eof = read == 0;
+            if (_eof)
+            {
+                _watch.CheckEnd(_bufferFileOffset + _bufferEnd, _splitEnd);
+            }
         }
 
         /// <summary>3 when the file starts with a UTF-8 byte-order mark (which is not part of the first line), else 0.</summary>
@@ -225,7 +264,18 @@ public sealed class TextLineSource<T> : ISource<T>
             return probe.Length;
         }
 
-        private string LineNumberAt(long offset)
+        /// <summary>
+        /// The line number of the line <paramref name="lineIndex"/> lines after this reader's start: counted as the
+        /// lines are read, plus the lines before the start, counted once from the file (which the checks above keep
+        /// from changing under the count).
+        /// </summary>
+        private string LineNumber(long lineIndex)
+        {
+            _linesBeforeStart ??= LinesBefore(_startPosition);
+            return (_linesBeforeStart.Value + lineIndex + 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        private long LinesBefore(long offset)
         {
             using var probe = new FileStream(_source._path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             var chunk = new byte[1 << 16];
@@ -243,7 +293,7 @@ public sealed class TextLineSource<T> : ISource<T>
                 remaining -= read;
             }
 
-            return (newlines + 1).ToString(CultureInfo.InvariantCulture);
+            return newlines;
         }
 
         private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";

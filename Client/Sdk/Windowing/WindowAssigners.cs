@@ -78,7 +78,8 @@ public sealed class EventTimeSessionWindows : MergingWindowAssigner<TimeWindow>
     public static EventTimeSessionWindows WithGap(TimeSpan gap) => new(WindowChecks.Ms(gap));
 
     /// <inheritdoc />
-    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime) => [new TimeWindow(timestamp, timestamp + _gap)];
+    /// <exception cref="WindowAssignmentException">The session's end would pass <see cref="long.MaxValue"/>.</exception>
+    public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime) => [SessionMerging.Open(timestamp, _gap)];
 
     /// <inheritdoc />
     public override Trigger<TimeWindow> DefaultTrigger => EventTimeTrigger.Create();
@@ -144,7 +145,7 @@ public sealed class ProcessingTimeSessionWindows : MergingWindowAssigner<TimeWin
 
     /// <inheritdoc />
     public override IReadOnlyList<TimeWindow> AssignWindows(long timestamp, long currentProcessingTime) =>
-        [new TimeWindow(currentProcessingTime, currentProcessingTime + _gap)];
+        [SessionMerging.Open(currentProcessingTime, _gap)];
 
     /// <inheritdoc />
     public override Trigger<TimeWindow> DefaultTrigger => ProcessingTimeTrigger.Create();
@@ -216,7 +217,7 @@ internal sealed class TumblingWindows
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
-        var start = TimeWindow.WindowStart(time, _offset, _size);
+        var start = WindowChecks.Start(time, _offset, _size, _size, "tumbling");
         var slot = (int)((ulong)(start / _size) % (ulong)_recent.Length);
         var recent = _recent[slot];
         if (recent is null || recent[0].Start != start)
@@ -256,7 +257,12 @@ internal sealed class SlidingWindows
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TimeWindow> Assign(long time)
     {
-        var latest = TimeWindow.WindowStart(time, _offset, _slide);
+        if (time < long.MinValue + _size + _slide)
+        {
+            throw WindowAssignmentException.OutOfRange(time, "sliding", _size); // its earliest windows would start before the range
+        }
+
+        var latest = WindowChecks.Start(time, _offset, _slide, _size, "sliding");
         var slot = (int)((ulong)(latest / _slide) % (ulong)_recent.Length);
         var recent = _recent[slot];
         if (recent is not null && recent.Latest == latest && recent.Earliest > time - _size && !(recent.Earliest - _slide > time - _size))
@@ -285,6 +291,10 @@ internal sealed class SlidingWindows
 /// <summary>Merges session windows that overlap or touch, as Flink's TimeWindow.mergeWindows.</summary>
 internal static class SessionMerging
 {
+    /// <summary>The session [time, time + gap) an element opens.</summary>
+    public static TimeWindow Open(long time, long gap) =>
+        time <= long.MaxValue - gap ? new TimeWindow(time, time + gap) : throw WindowAssignmentException.OutOfRange(time, "session", gap);
+
     public static IReadOnlyList<(TimeWindow Result, IReadOnlyList<TimeWindow> Merged)> Merge(IEnumerable<TimeWindow> windows)
     {
         var result = new List<(TimeWindow, IReadOnlyList<TimeWindow>)>();
@@ -321,6 +331,23 @@ internal static class SessionMerging
 internal static class WindowChecks
 {
     public static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    /// <summary>
+    /// The start of the window of <paramref name="length"/> that holds <paramref name="time"/> on the grid
+    /// <c>offset + k * step</c>, or a <see cref="WindowAssignmentException"/> when its start or end is not a 64-bit time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static long Start(long time, long offset, long step, long length, string kind)
+    {
+        var remainder = ((time % step) - (offset % step)) % step; // (time - offset) % step without overflow near the range's ends
+        var back = remainder < 0 ? remainder + step : remainder;
+        if (time < long.MinValue + back || time - back > long.MaxValue - length)
+        {
+            throw WindowAssignmentException.OutOfRange(time, kind, length);
+        }
+
+        return time - back;
+    }
 
     public static long Size(long value, string what = "window size") =>
         value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"The {what} must be positive (got {value} ms).");

@@ -81,4 +81,38 @@ public sealed class RateLimiterTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(Timeout));
     }
+
+    [Theory]
+    [InlineData(10_000.0, 1, 10_000.0)]
+    [InlineData(10_000.0, 2, 5_000.0)]
+    [InlineData(10_000.0, 4, 2_500.0)]
+    [InlineData(1.0, 4, 0.25)]
+    public void ForSubtask_WhenTheSourceHasATotalRate_EachSubtaskKeepsAnEqualShare(double total, int parallelism, double expected)
+    {
+        var limiter = RateLimiter.ForSubtask(total, parallelism, Settings, new FakeTimeProvider());
+
+        Assert.Equal(expected, limiter.RecordsPerSecond);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task ForSubtask_WhenAllSubtasksProduceTheirShares_TheSourceTakesTotalOverRateSeconds(int parallelism)
+    {
+        // Issue 13: wordcount --rate 10000 over 100,000 lines must take 10 s whatever the parallelism.
+        var time = new FakeTimeProvider();
+        var limiters = Enumerable.Range(0, parallelism).Select(_ => RateLimiter.ForSubtask(10_000, parallelism, Settings, time)).ToArray();
+
+        var waits = limiters.Select(l => l.WaitAsync(100_000 / parallelism, CancellationToken.None)).ToArray();
+        time.Advance(TimeSpan.FromMilliseconds(9_999));
+        Assert.All(waits, w => Assert.False(w.IsCompleted));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Task.WhenAll(waits).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public void ForSubtask_WhenTheParallelismIsNotPositive_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => RateLimiter.ForSubtask(100, 0, Settings, new FakeTimeProvider()));
 }
