@@ -8,6 +8,7 @@ using OrleansFlow.Examples;
 using OrleansFlow.Hosting;
 using OrleansFlow.Jobs;
 using OrleansFlow.Silo;
+using OrleansFlow.Text;
 
 namespace OrleansFlow.Cli;
 
@@ -43,22 +44,22 @@ internal static class CliApp
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return BadUsage;
         }
         catch (ArgumentException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return BadUsage;
         }
         catch (JobExecutionException e) when (e.Failure is { } failure)
         {
-            await stderr.WriteLineAsync($"error: job failed in operator '{failure.OperatorName}' (subtask {failure.Subtask}): {failure.Message}");
+            await WriteErrorAsync(stderr, $"job failed in operator '{failure.OperatorName}' (subtask {failure.Subtask}): {failure.Message}");
             return JobFailed;
         }
         catch (OptionsValidationException e)
         {
-            await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
+            await WriteErrorAsync(stderr, string.Join(" ", e.Failures));
             return BadUsage;
         }
         catch (Exception e) when (e is SubmissionRefusedException or JobNotFoundException or JobNotRunningException or SavepointRefusedException
@@ -67,32 +68,38 @@ internal static class CliApp
             // What the cluster refused, by type: a submission without the token, an unknown job or savepoint, a job that
             // is not running or cannot take a savepoint, a savepoint that failed, state that cannot be restored, a job
             // manager or coordinator activation that was stale (the user tries again).
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
         {
             // Problems found in this process (a job graph that cannot be planned, a file that cannot be read), and a
             // checkpoint the coordinator does not retain (KeyNotFoundException): the cluster's refusals are typed, above.
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (ClusterUnavailableException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
         {
-            await stderr.WriteLineAsync($"error: the cluster did not answer: {e.Message}");
+            await WriteErrorAsync(stderr, $"the cluster did not answer: {e.Message}");
             return JobFailed;
         }
         catch (OperationCanceledException)
         {
-            await stderr.WriteLineAsync("error: interrupted");
+            await WriteErrorAsync(stderr, "interrupted");
             return JobFailed;
         }
     }
+
+    /// <summary>
+    /// The one error line: messages can quote records and lines from input (a bad record, a user function's exception),
+    /// so control characters are escaped (<see cref="ControlCharacters"/>) and the line stays one line.
+    /// </summary>
+    internal static Task WriteErrorAsync(TextWriter stderr, string message) => stderr.WriteLineAsync("error: " + ControlCharacters.Escape(message));
 
     private static async Task<int> RunJobAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -129,6 +136,7 @@ internal static class CliApp
             : LocalStreamEnvironment.Create(new LocalEnvironmentOptions
             {
                 LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
+                FrameworkLogLevel = options.Verbose ? LogLevel.Information : LogLevel.None, // Orleans' lines only with --verbose
             });
         options.ApplyTo(env);
         var job = await env.ExecuteJobAsync(jobType, options.JobArguments, announceAlways ? jobType.Name : options.JobName, cancellationToken);
@@ -232,7 +240,7 @@ internal static class CliApp
             throw new UsageException("'resume' takes the id of an embedded job ('flow run' printed it); a job on a cluster resumes by itself after a crash");
         }
 
-        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error });
+        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error, FrameworkLogLevel = LogLevel.None });
         var job = await JobCommands.AttachAsync(env, jobId, $"in {Path.GetFullPath(LocalEnvironmentOptions.DefaultCheckpointDirectory)}", cancellationToken);
 
         var status = await job.GetStatusAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Runtime.CompilerServices;
+using OrleansFlow.Text;
 
 namespace OrleansFlow.Sources;
 
@@ -165,7 +166,7 @@ public sealed class TextLineSource<T> : ISource<T>
                 var where = $"{_source._path} line {LineNumberAt(lineOffset)}";
                 if (_source._badRecords.ErrorFile is not { } errorFile)
                 {
-                    throw new BadRecordException($"Bad record at {where}: {e.Message} (line: \"{Shorten(line)}\")", e);
+                    throw new BadRecordException($"Bad record at {where}: {ControlCharacters.Escape(e.Message)} (line: \"{Shorten(line)}\")", e);
                 }
 
                 lock (ErrorFileLock)
@@ -246,6 +247,6 @@ public sealed class TextLineSource<T> : ISource<T>
             return (newlines + 1).ToString(CultureInfo.InvariantCulture);
         }
 
-        private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";
+        private static string Shorten(string line) => ControlCharacters.Quote(line, 80);
     }
 }
