@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,9 @@ internal static class CliApp
     public const int JobFailed = 1;
     public const int BadUsage = 2;
 
+    /// <summary>How long a silo waits for Redis to answer its start-up and shutdown checks.</summary>
+    private static readonly TimeSpan RedisCheckWait = TimeSpan.FromSeconds(2);
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         using var cancel = new CancellationTokenSource();
@@ -33,7 +37,7 @@ internal static class CliApp
             {
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stdout, stderr, cancel.Token),
                 ["submit", .. var rest] => await SubmitAsync(RunOptions.ParseSubmit(rest), stdout, stderr, cancel.Token),
-                ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
+                ["silo", .. var rest] => await RunSiloAsync(rest, stderr, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
                 ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, stderr, cancel.Token),
                 ["resume", .. var rest] => await ResumeAsync(rest, stderr, cancel.Token),
@@ -255,21 +259,61 @@ internal static class CliApp
         return Ok;
     }
 
-    private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>flow silo</c>: runs the silo host until SIGTERM or Ctrl+C, then stops it gracefully within
+    /// <c>--shutdown-timeout</c>. A stop that does not finish in time is given up: one line says so and why, and the
+    /// process exits with <see cref="JobFailed"/> at once (whatever Orleans still waits for, e.g. a paused Redis).
+    /// </summary>
+    private static async Task<int> RunSiloAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using var host = FlowSiloHost.Build(args);
+        var host = FlowSiloHost.Build(args);
+        var settings = host.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
         try
         {
-            await host.RunAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
         }
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
             // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
             // on this machine has the web port.
+            host.Dispose();
             throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
         }
 
-        return Ok;
+        if (settings.Redis is { } redis && await RedisServerCheck.CheckPersistenceAsync(redis, RedisCheckWait, cancellationToken) is { } persistence)
+        {
+            await stderr.WriteLineAsync(persistence);
+        }
+
+        await WaitForStopAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, cancellationToken);
+        var shutdown = new BoundedShutdown(SiloHostOptionsValidator.ShutdownTimeout(settings), TimeProvider.System);
+        if (await shutdown.StopAsync(host.StopAsync, CancellationToken.None) == ShutdownOutcome.Stopped)
+        {
+            host.Dispose();
+            return Ok;
+        }
+
+        var why = settings.Redis is { } server ? await RedisServerCheck.DescribeAsync(server, RedisCheckWait) : "the silo's shutdown did not complete";
+        await WriteErrorAsync(stderr, $"the silo did not stop within {settings.ShutdownTimeout} (--shutdown-timeout): {why}; exiting without finishing the graceful stop");
+        await stderr.FlushAsync(CancellationToken.None);
+
+        // The host cannot be disposed (its stop still waits); the console lifetime's exit handler would wait for it.
+        (host.Services.GetService<IHostLifetime>() as IDisposable)?.Dispose();
+        Environment.Exit(JobFailed);
+        return JobFailed;
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM (the host's lifetime) or Ctrl+C (the CLI's token): stop.
+        }
     }
 
     private static int Help(TextWriter stdout)
@@ -283,7 +327,7 @@ internal static class CliApp
         stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--passivate-idle-keys D|never] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
         stdout.WriteLine("                  [checkpoint and restart options as for run] [--progress] [--verbose] [-- job arguments]");
         stdout.WriteLine("                  (your own job project: uploads the assembly and its private dependencies, then runs it as 'run' does)");
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T] [--max-artifact-bytes N]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T] [--max-artifact-bytes N] [--shutdown-timeout D]");
         stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine("       flow resume JOB_ID   (an embedded job whose process died: continues it from its latest checkpoint)");
         stdout.WriteLine();
