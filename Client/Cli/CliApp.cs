@@ -268,39 +268,48 @@ internal static class CliApp
     {
         var host = FlowSiloHost.Build(args);
         var settings = host.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
+        var disposeHost = true;
         try
         {
-            await host.StartAsync(cancellationToken);
+            try
+            {
+                await host.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
+                // on this machine has the web port.
+                throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
+            }
+
+            if (settings.Redis is { } redis && await RedisServerCheck.CheckPersistenceAsync(redis, RedisCheckWait, cancellationToken) is { } persistence)
+            {
+                await stderr.WriteLineAsync(persistence);
+            }
+
+            await WaitForStopAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, cancellationToken);
+            var shutdown = new BoundedShutdown(SiloHostOptionsValidator.ShutdownTimeout(settings), TimeProvider.System);
+            if (await shutdown.StopAsync(host.StopAsync, CancellationToken.None) == ShutdownOutcome.Stopped)
+            {
+                return Ok;
+            }
+
+            // The host cannot be disposed (its stop still waits), and the console lifetime's exit handler would wait for it.
+            disposeHost = false;
+            var why = settings.Redis is { } server ? await RedisServerCheck.DescribeAsync(server, RedisCheckWait) : "the silo's shutdown did not complete";
+            await WriteErrorAsync(stderr, $"the silo did not stop within {settings.ShutdownTimeout} (--shutdown-timeout): {why}; exiting without finishing the graceful stop");
+            await stderr.FlushAsync(CancellationToken.None);
+            (host.Services.GetService<IHostLifetime>() as IDisposable)?.Dispose();
+            Environment.Exit(JobFailed);
+            return JobFailed;
         }
-        catch (IOException e) when (e.InnerException is AddressInUseException)
+        finally
         {
-            // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
-            // on this machine has the web port.
-            host.Dispose();
-            throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
+            if (disposeHost)
+            {
+                host.Dispose();
+            }
         }
-
-        if (settings.Redis is { } redis && await RedisServerCheck.CheckPersistenceAsync(redis, RedisCheckWait, cancellationToken) is { } persistence)
-        {
-            await stderr.WriteLineAsync(persistence);
-        }
-
-        await WaitForStopAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, cancellationToken);
-        var shutdown = new BoundedShutdown(SiloHostOptionsValidator.ShutdownTimeout(settings), TimeProvider.System);
-        if (await shutdown.StopAsync(host.StopAsync, CancellationToken.None) == ShutdownOutcome.Stopped)
-        {
-            host.Dispose();
-            return Ok;
-        }
-
-        var why = settings.Redis is { } server ? await RedisServerCheck.DescribeAsync(server, RedisCheckWait) : "the silo's shutdown did not complete";
-        await WriteErrorAsync(stderr, $"the silo did not stop within {settings.ShutdownTimeout} (--shutdown-timeout): {why}; exiting without finishing the graceful stop");
-        await stderr.FlushAsync(CancellationToken.None);
-
-        // The host cannot be disposed (its stop still waits); the console lifetime's exit handler would wait for it.
-        (host.Services.GetService<IHostLifetime>() as IDisposable)?.Dispose();
-        Environment.Exit(JobFailed);
-        return JobFailed;
     }
 
     private static async Task WaitForStopAsync(CancellationToken stopping, CancellationToken cancellationToken)
