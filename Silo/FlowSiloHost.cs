@@ -29,6 +29,7 @@ public static class FlowSiloHost
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
         ["--submission-token"] = "Silo:SubmissionToken",
         ["--max-artifact-bytes"] = "Silo:MaxArtifactBytes",
+        ["--shutdown-timeout"] = "Silo:ShutdownTimeout",
     };
 
     /// <summary>
@@ -54,6 +55,7 @@ public static class FlowSiloHost
             var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             plain.Configuration.AddCommandLine(args, Flags);
             plain.Services.AddSingleton(Options.Create(options));
+            plain.Services.Configure<HostOptions>(h => h.ShutdownTimeout = SiloHostOptionsValidator.ShutdownTimeout(options));
             plain.UseOrleans(silo => ConfigureSilo(silo, options));
             return plain.Build();
         }
@@ -61,6 +63,7 @@ public static class FlowSiloHost
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         web.Configuration.AddCommandLine(args, Flags);
         web.Services.AddSingleton(Options.Create(options));
+        web.Services.Configure<HostOptions>(h => h.ShutdownTimeout = SiloHostOptionsValidator.ShutdownTimeout(options));
         web.UseOrleans(silo =>
         {
             ConfigureSilo(silo, options);

@@ -51,6 +51,12 @@ public sealed class SiloHostOptions
     /// <summary>The largest job artifact (uploaded job assembly and its private dependencies) this silo accepts, in bytes (default 32 MiB).</summary>
     public long MaxArtifactBytes { get; set; } = JobArtifactOptions.DefaultMaxSizeBytes;
 
+    /// <summary>
+    /// How long a graceful stop (SIGTERM, Ctrl+C) may take before the silo gives up, says why (e.g. Redis does not
+    /// answer) and exits with a non-zero code: a duration such as <c>30s</c> (default), <c>500ms</c> or <c>2m</c>.
+    /// </summary>
+    public string ShutdownTimeout { get; set; } = "30s";
+
     /// <summary>Checkpoint directory of a silo without Redis, relative to the current directory (default data/checkpoints).</summary>
     public string CheckpointDirectory { get; set; } = LocalEnvironmentOptions.DefaultCheckpointDirectory;
 }

@@ -1,10 +1,14 @@
 using System.Net;
+using OrleansFlow.Examples;
 
 namespace OrleansFlow.Silo;
 
 /// <summary>Checks <see cref="SiloHostOptions"/>; each message names the setting and the bad value.</summary>
 public static class SiloHostOptionsValidator
 {
+    private static readonly TimeSpan MinShutdownTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromHours(1);
+
     /// <summary>What is wrong with the options (nothing when they are valid).</summary>
     public static IEnumerable<string> Errors(SiloHostOptions options)
     {
@@ -64,9 +68,38 @@ public static class SiloHostOptionsValidator
             yield return "Silo:CheckpointDirectory must not be empty.";
         }
 
+        if (ShutdownTimeoutProblem(options.ShutdownTimeout) is { } problem)
+        {
+            yield return problem;
+        }
+
         if (options.Redis is { } redis && !redis.Contains(':', StringComparison.Ordinal))
         {
             yield return $"Silo:Redis must be host:port, got '{redis}'.";
         }
+    }
+
+    /// <summary>The bound of a graceful stop, from a valid <see cref="SiloHostOptions.ShutdownTimeout"/>.</summary>
+    public static TimeSpan ShutdownTimeout(SiloHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Durations.Parse(options.ShutdownTimeout, "Silo:ShutdownTimeout");
+    }
+
+    private static string? ShutdownTimeoutProblem(string text)
+    {
+        TimeSpan timeout;
+        try
+        {
+            timeout = Durations.Parse(text ?? string.Empty, "Silo:ShutdownTimeout");
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        return timeout < MinShutdownTimeout || timeout > MaxShutdownTimeout
+            ? $"Silo:ShutdownTimeout must be between 100ms and 1h, got '{text}'."
+            : null;
     }
 }

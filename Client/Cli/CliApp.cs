@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,7 @@ using OrleansFlow.Examples;
 using OrleansFlow.Hosting;
 using OrleansFlow.Jobs;
 using OrleansFlow.Silo;
+using OrleansFlow.Text;
 
 namespace OrleansFlow.Cli;
 
@@ -17,6 +19,9 @@ internal static class CliApp
     public const int Ok = 0;
     public const int JobFailed = 1;
     public const int BadUsage = 2;
+
+    /// <summary>How long a silo waits for Redis to answer its start-up and shutdown checks.</summary>
+    private static readonly TimeSpan RedisCheckWait = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -32,7 +37,7 @@ internal static class CliApp
             {
                 ["run", .. var rest] => await RunJobAsync(RunOptions.Parse(rest), stdout, stderr, cancel.Token),
                 ["submit", .. var rest] => await SubmitAsync(RunOptions.ParseSubmit(rest), stdout, stderr, cancel.Token),
-                ["silo", .. var rest] => await RunSiloAsync(rest, cancel.Token),
+                ["silo", .. var rest] => await RunSiloAsync(rest, stderr, cancel.Token),
                 [var command and ("list" or "status" or "cancel" or "state"), .. var rest] => await JobCommands.RunAsync(command, rest, stdout, cancel.Token),
                 ["savepoint", .. var rest] => await SavepointAsync(JobCommandOptions.Parse("savepoint", rest), stop: false, stdout, stderr, cancel.Token),
                 ["resume", .. var rest] => await ResumeAsync(rest, stderr, cancel.Token),
@@ -43,22 +48,22 @@ internal static class CliApp
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return BadUsage;
         }
         catch (ArgumentException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return BadUsage;
         }
         catch (JobExecutionException e) when (e.Failure is { } failure)
         {
-            await stderr.WriteLineAsync($"error: job failed in operator '{failure.OperatorName}' (subtask {failure.Subtask}): {failure.Message}");
+            await WriteErrorAsync(stderr, $"job failed in operator '{failure.OperatorName}' (subtask {failure.Subtask}): {failure.Message}");
             return JobFailed;
         }
         catch (OptionsValidationException e)
         {
-            await stderr.WriteLineAsync($"error: {string.Join(" ", e.Failures)}");
+            await WriteErrorAsync(stderr, string.Join(" ", e.Failures));
             return BadUsage;
         }
         catch (Exception e) when (e is SubmissionRefusedException or JobNotFoundException or JobNotRunningException or SavepointRefusedException
@@ -67,32 +72,38 @@ internal static class CliApp
             // What the cluster refused, by type: a submission without the token, an unknown job or savepoint, a job that
             // is not running or cannot take a savepoint, a savepoint that failed, state that cannot be restored, a job
             // manager or coordinator activation that was stale (the user tries again).
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
         {
             // Problems found in this process (a job graph that cannot be planned, a file that cannot be read), and a
             // checkpoint the coordinator does not retain (KeyNotFoundException): the cluster's refusals are typed, above.
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (ClusterUnavailableException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await WriteErrorAsync(stderr, e.Message);
             return JobFailed;
         }
         catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
         {
-            await stderr.WriteLineAsync($"error: the cluster did not answer: {e.Message}");
+            await WriteErrorAsync(stderr, $"the cluster did not answer: {e.Message}");
             return JobFailed;
         }
         catch (OperationCanceledException)
         {
-            await stderr.WriteLineAsync("error: interrupted");
+            await WriteErrorAsync(stderr, "interrupted");
             return JobFailed;
         }
     }
+
+    /// <summary>
+    /// The one error line: messages can quote records and lines from input (a bad record, a user function's exception),
+    /// so control characters are escaped (<see cref="ControlCharacters"/>) and the line stays one line.
+    /// </summary>
+    internal static Task WriteErrorAsync(TextWriter stderr, string message) => stderr.WriteLineAsync("error: " + ControlCharacters.Escape(message));
 
     private static async Task<int> RunJobAsync(RunOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -129,6 +140,7 @@ internal static class CliApp
             : LocalStreamEnvironment.Create(new LocalEnvironmentOptions
             {
                 LogLevel = options.Verbose ? LogLevel.Information : LogLevel.Error,
+                FrameworkLogLevel = options.Verbose ? LogLevel.Information : LogLevel.None, // Orleans' lines only with --verbose
             });
         options.ApplyTo(env);
         var job = await env.ExecuteJobAsync(jobType, options.JobArguments, announceAlways ? jobType.Name : options.JobName, cancellationToken);
@@ -232,7 +244,7 @@ internal static class CliApp
             throw new UsageException("'resume' takes the id of an embedded job ('flow run' printed it); a job on a cluster resumes by itself after a crash");
         }
 
-        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error });
+        await using var env = LocalStreamEnvironment.Create(new LocalEnvironmentOptions { LogLevel = LogLevel.Error, FrameworkLogLevel = LogLevel.None });
         var job = await JobCommands.AttachAsync(env, jobId, $"in {Path.GetFullPath(LocalEnvironmentOptions.DefaultCheckpointDirectory)}", cancellationToken);
 
         var status = await job.GetStatusAsync(cancellationToken);
@@ -247,21 +259,70 @@ internal static class CliApp
         return Ok;
     }
 
-    private static async Task<int> RunSiloAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>flow silo</c>: runs the silo host until SIGTERM or Ctrl+C, then stops it gracefully within
+    /// <c>--shutdown-timeout</c>. A stop that does not finish in time is given up: one line says so and why, and the
+    /// process exits with <see cref="JobFailed"/> at once (whatever Orleans still waits for, e.g. a paused Redis).
+    /// </summary>
+    private static async Task<int> RunSiloAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using var host = FlowSiloHost.Build(args);
+        var host = FlowSiloHost.Build(args);
+        var settings = host.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
+        var disposeHost = true;
         try
         {
-            await host.RunAsync(cancellationToken);
-        }
-        catch (IOException e) when (e.InnerException is AddressInUseException)
-        {
-            // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
-            // on this machine has the web port.
-            throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
-        }
+            try
+            {
+                await host.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                // Kestrel could not listen (it wraps the in-use error of the address it was given): most often another silo
+                // on this machine has the web port.
+                throw new UsageException($"the silo's web endpoint could not listen ({e.Message}); give each silo on a machine its own --dashboard-port, or 0 for none");
+            }
 
-        return Ok;
+            if (settings.Redis is { } redis && await RedisServerCheck.CheckPersistenceAsync(redis, RedisCheckWait, cancellationToken) is { } persistence)
+            {
+                await stderr.WriteLineAsync(persistence);
+            }
+
+            await WaitForStopAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping, cancellationToken);
+            var shutdown = new BoundedShutdown(SiloHostOptionsValidator.ShutdownTimeout(settings), TimeProvider.System);
+            if (await shutdown.StopAsync(host.StopAsync, CancellationToken.None) == ShutdownOutcome.Stopped)
+            {
+                return Ok;
+            }
+
+            // The host cannot be disposed (its stop still waits), and the console lifetime's exit handler would wait for it.
+            disposeHost = false;
+            var why = settings.Redis is { } server ? await RedisServerCheck.DescribeAsync(server, RedisCheckWait) : "the silo's shutdown did not complete";
+            await WriteErrorAsync(stderr, $"the silo did not stop within {settings.ShutdownTimeout} (--shutdown-timeout): {why}; exiting without finishing the graceful stop");
+            await stderr.FlushAsync(CancellationToken.None);
+            (host.Services.GetService<IHostLifetime>() as IDisposable)?.Dispose();
+            Environment.Exit(JobFailed);
+            return JobFailed;
+        }
+        finally
+        {
+            if (disposeHost)
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM (the host's lifetime) or Ctrl+C (the CLI's token): stop.
+        }
     }
 
     private static int Help(TextWriter stdout)
@@ -275,7 +336,7 @@ internal static class CliApp
         stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--passivate-idle-keys D|never] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
         stdout.WriteLine("                  [checkpoint and restart options as for run] [--progress] [--verbose] [-- job arguments]");
         stdout.WriteLine("                  (your own job project: uploads the assembly and its private dependencies, then runs it as 'run' does)");
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T] [--max-artifact-bytes N]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T] [--max-artifact-bytes N] [--shutdown-timeout D]");
         stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine("       flow resume JOB_ID   (an embedded job whose process died: continues it from its latest checkpoint)");
         stdout.WriteLine();

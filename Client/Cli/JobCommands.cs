@@ -2,6 +2,7 @@ using System.Globalization;
 using OrleansFlow.Checkpoints;
 using OrleansFlow.Jobs;
 using OrleansFlow.Metrics;
+using OrleansFlow.Text;
 
 namespace OrleansFlow.Cli;
 
@@ -87,11 +88,11 @@ internal static class JobCommands
         stdout.WriteLine($"job {s.JobId} ({s.JobName}) {s.Status}, attempt {s.Attempt}, {s.FinishedTasks}/{s.TotalTasks} tasks finished, submitted {details.SubmittedAt:u}");
         if (s.Failure is { } failure)
         {
-            stdout.WriteLine($"failure: {failure.OperatorName}[{failure.Subtask}]: {failure.Message}");
+            stdout.WriteLine($"failure: {failure.OperatorName}[{failure.Subtask}]: {ControlCharacters.Escape(failure.Message)}");
         }
         else if (s.LastFailure is { } last)
         {
-            stdout.WriteLine($"last restart after: {last.OperatorName}[{last.Subtask}]: {last.Message}");
+            stdout.WriteLine($"last restart after: {last.OperatorName}[{last.Subtask}]: {ControlCharacters.Escape(last.Message)}");
         }
 
         stdout.WriteLine($"{"OPERATOR",-50}{"PAR",5}{"RECORDS IN",14}{"RECORDS OUT",14}{"WATERMARK",16}{"BACKPRESSURE MS",17}{"IN FLIGHT",11}");

@@ -15,7 +15,8 @@ namespace OrleansFlow.Checkpointing;
 /// view (no barrier, no commit, no deployment) and steps aside.</item>
 /// </list>
 /// <see cref="TakeOverAsync"/> is for commands of the job manager, which must land whichever activation receives
-/// them: on a conflict it applies the command to the freshly read state and writes that.
+/// them: on a conflict it applies the command to the freshly read state and writes that. A conflict because the record
+/// vanished from storage (<see cref="StorageLossCheck"/>) throws <see cref="StorageLostException"/> in both.
 /// </summary>
 internal static class FencedStateWrites
 {
@@ -28,6 +29,7 @@ internal static class FencedStateWrites
     {
         ArgumentNullException.ThrowIfNull(state);
         state.State.Writer = writer;
+        var etag = state.Etag;
         try
         {
             await state.WriteStateAsync(cancellationToken);
@@ -39,10 +41,14 @@ internal static class FencedStateWrites
 
         var current = state.State;
         await state.ReadStateAsync(cancellationToken);
-        if (state.State.Writer != writer)
+        switch (StorageLossCheck.Classify(etag, state.RecordExists, state.State.Writer, writer))
         {
-            throw new StaleActivationException(
-                $"another activation ({state.State.Writer ?? "unknown"}) has written this state since activation {writer} read it");
+            case FencedConflict.StorageLost:
+                state.State = current;
+                throw StorageLossCheck.Lost(typeof(T));
+            case FencedConflict.Stale:
+                throw new StaleActivationException(
+                    $"another activation ({state.State.Writer ?? "unknown"}) has written this state since activation {writer} read it");
         }
 
         state.State = current;
@@ -63,6 +69,7 @@ internal static class FencedStateWrites
         for (var attempt = 1; ; attempt++)
         {
             state.State.Writer = writer;
+            var etag = state.Etag;
             try
             {
                 await state.WriteStateAsync(cancellationToken);
@@ -74,13 +81,17 @@ internal static class FencedStateWrites
 
             var current = state.State;
             await state.ReadStateAsync(cancellationToken);
-            if (state.State.Writer == writer)
+            switch (StorageLossCheck.Classify(etag, state.RecordExists, state.State.Writer, writer))
             {
-                state.State = current; // our own earlier write landed: the in-memory state already has the command
-            }
-            else
-            {
-                apply(state.State);
+                case FencedConflict.StorageLost:
+                    state.State = current; // never apply a command to an empty record as if it were the job's
+                    throw StorageLossCheck.Lost(typeof(T));
+                case FencedConflict.OwnWriteLanded:
+                    state.State = current; // our own earlier write landed: the in-memory state already has the command
+                    break;
+                default:
+                    apply(state.State);
+                    break;
             }
         }
     }

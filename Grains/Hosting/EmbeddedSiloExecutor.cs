@@ -50,11 +50,8 @@ internal sealed class EmbeddedSiloExecutor(LocalEnvironmentOptions options) : IJ
     {
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging
-                .SetMinimumLevel(options.LogLevel)
+                .ApplyLevels(options)
                 .AddSimpleConsole(c => c.SingleLine = true)
-                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, options.LogLevel)
-                // Orleans' placement pipeline logs every execution through Polly at Information: two lines per new key activation.
-                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Polly", options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning)
                 .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace))
             .UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "orleansflow-local", clusterId: "local-" + Guid.NewGuid().ToString("N")[..8])

@@ -11,6 +11,12 @@ public sealed class LocalEnvironmentOptions
     /// <summary>Lowest level of runtime log messages written to standard error (default Warning).</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
+    /// <summary>
+    /// Lowest level of the framework's log messages (Orleans, Microsoft, System and Polly categories) written to
+    /// standard error (default Warning); <see cref="LogLevel.None"/> keeps them off the console.
+    /// </summary>
+    public LogLevel FrameworkLogLevel { get; set; } = LogLevel.Warning;
+
     /// <summary>Default parallelism of the environment (default: the number of processors).</summary>
     public int? Parallelism { get; set; }
 

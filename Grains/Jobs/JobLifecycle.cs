@@ -153,6 +153,9 @@ internal sealed class JobLifecycle
     /// <summary>Deploying the first attempt failed: the job is Failed with <paramref name="failure"/>.</summary>
     public void DeployFailed(JobFailure failure) => Fail(failure);
 
+    /// <summary>Storage lost the job's record (<see cref="StorageLostException"/>): the job is Failed with <paramref name="failure"/>, never restarted.</summary>
+    public void StorageLost(JobFailure failure) => Fail(failure);
+
     /// <summary>A task of <paramref name="attempt"/> finished; returns true when it was the last one and the job now finishes.</summary>
     public bool TaskFinished(int vertexId, int subtask, int attempt)
     {

@@ -180,10 +180,38 @@ internal sealed partial class JobManagerGrain : IJobAttemptControl
             StepAside(e.Message);
             throw;
         }
+        catch (StorageLostException e)
+        {
+            await FailOnLostStorageAsync(e);
+            throw new StaleActivationException($"Job {JobId}: {e.Message}");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.JobOperationFailed(logger, e, JobId, "persist the job state");
         }
+    }
+
+    /// <summary>
+    /// Storage lost the job's record: the job is Failed with that reason, the record is written afresh (the conflict's
+    /// read left no ETag, so the write creates it) for the next activation and every client to find, the attempt's
+    /// tasks are told to cancel, and this activation steps aside; what it was doing unwinds as for a stale activation.
+    /// </summary>
+    private async Task FailOnLostStorageAsync(StorageLostException lost)
+    {
+        var attempt = Job.Attempt;
+        Lifecycle.StorageLost(new JobFailure("(storage)", 0, lost.Message, nameof(StorageLostException)));
+        Log.JobFailed(logger, JobId, Job.Failure!.OperatorName, Job.Failure.Subtask, Job.Failure.Message);
+        try
+        {
+            await Fenced.WriteAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.JobOperationFailed(logger, e, JobId, "record the job's failure after storage lost its state");
+        }
+
+        _ = CancelTasksAsync(attempt, CancellationToken.None);
+        StepAside(lost.Message);
     }
 
     /// <summary>Stops driving the job: timers end, nothing more is deployed or commanded, and the activation deactivates.</summary>

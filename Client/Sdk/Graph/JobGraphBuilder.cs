@@ -1,3 +1,4 @@
+using System.Reflection;
 using OrleansFlow.Jobs;
 
 namespace OrleansFlow.Graph;
@@ -34,15 +35,34 @@ internal static class JobGraphBuilder
             throw new InvalidOperationException($"Type '{type.FullName}' does not implement IStreamJob.");
         }
 
-        var job = (IStreamJob)(Activator.CreateInstance(type)
-            ?? throw new InvalidOperationException($"Job type '{type.FullName}' could not be created."));
+        IStreamJob job;
+        try
+        {
+            job = (IStreamJob)(Activator.CreateInstance(type)
+                ?? throw new InvalidOperationException($"Job type '{type.FullName}' could not be created."));
+        }
+        catch (Exception e) when (e is TargetInvocationException or TypeInitializationException or MissingMethodException)
+        {
+            throw JobBuildException.For(type, "be created", e);
+        }
+
         var env = new StreamExecutionEnvironment(executor: null);
         if (template is not null)
         {
             env.CopySettingsFrom(template);
         }
 
-        job.Build(env, source.Arguments);
+        try
+        {
+            job.Build(env, source.Arguments);
+        }
+        catch (Exception e) when (e is TargetInvocationException or TypeInitializationException)
+        {
+            // A type the build touched has a static constructor that threw (other exceptions of Build keep their type:
+            // an ArgumentException about a job argument is a usage error).
+            throw JobBuildException.For(type, "build its graph", e);
+        }
+
         return new BuiltGraph(env.Transformations, env);
     }
 }

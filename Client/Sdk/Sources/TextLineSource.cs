@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
+using OrleansFlow.Text;
 
 namespace OrleansFlow.Sources;
 
@@ -206,7 +207,7 @@ public sealed class TextLineSource<T> : ISource<T>
             var where = $"{_source._path} line {LineNumber(lineIndex)}";
             if (_source._badRecords.ErrorFile is not { } errorFile)
             {
-                throw new BadRecordException($"Bad record at {where}: {reason} (line: \"{Shorten(line)}\")", inner);
+                throw new BadRecordException($"Bad record at {where}: {ControlCharacters.Escape(reason)} (line: \"{Shorten(line)}\")", inner);
             }
 
             lock (ErrorFileLock)
@@ -296,6 +297,6 @@ public sealed class TextLineSource<T> : ISource<T>
             return newlines;
         }
 
-        private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";
+        private static string Shorten(string line) => ControlCharacters.Quote(line, 80);
     }
 }

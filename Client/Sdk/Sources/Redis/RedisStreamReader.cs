@@ -1,3 +1,4 @@
+using OrleansFlow.Text;
 using StackExchange.Redis;
 
 namespace OrleansFlow.Sources.Redis;
@@ -105,7 +106,7 @@ internal sealed class RedisStreamReader<T> : ISourceReader<T>
         {
             if (_source.BadRecords.ErrorFile is not { } errorFile)
             {
-                throw new BadRecordException($"Bad record at {Where(id)}: {e.Message} (entry: {Shorten(parsed.ToString())})", e);
+                throw new BadRecordException($"Bad record at {Where(id)}: {ControlCharacters.Escape(e.Message)} (entry: {Shorten(parsed.ToString())})", e);
             }
 
             BadRecordFile.Append(errorFile, $"{Where(id)}: {e.Message}: {parsed}\n");
@@ -138,5 +139,5 @@ internal sealed class RedisStreamReader<T> : ISourceReader<T>
 
     private string Where(RedisStreamId id) => $"Redis stream '{_source.StreamKey}' entry {id}";
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
+    private static string Shorten(string text) => ControlCharacters.Quote(text, 200);
 }
