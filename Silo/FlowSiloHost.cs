@@ -29,6 +29,7 @@ public static class FlowSiloHost
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
         ["--submission-token"] = "Silo:SubmissionToken",
         ["--max-artifact-bytes"] = "Silo:MaxArtifactBytes",
+        ["--insecure"] = "Silo:Insecure",
     };
 
     /// <summary>
@@ -37,6 +38,8 @@ public static class FlowSiloHost
     /// </summary>
     public static IHost Build(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        args = [.. args.Select(a => a == "--insecure" ? "--insecure=true" : a)]; // a switch: the configuration reader wants a value
         var configuration = new ConfigurationManager();
         configuration.SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)

@@ -119,7 +119,7 @@ internal sealed partial class JobManagerGrain(
         if (!TokenAccepted(submission.SubmissionToken))
         {
             throw new SubmissionRefusedException(submission.JobId,
-                $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {(string.IsNullOrEmpty(submission.SubmissionToken) ? "none" : "a wrong one")} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
+                $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {SubmissionTokens.Carried(submission.SubmissionToken)} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
         }
 
         submission = submission with { SubmissionToken = null }; // never persisted
@@ -201,9 +201,10 @@ internal sealed partial class JobManagerGrain(
         return submission with { Restore = restore };
     }
 
-    public async Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken)
+    public async Task<long> TriggerSavepointAsync(bool stop, string? submissionToken, CancellationToken cancellationToken)
     {
         EnsureExists();
+        SubmissionTokens.DemandForCommand(submissionOptions.Value, submissionToken, JobId, stop ? "stop" : "savepoint");
         ThrowIfStale();
         if (!Lifecycle.CanTakeSavepoint)
         {
@@ -278,9 +279,10 @@ internal sealed partial class JobManagerGrain(
         return Status();
     }
 
-    public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken)
+    public async Task<JobStatusInfo> CancelAsync(string? submissionToken, CancellationToken cancellationToken)
     {
         EnsureExists();
+        SubmissionTokens.DemandForCommand(submissionOptions.Value, submissionToken, JobId, "cancel");
         ThrowIfStale();
         if (!Lifecycle.BeginCancel())
         {
