@@ -34,7 +34,8 @@ public static class FlowSiloHost
 
     /// <summary>
     /// Builds the host; invalid settings fail at start with a message naming the setting. Unless its port is 0, the
-    /// host serves the dashboard, the jobs page, the REST API and the health check (see <see cref="FlowWebEndpoints"/>).
+    /// host serves the dashboard, the jobs page, the REST API and the health check (see <see cref="FlowWebEndpoints"/>),
+    /// behind the <see cref="WebAccessPolicy"/> (loopback names only on a loopback bind; the token beyond it).
     /// </summary>
     public static IHost Build(string[] args)
     {
@@ -72,6 +73,7 @@ public static class FlowSiloHost
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.DashboardAddress), options.DashboardPort));
         FlowWebEndpoints.AddServices(web.Services);
         var app = web.Build();
+        FlowWebEndpoints.UseAccessPolicy(app, new WebAccessPolicy(options.DashboardAddress, options.SubmissionToken));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         FlowWebEndpoints.Map(app);
         return app;

@@ -43,8 +43,9 @@ public sealed class SubmissionTokenTests : IDisposable
     public async Task Submit_ToASiloRequiringAToken_RefusesNoneOrAWrongOneAndRunsWithIt()
     {
         var gatewayPort = FreePorts.Next();
+        var webPort = FreePorts.Next();
         using var host = FlowSiloHost.Build([
-            "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", "0",
+            "--silo-port", $"{FreePorts.Next()}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", $"{webPort}", "--dashboard-address", "0.0.0.0",
             "--checkpoint-dir", _dir.File("checkpoints"), "--cluster-id", _id, "--service-id", _id, "--submission-token", "s3cret", "--max-artifact-bytes", "4096"]);
         await host.StartAsync();
         try
@@ -92,6 +93,23 @@ public sealed class SubmissionTokenTests : IDisposable
             var (acceptedExit, acceptedOutput, _) = await CliAsync(["cancel", job.JobId, "--token", "s3cret", .. target]);
             Assert.Equal(0, acceptedExit);
             Assert.Equal($"job {job.JobId} Finished", acceptedOutput.Trim());
+
+            // Issue 13 (8): the web endpoint listens beyond loopback, so the REST API and the dashboard's log stream need the token.
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webPort}/") };
+            using (var anonymousList = await http.GetAsync("jobs"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymousList.StatusCode);
+                Assert.Equal("error: /jobs needs the cluster's submission token (Authorization: Bearer TOKEN, or the X-OrleansFlow-Token header); the request carried none\n",
+                    await anonymousList.Content.ReadAsStringAsync());
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("dashboard/Trace")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("health")).StatusCode);
+            using var authorized = new HttpRequestMessage(HttpMethod.Get, $"jobs/{job.JobId}");
+            authorized.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+            using var detail = await http.SendAsync(authorized);
+            Assert.Equal(System.Net.HttpStatusCode.OK, detail.StatusCode);
+            Assert.Contains(job.JobId, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             // Uploads of job code need the token too, and are refused above the silo's size limit; nothing is stored then.
             var small = Artifact(1000);
