@@ -103,7 +103,7 @@ internal sealed partial class JobManagerGrain(
         // The previous activation was lost with its silo while the job ran or restarted: its attempt's tasks are gone
         // or orphaned, and a restart timer died with it. Handled as a failure in a turn of its own.
         this.RegisterGrainTimer(
-            static (self, _) => self.GuardedAsync(() => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure"))),
+            static (self, _) => self.GuardedAsync(() => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", PoisonousJobGuard.SiloFailureType))),
             this,
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }

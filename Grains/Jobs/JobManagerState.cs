@@ -57,4 +57,12 @@ internal sealed class JobManagerState : Checkpointing.IFencedState
     /// <inheritdoc />
     [Id(13)]
     public string? Writer { get; set; }
+
+    /// <summary>Attempts in a row that coincided with a silo's death (<see cref="PoisonousJobGuard"/>).</summary>
+    [Id(15)]
+    public int SiloDeathStreak { get; set; }
+
+    /// <summary>The last attempt <see cref="PoisonousJobGuard"/> judged, or null before the first failure.</summary>
+    [Id(16)]
+    public int? LastJudgedAttempt { get; set; }
 }
