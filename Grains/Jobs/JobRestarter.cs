@@ -42,7 +42,6 @@ internal sealed class JobRestarter(
             return;
         }
 
-        Poison.AttemptFailed(attempt, failure);
         var decision = lifecycle.Fail(attempt, failure);
         if (!decision.ShouldRestart)
         {

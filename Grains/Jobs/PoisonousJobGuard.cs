@@ -9,11 +9,15 @@ namespace OrleansFlow.Jobs;
 /// <para>
 /// An attempt <em>coincides with a silo death</em> when it fails because a silo died (the job manager saw a silo of the
 /// cluster declared dead, or its own silo died with the attempt and a new activation took the job over), or when a silo
-/// was declared dead while the attempt was deploying or running and the attempt then failed in any other way; and it did
+/// was declared dead while the attempt was deploying or running, or before its restart, and the attempt failed in any
+/// other way; and it did
 /// not complete a checkpoint of its own first (the latest completed checkpoint at the restart is still the one the
-/// attempt restored). Each attempt is judged once, on its first failure. When <see cref="Limit"/> attempts in a row
-/// coincide with silo deaths, the next restart does not happen: the job is Failed as poisonous. An attempt that does not
-/// coincide resets the count. A job without checkpointing never completes a checkpoint, so every attempt of it that
+/// attempt restored). Each attempt is judged once, at the restart after it (a death declared between its failure and
+/// its restart counts for it). When <see cref="Limit"/> attempts in a row
+/// coincide with silo deaths with no checkpoint completed in between, the next restart does not happen: the job is Failed
+/// as poisonous. An attempt that completed a checkpoint resets the count; one that failed otherwise neither counts nor
+/// resets it (a task often sees a silo's death as a failed call before the membership declares it, so the death may
+/// fail the next attempt instead). A job without checkpointing never completes a checkpoint, so every attempt of it that
 /// fails with a silo's death counts.
 /// </para>
 /// The count and the last judged attempt live in the persisted <see cref="JobManagerState"/>, because the job manager
@@ -46,37 +50,27 @@ internal sealed class PoisonousJobGuard
 
     private JobManagerState Job => _job();
 
-    /// <summary>A silo of the cluster was declared dead while <paramref name="attempt"/> was deploying or running.</summary>
+    /// <summary>
+    /// A silo of the cluster was declared dead while <paramref name="attempt"/> deployed or ran, or after it failed and
+    /// before its restart (a death is often seen by a task, as a failed call, before the membership declares it).
+    /// </summary>
     public void SiloDied(int attempt) => _siloDeathDuring = attempt;
 
     /// <summary>
-    /// The first failure of <paramref name="attempt"/> (later ones of the same attempt are ignored): counts it when it
-    /// coincides with a silo's death, resets the count otherwise. The caller persists the state.
-    /// </summary>
-    public void AttemptFailed(int attempt, JobFailure failure)
-    {
-        ArgumentNullException.ThrowIfNull(failure);
-        if (Job.LastJudgedAttempt is { } judged && attempt <= judged)
-        {
-            return;
-        }
-
-        Job.LastJudgedAttempt = attempt;
-        var coincides = failure.ExceptionType == SiloFailureType || _siloDeathDuring == attempt;
-        Job.SiloDeathStreak = coincides ? Job.SiloDeathStreak + 1 : 0;
-    }
-
-    /// <summary>
-    /// Before the restart after the current attempt failed, knowing the latest completed checkpoint: an attempt that
-    /// completed one made progress and does not count. Returns why the job is poisonous (its failure message), or null
-    /// to restart. The caller persists the state.
+    /// Before the restart after the current attempt failed (its failure is <see cref="JobManagerState.LastFailure"/>),
+    /// knowing the latest completed checkpoint: judges the attempt once (it completed a checkpoint: the count starts
+    /// again; it coincides with a silo's death: it counts; otherwise the count stays). Returns why the job is
+    /// poisonous (its failure message), or null to restart. The caller persists the state.
     /// </summary>
     public string? BeforeRestart(long latestCompletedCheckpoint)
     {
         var failed = Job.Attempt;
-        if (failed < Job.RestorePoints.Count && latestCompletedCheckpoint > Job.RestorePoints[failed])
+        if (Job.LastJudgedAttempt is not { } judged || failed > judged)
         {
-            Job.SiloDeathStreak = 0;
+            Job.LastJudgedAttempt = failed;
+            var progressed = failed < Job.RestorePoints.Count && latestCompletedCheckpoint > Job.RestorePoints[failed];
+            var coincides = Job.LastFailure?.ExceptionType == SiloFailureType || _siloDeathDuring == failed;
+            Job.SiloDeathStreak = progressed ? 0 : coincides ? Job.SiloDeathStreak + 1 : Job.SiloDeathStreak;
         }
 
         if (Limit == 0 || Job.SiloDeathStreak < Limit)

@@ -5,9 +5,10 @@ namespace OrleansFlow.Tests.Unit.Jobs;
 
 /// <summary>
 /// <see cref="PoisonousJobGuard"/> (issue 13, 1b): an attempt coincides with a silo's death when it failed because a
-/// silo died, or a silo died while it deployed or ran and it then failed otherwise, before it completed a checkpoint.
-/// N such attempts in a row make the job poisonous; an attempt that does not coincide, or that completed a checkpoint,
-/// resets the count; each attempt counts once.
+/// silo died, or a silo died while it deployed or ran (or before its restart) and it failed otherwise, before it
+/// completed a checkpoint.
+/// N such attempts with no checkpoint completed in between make the job poisonous; an attempt that completed a
+/// checkpoint resets the count, one that failed otherwise neither counts nor resets it; each attempt counts once.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class PoisonousJobGuardTests
@@ -22,7 +23,7 @@ public sealed class PoisonousJobGuardTests
     /// <summary>Attempt <paramref name="attempt"/> fails with <paramref name="failure"/>, then the restart is judged; returns the verdict.</summary>
     private string? FailAndRestart(PoisonousJobGuard guard, int attempt, JobFailure failure, long latestCheckpoint = CheckpointIds.None)
     {
-        guard.AttemptFailed(attempt, failure);
+        Assert.Equal(attempt, _state.Attempt);
         _state.LastFailure = failure;
         var verdict = guard.BeforeRestart(latestCheckpoint);
         if (verdict is null)
@@ -49,17 +50,17 @@ public sealed class PoisonousJobGuardTests
     }
 
     [Fact]
-    public void BeforeRestart_WhenAnAttemptBetweenFailedWithoutASiloDeath_StartsCountingAgain()
+    public void BeforeRestart_WhenAttemptsBetweenFailedOtherwise_NeitherCountsNorResetsThem()
     {
         var guard = Guard();
 
-        Assert.Null(FailAndRestart(guard, 0, SiloDeath));
-        Assert.Null(FailAndRestart(guard, 1, SiloDeath));
+        Assert.Null(FailAndRestart(guard, 0, TaskFailure)); // e.g. a task saw the silo's death as a failed call first
+        Assert.Null(FailAndRestart(guard, 1, SiloDeath));   // and the membership's notice failed the next attempt
         Assert.Null(FailAndRestart(guard, 2, TaskFailure));
         Assert.Null(FailAndRestart(guard, 3, SiloDeath));
-        Assert.Null(FailAndRestart(guard, 4, SiloDeath));
+        Assert.Equal(2, _state.SiloDeathStreak);
 
-        Assert.NotNull(FailAndRestart(guard, 5, SiloDeath));
+        Assert.NotNull(FailAndRestart(guard, 4, SiloDeath));
     }
 
     [Fact]
@@ -77,28 +78,30 @@ public sealed class PoisonousJobGuardTests
     }
 
     [Fact]
-    public void AttemptFailed_WhenASiloDiedWhileTheAttemptDeployed_CountsAFailureOfAnotherKindOfThatAttemptOnly()
+    public void BeforeRestart_WhenASiloDiedDuringTheAttemptOrBeforeItsRestart_CountsAFailureOfAnotherKindForThatAttemptOnly()
     {
         var guard = Guard(limit: 2);
         var deployFailed = new JobFailure("(deployment)", 0, "the tasks of attempt 0 were not all deployed within 15 s", "TimeoutException");
 
-        guard.SiloDied(0);
+        guard.SiloDied(0); // declared dead while attempt 0 deployed, or after it failed and before its restart
         Assert.Null(FailAndRestart(guard, 0, deployFailed));
         Assert.Equal(1, _state.SiloDeathStreak);
-        guard.SiloDied(0); // a death seen during an earlier attempt does not count for the next one
+        guard.SiloDied(0); // a death noted for an earlier attempt does not count for the next one
         Assert.Null(FailAndRestart(guard, 1, deployFailed));
 
-        Assert.Equal(0, _state.SiloDeathStreak);
+        Assert.Equal(1, _state.SiloDeathStreak);
     }
 
     [Fact]
-    public void AttemptFailed_ASecondFailureOfTheSameAttempt_IsNotCountedAgain()
+    public void BeforeRestart_CalledAgainForTheSameAttempt_DoesNotCountItAgain()
     {
         var guard = Guard(limit: 2);
+        guard.SiloDied(0);
+        _state.LastFailure = SiloDeath;
 
-        guard.AttemptFailed(0, SiloDeath);
-        guard.AttemptFailed(0, SiloDeath); // e.g. a new job manager activation handles the lost attempt again
-        guard.AttemptFailed(0, TaskFailure);
+        Assert.Null(guard.BeforeRestart(CheckpointIds.None));
+        _state.LastFailure = TaskFailure; // e.g. the latest checkpoint could not be read: the restart is tried again
+        Assert.Null(guard.BeforeRestart(CheckpointIds.None));
 
         Assert.Equal(1, _state.SiloDeathStreak);
         Assert.Equal(0, _state.LastJudgedAttempt);
