@@ -10,15 +10,13 @@ namespace OrleansFlow.Jobs;
 /// An attempt <em>coincides with a silo death</em> when it fails because a silo died (the job manager saw a silo of the
 /// cluster declared dead, or its own silo died with the attempt and a new activation took the job over), or when a silo
 /// was declared dead while the attempt was deploying or running, or before its restart, and the attempt failed in any
-/// other way; and it did
-/// not complete a checkpoint of its own first (the latest completed checkpoint at the restart is still the one the
-/// attempt restored). Each attempt is judged once, at the restart after it (a death declared between its failure and
-/// its restart counts for it). When <see cref="Limit"/> attempts in a row
-/// coincide with silo deaths with no checkpoint completed in between, the next restart does not happen: the job is Failed
-/// as poisonous. An attempt that completed a checkpoint resets the count; one that failed otherwise neither counts nor
-/// resets it (a task often sees a silo's death as a failed call before the membership declares it, so the death may
-/// fail the next attempt instead). A job without checkpointing never completes a checkpoint, so every attempt of it that
-/// fails with a silo's death counts.
+/// other way; and it did not complete a checkpoint of its own first (the latest completed checkpoint at the restart is
+/// still the one the attempt restored). Each attempt is judged once, at the restart after it (a death declared between
+/// its failure and its restart counts for it). When <see cref="Limit"/> attempts coincide with silo deaths with no
+/// checkpoint completed in between, the next restart does not happen: the job is Failed as poisonous. An attempt that
+/// completed a checkpoint resets the count; one that failed otherwise neither counts nor resets it (a task often sees a
+/// silo's death as a failed call before the membership declares it, so the death may fail the next attempt instead). A
+/// job without checkpointing never completes a checkpoint, so every attempt of it that fails with a silo's death counts.
 /// </para>
 /// The count and the last judged attempt live in the persisted <see cref="JobManagerState"/>, because the job manager
 /// usually dies with the silos it counts. Plain and single-threaded; does no I/O.
