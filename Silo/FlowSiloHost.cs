@@ -30,14 +30,18 @@ public static class FlowSiloHost
         ["--submission-token"] = "Silo:SubmissionToken",
         ["--max-artifact-bytes"] = "Silo:MaxArtifactBytes",
         ["--shutdown-timeout"] = "Silo:ShutdownTimeout",
+        ["--insecure"] = "Silo:Insecure",
     };
 
     /// <summary>
     /// Builds the host; invalid settings fail at start with a message naming the setting. Unless its port is 0, the
-    /// host serves the dashboard, the jobs page, the REST API and the health check (see <see cref="FlowWebEndpoints"/>).
+    /// host serves the dashboard, the jobs page, the REST API and the health check (see <see cref="FlowWebEndpoints"/>),
+    /// behind the <see cref="WebAccessPolicy"/> (loopback names only on a loopback bind; the token beyond it).
     /// </summary>
     public static IHost Build(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        args = [.. args.Select(a => a == "--insecure" ? "--insecure=true" : a)]; // a switch: the configuration reader wants a value
         var configuration = new ConfigurationManager();
         configuration.SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
@@ -72,6 +76,7 @@ public static class FlowSiloHost
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.DashboardAddress), options.DashboardPort));
         FlowWebEndpoints.AddServices(web.Services);
         var app = web.Build();
+        FlowWebEndpoints.UseAccessPolicy(app, new WebAccessPolicy(options.DashboardAddress, options.SubmissionToken));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         FlowWebEndpoints.Map(app);
         return app;

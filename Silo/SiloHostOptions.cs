@@ -43,10 +43,19 @@ public sealed class SiloHostOptions
     public string DashboardAddress { get; set; } = "127.0.0.1";
 
     /// <summary>
-    /// A shared secret every job submission must carry (<c>flow run --token</c>); null accepts any. Give every silo of
-    /// a cluster the same one, e.g. through the environment variable <c>Silo__SubmissionToken</c>.
+    /// A shared secret every job submission, artifact upload, cancel, savepoint and stop must carry (<c>flow run
+    /// --token</c>); the REST API and the dashboard's log stream need it too when the web endpoint listens beyond
+    /// loopback. Null accepts any. Give every silo of a cluster the same one, e.g. through the environment variable
+    /// <c>Silo__SubmissionToken</c>. Required when the gateway or the web endpoint listens beyond loopback, unless
+    /// <see cref="Insecure"/>.
     /// </summary>
     public string? SubmissionToken { get; set; }
+
+    /// <summary>
+    /// Starts a silo whose gateway or web endpoint listens beyond loopback without a <see cref="SubmissionToken"/>
+    /// (<c>--insecure</c>): anyone who reaches those ports can then upload code that runs inside the silo.
+    /// </summary>
+    public bool Insecure { get; set; }
 
     /// <summary>The largest job artifact (uploaded job assembly and its private dependencies) this silo accepts, in bytes (default 32 MiB).</summary>
     public long MaxArtifactBytes { get; set; } = JobArtifactOptions.DefaultMaxSizeBytes;

@@ -77,6 +77,12 @@ public static class SiloHostOptionsValidator
         {
             yield return $"Silo:Redis must be host:port, got '{redis}'.";
         }
+
+        if (string.IsNullOrEmpty(options.SubmissionToken) && !options.Insecure && ExposedEndpoints(options) is { Count: > 0 } exposed)
+        {
+            yield return $"Silo:SubmissionToken is required: the {string.Join(" and the ", exposed)}, beyond loopback, and uploaded jobs run inside the silo; " +
+                         "give every silo the same --submission-token T (or Silo__SubmissionToken), or --insecure to run without one.";
+        }
     }
 
     /// <summary>The bound of a graceful stop, from a valid <see cref="SiloHostOptions.ShutdownTimeout"/>.</summary>
@@ -102,4 +108,29 @@ public static class SiloHostOptionsValidator
             ? $"Silo:ShutdownTimeout must be between 100ms and 1h, got '{text}'."
             : null;
     }
+
+    /// <summary>
+    /// The silo's endpoints that listen beyond loopback, described for a message: the gateway (it listens on the
+    /// advertised address when the silo is clustered through Redis; a silo without Redis listens on loopback only) and
+    /// the web endpoint (unless it is off).
+    /// </summary>
+    public static IReadOnlyList<string> ExposedEndpoints(SiloHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var exposed = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.Redis) && !IsLoopback(options.AdvertisedAddress))
+        {
+            exposed.Add($"gateway listens on {options.AdvertisedAddress}:{options.GatewayPort}");
+        }
+
+        if (options.DashboardPort != 0 && !IsLoopback(options.DashboardAddress))
+        {
+            exposed.Add($"web endpoint listens on {options.DashboardAddress}:{options.DashboardPort}");
+        }
+
+        return exposed;
+    }
+
+    /// <summary>Whether <paramref name="address"/> is a loopback address (an unparsable one is reported apart, and counts as not).</summary>
+    public static bool IsLoopback(string address) => IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
 }

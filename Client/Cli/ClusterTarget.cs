@@ -7,9 +7,14 @@ namespace OrleansFlow.Cli;
 /// <c>stop</c>) talks to:
 /// <c>--cluster HOST:PORT</c> names the Redis holding a cluster's membership; without it, the single development
 /// silo that <c>flow silo</c> starts on this machine (gateway port 30000, or <c>--gateway-port N</c>).
+/// <c>--token T</c> (or the environment variable <see cref="RunOptions.TokenVariable"/>) is the cluster's submission
+/// token, which <c>cancel</c>, <c>savepoint</c> and <c>stop</c> need on a cluster that requires one.
 /// </summary>
 internal sealed record ClusterTarget(string? Redis, int GatewayPort, string ClusterId, string ServiceId)
 {
+    /// <summary>The cluster's submission token (<c>--token</c>, or <see cref="RunOptions.TokenVariable"/>); null for none.</summary>
+    public string? Token { get; init; }
+
     /// <summary>The gateway port of a <c>flow silo</c> started without options.</summary>
     public const int DefaultGatewayPort = 30000;
 
@@ -25,6 +30,7 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
         int? gatewayPort = null;
         string? clusterId = null;
         string? serviceId = null;
+        string? token = null;
         var operands = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -45,6 +51,9 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
                 case "--service-id":
                     serviceId = CliArgs.Id(args, ref i);
                     break;
+                case "--token":
+                    token = CliArgs.Id(args, ref i);
+                    break;
                 case var flag when switches?.Contains(flag) == true:
                     seen.Add(flag);
                     break;
@@ -61,7 +70,17 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
             throw new UsageException("--gateway-port is for a local silo; with --cluster the silos are found through Redis");
         }
 
-        return (new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId), operands, seen);
+        token ??= Environment.GetEnvironmentVariable(RunOptions.TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        var target = new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId) { Token = token };
+        return (target, operands, seen);
+    }
+
+    /// <summary>An environment on <paramref name="connection"/> that sends <see cref="Token"/> with its commands.</summary>
+    public StreamExecutionEnvironment CreateEnvironment(ClusterConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var env = StreamExecutionEnvironment.ForCluster(connection.Client);
+        return Token is { } token ? env.WithSubmissionToken(token) : env;
     }
 
     /// <summary>Connects, naming the target in the error when nothing answers.</summary>

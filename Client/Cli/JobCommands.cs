@@ -11,7 +11,7 @@ internal static class JobCommands
 {
     public const string Usage =
         "flow list | status JOB | cancel JOB | state JOB OPERATOR KEY | savepoint JOB | stop JOB --savepoint\n" +
-        "            [--cluster REDIS_HOST:PORT | --gateway-port N (a local 'flow silo', default 30000)] [--cluster-id ID] [--service-id ID]";
+        "            [--cluster REDIS_HOST:PORT | --gateway-port N (a local 'flow silo', default 30000)] [--cluster-id ID] [--service-id ID] [--token T]";
 
     public static async Task<int> RunAsync(string command, IReadOnlyList<string> args, TextWriter stdout, CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ internal static class JobCommands
         }
 
         await using var connection = await target.ConnectAsync(cancellationToken);
-        await using var env = StreamExecutionEnvironment.ForCluster(connection.Client);
+        await using var env = target.CreateEnvironment(connection);
         if (command == "list")
         {
             await ListAsync(env, stdout, cancellationToken);

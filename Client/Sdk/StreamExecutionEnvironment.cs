@@ -161,7 +161,7 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         var submission = await client.GetGrain<IJobManagerGrain>(jobId).GetSubmissionAsync(cancellationToken).ConfigureAwait(false);
-        return new JobClient(client, submission);
+        return new JobClient(client, submission, SubmissionToken);
     }
 
     /// <summary>The jobs submitted to the cluster this environment reaches, newest first (at most <paramref name="limit"/>).</summary>
@@ -214,10 +214,10 @@ public sealed partial class StreamExecutionEnvironment : IAsyncDisposable
 
     private static string NewJobId() => Guid.NewGuid().ToString("N");
 
-    private static async Task<JobClient> SubmitAsync(IJobExecutor executor, JobSubmission submission, CancellationToken cancellationToken)
+    private async Task<JobClient> SubmitAsync(IJobExecutor executor, JobSubmission submission, CancellationToken cancellationToken)
     {
         var client = await executor.GetClientAsync(cancellationToken).ConfigureAwait(false);
         await client.GetGrain<IJobManagerGrain>(submission.JobId).SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
-        return new JobClient(client, submission);
+        return new JobClient(client, submission, SubmissionToken);
     }
 }

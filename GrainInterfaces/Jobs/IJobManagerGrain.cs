@@ -35,20 +35,27 @@ public interface IJobManagerGrain : IGrainWithStringKey
     Task<JobStatusInfo> WaitForTerminalAsync(TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>Cancels the job: sources stop, every task is told to stop.</summary>
+    /// <param name="submissionToken">The cluster's submission token, when it requires one (as for <see cref="SubmitAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and the call carried none or a wrong one.</exception>
     [Alias("Cancel")]
-    Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken);
+    Task<JobStatusInfo> CancelAsync(string? submissionToken, CancellationToken cancellationToken);
 
     /// <summary>
     /// Triggers a savepoint of the running job and returns its checkpoint id (follow it on the job's checkpoint
     /// coordinator). With <paramref name="stop"/> the job stops once the savepoint completed (Flink's
     /// stop-with-savepoint): its sinks commit the savepoint's output and the job ends Finished.
     /// </summary>
+    /// <param name="stop">Whether the job stops once the savepoint completed.</param>
+    /// <param name="submissionToken">The cluster's submission token, when it requires one (as for <see cref="SubmitAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="JobNotFoundException">There is no such job.</exception>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and the call carried none or a wrong one.</exception>
     /// <exception cref="JobNotRunningException">The job is not running (or is finishing).</exception>
     /// <exception cref="SavepointRefusedException">Its checkpointing is off, or it cannot take a savepoint now.</exception>
     /// <exception cref="StaleActivationException">This job manager activation is stale; try again.</exception>
     [Alias("TriggerSavepoint")]
-    Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken);
+    Task<long> TriggerSavepointAsync(bool stop, string? submissionToken, CancellationToken cancellationToken);
 
     /// <summary>The coordinator reports that the savepoint of a stop-with-savepoint completed: commit it and stop.</summary>
     [Alias("StopAfterSavepoint")]

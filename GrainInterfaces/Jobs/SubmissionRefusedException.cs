@@ -1,8 +1,8 @@
 namespace OrleansFlow.Jobs;
 
 /// <summary>
-/// The cluster refused a job submission or a job artifact upload: it requires a submission token and the request
-/// carried none or a wrong one. An <see cref="UnauthorizedAccessException"/>; the message says which token to give.
+/// The cluster refused a job submission, a job artifact upload, or a command on a job (cancel, savepoint, stop): it
+/// requires a submission token and the request carried none or a wrong one. An <see cref="UnauthorizedAccessException"/>; the message says which token to give.
 /// </summary>
 [GenerateSerializer, Alias("flow.SubmissionRefusedException")]
 public sealed class SubmissionRefusedException : UnauthorizedAccessException

@@ -33,7 +33,7 @@ internal sealed class JobArtifactGrain(
         {
             throw new SubmissionRefusedException(
                 artifact.Id,
-                $"Upload of job artifact {artifact.Id} refused: this cluster requires a submission token and the upload carried {(string.IsNullOrEmpty(submissionToken) ? "none" : "a wrong one")} (flow submit --token, or StreamExecutionEnvironment.WithSubmissionToken).");
+                $"Upload of job artifact {artifact.Id} refused: this cluster requires a submission token and the upload carried {SubmissionTokens.Carried(submissionToken)} (flow submit --token, or StreamExecutionEnvironment.WithSubmissionToken).");
         }
 
         var id = this.GetPrimaryKeyString();

@@ -24,6 +24,7 @@ namespace OrleansFlow.Jobs;
 /// Restarting     latest checkpoint unreadable,           Running→       handled as a failure of the attempt: restart
 ///                attempt not persisted, deploy failed    ...            after the policy's delay, or Failed
 /// Restarting     no restart scheduled or running for 5 s Restarting     restart now (watchdog; a step nothing handled)
+/// Restarting     restart finds the job poisonous         Failed         persist, stop coordinator (PoisonousJobGuard)
 /// Running        stop-with-savepoint completed           Running*       commit the savepoint, cancel tasks
 /// Running*       savepoint committed                     Finished       persist
 /// Running        silo joins / leaves gracefully          Restarting     redeploy (not a failure, no policy): stop
@@ -155,6 +156,9 @@ internal sealed class JobLifecycle
 
     /// <summary>Storage lost the job's record (<see cref="StorageLostException"/>): the job is Failed with <paramref name="failure"/>, never restarted.</summary>
     public void StorageLost(JobFailure failure) => Fail(failure);
+
+    /// <summary>A restart found the job poisonous (<see cref="PoisonousJobGuard"/>): the job is Failed with <paramref name="failure"/>, not redeployed.</summary>
+    public void Poisonous(JobFailure failure) => Fail(failure);
 
     /// <summary>A task of <paramref name="attempt"/> finished; returns true when it was the last one and the job now finishes.</summary>
     public bool TaskFinished(int vertexId, int subtask, int attempt)

@@ -75,10 +75,16 @@ internal sealed partial class JobManagerGrain : IJobAttemptControl
                 // Only a silo declared dead: calls to one still stopping would wait for it, and the restart with them.
                 foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                 {
-                    if (dead.Add(member.SiloAddress) && !first && !Lifecycle.IsStale && Job.Status == JobStatus.Running && !_drained.Contains(member.SiloAddress))
+                    if (!dead.Add(member.SiloAddress) || first || Lifecycle.IsStale || Job.Status.IsTerminal() || _drained.Contains(member.SiloAddress))
+                    {
+                        continue;
+                    }
+
+                    Restarter.Poison.SiloDied(Job.Attempt); // also while the attempt deploys (PoisonousJobGuard)
+                    if (Job.Status == JobStatus.Running)
                     {
                         // Handled in a turn of its own, so this watch keeps reading while the restart waits for calls.
-                        var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", "SiloFailure");
+                        var failure = new JobFailure("(cluster)", 0, $"silo {member.SiloAddress} died", PoisonousJobGuard.SiloFailureType);
                         var attempt = Job.Attempt;
                         this.RegisterGrainTimer(
                             static (state, _) => state.Self.GuardedAsync(() => state.Self.HandleFailureAsync(state.Attempt, state.Failure)),

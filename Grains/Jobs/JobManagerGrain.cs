@@ -103,7 +103,7 @@ internal sealed partial class JobManagerGrain(
         // The previous activation was lost with its silo while the job ran or restarted: its attempt's tasks are gone
         // or orphaned, and a restart timer died with it. Handled as a failure in a turn of its own.
         this.RegisterGrainTimer(
-            static (self, _) => self.GuardedAsync(() => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", "SiloFailure"))),
+            static (self, _) => self.GuardedAsync(() => self.HandleFailureAsync(self.Job.Attempt, new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", PoisonousJobGuard.SiloFailureType))),
             this,
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
@@ -119,7 +119,7 @@ internal sealed partial class JobManagerGrain(
         if (!TokenAccepted(submission.SubmissionToken))
         {
             throw new SubmissionRefusedException(submission.JobId,
-                $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {(string.IsNullOrEmpty(submission.SubmissionToken) ? "none" : "a wrong one")} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
+                $"Job {submission.JobId} refused: this cluster requires a submission token and the submission carried {SubmissionTokens.Carried(submission.SubmissionToken)} (flow run --token, or StreamExecutionEnvironment.WithSubmissionToken).");
         }
 
         submission = submission with { SubmissionToken = null }; // never persisted
@@ -202,9 +202,10 @@ internal sealed partial class JobManagerGrain(
         return submission with { Restore = restore };
     }
 
-    public async Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken)
+    public async Task<long> TriggerSavepointAsync(bool stop, string? submissionToken, CancellationToken cancellationToken)
     {
         EnsureExists();
+        SubmissionTokens.DemandForCommand(submissionOptions.Value, submissionToken, JobId, stop ? "stop" : "savepoint");
         ThrowIfStale();
         if (!Lifecycle.CanTakeSavepoint)
         {
@@ -280,9 +281,10 @@ internal sealed partial class JobManagerGrain(
         return Status();
     }
 
-    public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken)
+    public async Task<JobStatusInfo> CancelAsync(string? submissionToken, CancellationToken cancellationToken)
     {
         EnsureExists();
+        SubmissionTokens.DemandForCommand(submissionOptions.Value, submissionToken, JobId, "cancel");
         ThrowIfStale();
         if (!Lifecycle.BeginCancel())
         {

@@ -58,11 +58,19 @@ internal sealed class JobManagerState : Checkpointing.IFencedState
     [Id(13)]
     public string? Writer { get; set; }
 
+    /// <summary>Attempts in a row that coincided with a silo's death (<see cref="PoisonousJobGuard"/>).</summary>
+    [Id(15)]
+    public int SiloDeathStreak { get; set; }
+
+    /// <summary>The last attempt <see cref="PoisonousJobGuard"/> judged, or null before the first failure.</summary>
+    [Id(16)]
+    public int? LastJudgedAttempt { get; set; }
+
     /// <summary>
     /// The last attempt's task metrics, read just before the job ended (finished, cancelled, stopped or failed), so that
     /// an ended job still shows each operator's final records in and out (its tasks are gone). Empty while it runs and
     /// for subtasks that did not answer. Empty by default, never pre-filled (see <see cref="RestorePoints"/>).
     /// </summary>
-    [Id(15)]
+    [Id(17)]
     public List<Metrics.TaskMetrics> FinalMetrics { get; set; } = [];
 }

@@ -10,7 +10,8 @@ namespace OrleansFlow.Jobs;
 /// delay): a failure goes to <see cref="JobLifecycle"/>, whose restart strategy decides; this class carries the decision
 /// out through <see cref="IJobAttemptControl"/>. Every step that can fail lands in a defined state: reading the latest
 /// checkpoint, writing the new attempt and deploying it each hand their failure back to the restart strategy (restart
-/// again after its delay, or Failed), and a stale activation steps aside. Plain and single-threaded (the grain calls
+/// again after its delay, or Failed), and a stale activation steps aside. A job whose attempts keep coinciding with
+/// silo deaths is not restarted but Failed as poisonous (<see cref="PoisonousJobGuard"/>). Plain and single-threaded (the grain calls
 /// it from its turns); unit-tested with a fake control and fake time.
 /// </summary>
 internal sealed class JobRestarter(
@@ -23,6 +24,9 @@ internal sealed class JobRestarter(
     ILogger logger)
 {
     private JobManagerState Job => job();
+
+    /// <summary>Counts attempts that coincide with silo deaths and stops redeploying a poisonous job.</summary>
+    public PoisonousJobGuard Poison { get; } = new(job, options.PoisonousJobSiloDeaths);
 
     /// <summary>
     /// Hands a failure of <paramref name="attempt"/> to the restart strategy: a failure of an older attempt, or while a
@@ -111,6 +115,16 @@ internal sealed class JobRestarter(
         {
             // Storage or the coordinator is unavailable: try again after the strategy's delay.
             await StepFailedAsync(new JobFailure("(checkpoint coordinator)", 0, $"the latest checkpoint could not be read: {e.Message}", e.GetType().Name));
+            return;
+        }
+
+        if (Poison.BeforeRestart(restoreId) is { } poisonous)
+        {
+            // Its attempts kept coinciding with silo deaths: another one would take the silos down again.
+            lifecycle.Poisonous(new JobFailure("(job manager)", 0, poisonous, PoisonousJobGuard.PoisonousJobType));
+            Log.JobFailed(logger, jobId, Job.Failure!.OperatorName, Job.Failure.Subtask, Job.Failure.Message);
+            await control.PersistAsync();
+            await control.StopCoordinatorAsync(jobEnded: true, discardCheckpoints: false);
             return;
         }
 

@@ -35,6 +35,14 @@ public sealed class JobManagerOptions
     public TimeSpan RedeployGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How many attempts that coincide with a silo's death (the attempt failed because a silo died, or a silo died while
+    /// it deployed or ran, before it completed a checkpoint), with no checkpoint completed in between, make a job
+    /// poisonous: it is Failed with that reason and never redeployed, so that the silos that come back stay up
+    /// (default 3; 0 turns the guard off). See <c>PoisonousJobGuard</c>.
+    /// </summary>
+    public int PoisonousJobSiloDeaths { get; set; } = 3;
+
+    /// <summary>
     /// Period of the checkpoint coordinator's reminder (default 1 min, Orleans' least reminder period): the durable
     /// wake-up of a job whose job manager was lost with its silo when nothing else (a silo-death notice, a task, a
     /// client) wakes it.

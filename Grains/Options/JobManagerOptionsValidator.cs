@@ -19,6 +19,11 @@ public sealed class JobManagerOptionsValidator(IOptions<JobManagerOptions> optio
         OptionChecks.Positive(o.StalledRestartAfter, Name, nameof(o.StalledRestartAfter));
         OptionChecks.Positive(o.JoinPollPeriod, Name, nameof(o.JoinPollPeriod));
         OptionChecks.Positive(o.RedeployGrace, Name, nameof(o.RedeployGrace), allowZero: true);
+        if (o.PoisonousJobSiloDeaths < 0)
+        {
+            throw new OrleansConfigurationException($"{Name}.{nameof(o.PoisonousJobSiloDeaths)} must be 0 (off) or more, got {o.PoisonousJobSiloDeaths}.");
+        }
+
         if (o.WatchdogReminderPeriod < reminders.Value.MinimumReminderPeriod)
         {
             throw new OrleansConfigurationException(

@@ -31,6 +31,36 @@ public static class FlowWebEndpoints
         });
     }
 
+    /// <summary>
+    /// Puts <paramref name="policy"/> in front of every request (this silo's endpoints and the dashboard's): a refused
+    /// request gets the policy's status and its one-line message as plain text.
+    /// </summary>
+    internal static void UseAccessPolicy(IApplicationBuilder app, WebAccessPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(policy);
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var decision = policy.Decide(
+                request.Headers.Host.ToString(), request.Path.Value ?? "/", request.Headers.Authorization.FirstOrDefault(),
+                request.Headers[WebAccessPolicy.TokenHeader].FirstOrDefault(), request.Query["token"].FirstOrDefault());
+            if (decision.Allowed)
+            {
+                await next(context);
+                return;
+            }
+
+            context.Response.StatusCode = decision.StatusCode;
+            if (decision.StatusCode == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
+            await context.Response.WriteAsync(decision.Message + "\n", context.RequestAborted);
+        });
+    }
+
     /// <summary>Maps the endpoints.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {

@@ -26,7 +26,18 @@ public sealed class ClusterTargetTests
         Assert.Equal(["job1"], operands);
     }
 
+    [Fact]
+    public void Parse_WithToken_KeepsItOutOfTheOperandsAndSendsItWithTheJobCommands()
+    {
+        var (target, operands, _) = ClusterTarget.Parse(["job1", "--token", "s3cret", "--gateway-port", "30001"]);
+
+        Assert.Equal("s3cret", target.Token);
+        Assert.Equal(["job1"], operands);
+        Assert.Equal("s3cret", JobCommandOptions.Parse("stop", ["job1", "--savepoint", "--token", "s3cret"]).Target.Token);
+    }
+
     [Theory]
+    [InlineData(new[] { "--token", " " }, "--token must not be empty")]
     [InlineData(new[] { "--gateway-port", "0" }, "--gateway-port expects a port number (1-65535), got '0'")]
     [InlineData(new[] { "--gateway-port", "x" }, "--gateway-port expects a port number (1-65535), got 'x'")]
     [InlineData(new[] { "--verbose" }, "unknown option '--verbose'")]

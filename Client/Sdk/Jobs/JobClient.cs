@@ -15,12 +15,17 @@ public sealed class JobClient
     private readonly IClusterClient _client;
     private readonly JobSubmission _submission;
     private readonly JobClientOptions _options;
+    private readonly string? _submissionToken;
 
-    internal JobClient(IClusterClient client, JobSubmission submission)
+    /// <param name="client">The cluster's client.</param>
+    /// <param name="submission">The job's submission.</param>
+    /// <param name="submissionToken">The cluster's submission token, sent with cancel, savepoint and stop (the environment's <see cref="StreamExecutionEnvironment.SubmissionToken"/>).</param>
+    internal JobClient(IClusterClient client, JobSubmission submission, string? submissionToken)
     {
         _client = client;
         _submission = submission;
         _options = OptionsOf(client);
+        _submissionToken = submissionToken;
     }
 
     /// <summary>The job's id.</summary>
@@ -84,10 +89,14 @@ public sealed class JobClient
         }
     }
 
-    /// <summary>Cancels the job and waits until it is Canceled (or already terminal).</summary>
+    /// <summary>
+    /// Cancels the job and waits until it is Canceled (or already terminal). A cluster that requires a submission token
+    /// requires it here too: the environment's (<see cref="StreamExecutionEnvironment.WithSubmissionToken"/>) is sent.
+    /// </summary>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and this client has none or a wrong one.</exception>
     public async Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken = default)
     {
-        await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(cancellationToken), _options, cancellationToken).ConfigureAwait(false);
+        await ClusterCallRetry.RunAsync(() => Manager.CancelAsync(_submissionToken, cancellationToken), _options, cancellationToken).ConfigureAwait(false);
         var waiter = new JobManagerWaiter(Manager, _options.StatusPollInterval, _options);
         while (true)
         {
@@ -105,6 +114,7 @@ public sealed class JobClient
     /// job's end and silo restarts. The job must take checkpoints (its barriers carry the savepoint).
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and this client has none or a wrong one.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
     public Task<Savepoint> TriggerSavepointAsync(CancellationToken cancellationToken = default) => TakeSavepointAsync(stop: false, progress: null, cancellationToken);
 
@@ -113,6 +123,7 @@ public sealed class JobClient
     /// stands while it is written (each time its status is read, every <see cref="JobClientOptions.SavepointPollInterval"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and this client has none or a wrong one.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
     public Task<Savepoint> TriggerSavepointAsync(IProgress<SavepointProgress>? progress, CancellationToken cancellationToken = default) =>
         TakeSavepointAsync(stop: false, progress, cancellationToken);
@@ -124,6 +135,7 @@ public sealed class JobClient
     /// has ended. If the savepoint fails, the job goes on running and this throws.
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and this client has none or a wrong one.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
     public Task<Savepoint> StopWithSavepointAsync(CancellationToken cancellationToken = default) => StopWithSavepointAsync(progress: null, cancellationToken);
 
@@ -132,6 +144,7 @@ public sealed class JobClient
     /// stands while it is written, then the job's status while it stops (every few seconds).
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is not running or its checkpointing is off.</exception>
+    /// <exception cref="SubmissionRefusedException">The cluster requires a submission token and this client has none or a wrong one.</exception>
     /// <exception cref="SavepointException">The savepoint failed (the job goes on).</exception>
     public async Task<Savepoint> StopWithSavepointAsync(IProgress<SavepointProgress>? progress, CancellationToken cancellationToken = default)
     {
@@ -154,7 +167,7 @@ public sealed class JobClient
     {
         // Not retried: a retry after a lost answer would trigger a second savepoint.
         var started = TimeProvider.System.GetTimestamp();
-        var checkpointId = await Manager.TriggerSavepointAsync(stop, cancellationToken).ConfigureAwait(false);
+        var checkpointId = await Manager.TriggerSavepointAsync(stop, _submissionToken, cancellationToken).ConfigureAwait(false);
         var coordinator = _client.GetGrain<ICheckpointCoordinatorGrain>(JobId);
         while (true)
         {

@@ -112,6 +112,13 @@ public sealed class SiloWebTests(ITestOutputHelper log) : IDisposable
             Assert.Contains(line, (await CliAsync(["status", job.JobId, .. target])).Split('\n').Select(l => l.TrimEnd('\r')));
             await AssertJobsPageShowsSummaryAsync(job.JobId, line);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("jobs/no-such-job")).StatusCode);
+
+            // Issue 13 (8): on this loopback bind, a request naming another host (a DNS-rebinding page) is refused in one line.
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, "jobs");
+            rebound.Headers.Host = "rebind.example:" + _webPort;
+            using var refused = await http.SendAsync(rebound);
+            Assert.Equal(System.Net.HttpStatusCode.MisdirectedRequest, refused.StatusCode);
+            Assert.StartsWith($"error: Host 'rebind.example:{_webPort}' is not a loopback name", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {

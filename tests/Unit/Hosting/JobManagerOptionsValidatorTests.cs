@@ -31,6 +31,15 @@ public sealed class JobManagerOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_ANegativePoisonousJobSiloDeaths_FailsNamingTheSettingWhileZeroTurnsTheGuardOff()
+    {
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validator(new JobManagerOptions { PoisonousJobSiloDeaths = -1 }).ValidateConfiguration());
+
+        Assert.Equal("JobManagerOptions.PoisonousJobSiloDeaths must be 0 (off) or more, got -1.", error.Message);
+        Validator(new JobManagerOptions { PoisonousJobSiloDeaths = 0 }).ValidateConfiguration();
+    }
+
+    [Fact]
     public void Validate_AReminderPeriodBelowTheRemindersLeastPeriod_FailsNamingBoth()
     {
         var options = new JobManagerOptions { WatchdogReminderPeriod = TimeSpan.FromSeconds(30) };

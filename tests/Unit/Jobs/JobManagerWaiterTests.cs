@@ -93,7 +93,7 @@ public sealed class JobManagerWaiterTests
 
         public Task<JobStatusInfo> GetStatusAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<JobStatusInfo> CancelAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<JobStatusInfo> CancelAsync(string? submissionToken, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task ReportFinishedAsync(int vertexId, int subtask, int attempt, CancellationToken cancellationToken) => throw new NotSupportedException();
 
@@ -101,7 +101,7 @@ public sealed class JobManagerWaiterTests
 
         public Task<OrleansFlow.Metrics.JobDetails> GetDetailsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<long> TriggerSavepointAsync(bool stop, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long> TriggerSavepointAsync(bool stop, string? submissionToken, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<bool> PrepareForSiloLeavingAsync(SiloAddress silo, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -192,6 +192,37 @@ public sealed class JobRestarterTests
         Assert.Equal(["keep metrics of attempt 0", "persist", "stop coordinator (job ended)", "cancel attempt 0"], _control.Calls);
     }
 
+    /// <summary>
+    /// Issue 13 (1b): the third attempt in a row that fails with a silo's death before a checkpoint is not redeployed:
+    /// the job is Failed as poisonous, persisted, and its coordinator stopped for good; the count survives the job
+    /// manager (it lives in the persisted state a new activation reads).
+    /// </summary>
+    [Fact]
+    public async Task Restart_AfterThreeAttemptsInARowFailedBySiloDeaths_FailsThePoisonousJobWithoutDeploying()
+    {
+        await RunningAsync(FixedDelay(100, 1_000));
+        var siloDeath = new JobFailure("(job manager)", 0, "the job manager's silo failed while the job ran", PoisonousJobGuard.SiloFailureType);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await _restarter.HandleFailureAsync(attempt, siloDeath);
+            await _restarter.RestartAsync();
+            Assert.Equal(JobStatus.Running, _lifecycle.Status);
+        }
+
+        // A new activation (the job manager died with the silos) carries the count on.
+        var lifecycle = new JobLifecycle(() => _state, _time, _ => { });
+        var restarter = new JobRestarter("job", () => _state, lifecycle, _control, _time, Options, NullLogger.Instance);
+        await restarter.HandleFailureAsync(2, siloDeath);
+        _control.Calls.Clear();
+        await restarter.RestartAsync();
+
+        Assert.Equal(JobStatus.Failed, lifecycle.Status);
+        Assert.Equal(2, lifecycle.Attempt);
+        Assert.Equal(PoisonousJobGuard.PoisonousJobType, _state.Failure!.ExceptionType);
+        Assert.StartsWith("poisonous job: 3 attempts in a row coincided with a silo's death before completing a checkpoint", _state.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(["latest checkpoint", "persist", "stop coordinator (job ended)"], _control.Calls);
+    }
+
     private static RestartStrategySettings FixedDelay(int attempts, long delayMs) => new(RestartStrategyKind.FixedDelay, attempts, delayMs);
 
     /// <summary>A job submitted with <paramref name="restart"/> whose first attempt was deployed.</summary>
