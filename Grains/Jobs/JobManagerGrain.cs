@@ -171,9 +171,9 @@ internal sealed partial class JobManagerGrain(
         {
             // An ended job's tasks are gone: it shows the metrics they had when it ended, as Flink's web UI does.
             var subtasks = running
-                ? await Task.WhenAll(AttemptTasks.Of(GrainFactory, JobId, [v], attempt).Select(t => WithinAsync(t.Grain.GetMetricsAsync(cancellationToken))))
-                : Job.FinalMetrics.Where(m => m.VertexId == v.Id).ToArray();
-            return new VertexDetails(v.Id, v.Name, v.Parallelism, [.. subtasks.OfType<TaskMetrics>()]);
+                ? await ReadMetricsAsync(AttemptTasks.Of(GrainFactory, JobId, [v], attempt), cancellationToken)
+                : [.. Job.FinalMetrics.Where(m => m.VertexId == v.Id)];
+            return new VertexDetails(v.Id, v.Name, v.Parallelism, subtasks);
         }));
         CheckpointOverview? checkpoints = null;
         if (Job.Submission.Checkpointing is { IsEnabled: true })
@@ -354,11 +354,12 @@ internal sealed partial class JobManagerGrain(
     }
 
     /// <summary>Reads the metrics of <paramref name="attempt"/>'s tasks into <see cref="JobManagerState.FinalMetrics"/> (the job is ending).</summary>
-    private async Task KeepFinalMetricsAsync(int attempt)
-    {
-        var metrics = await Task.WhenAll(TasksOf(attempt).Select(t => WithinAsync(t.Grain.GetMetricsAsync(CancellationToken.None))));
-        Job.FinalMetrics = [.. metrics.OfType<TaskMetrics>()];
-    }
+    private async Task KeepFinalMetricsAsync(int attempt) =>
+        Job.FinalMetrics = [.. await ReadMetricsAsync(TasksOf(attempt), CancellationToken.None)];
+
+    /// <summary>The metrics of the <paramref name="tasks"/> that answer within <see cref="JobManagerOptions.MetricsWait"/>.</summary>
+    private async Task<TaskMetrics[]> ReadMetricsAsync(IEnumerable<AttemptTask> tasks, CancellationToken cancellationToken) =>
+        [.. (await Task.WhenAll(tasks.Select(t => WithinAsync(t.Grain.GetMetricsAsync(cancellationToken))))).OfType<TaskMetrics>()];
 
     /// <summary>The call's result, or null when it fails or takes longer than <see cref="JobManagerOptions.MetricsWait"/> (a task on a dying silo).</summary>
     private async Task<T?> WithinAsync<T>(Task<T?> call)
