@@ -24,4 +24,12 @@ internal static partial class ChannelLog
     [LoggerMessage(OrleansFlowEventIds.ChannelGrantFailed, LogLevel.Debug,
         "Task {TaskKey}: returning credit to vertex {SenderVertex} subtask {SenderSubtask} failed; a later grant or probe covers it")]
     public static partial void GrantFailed(ILogger logger, Exception exception, string taskKey, int senderVertex, int senderSubtask);
+
+    [LoggerMessage(OrleansFlowEventIds.ChannelReplayRefused, LogLevel.Warning,
+        "Task {TaskKey}: vertex {TargetVertex} subtask {TargetSubtask} asked again for batches {From} to {To} of its channel, which it had reported processed; they are no longer held")]
+    public static partial void ReplayRefused(ILogger logger, string taskKey, int targetVertex, int targetSubtask, long from, long to);
+
+    [LoggerMessage(OrleansFlowEventIds.ChannelReplayNotDeployed, LogLevel.Warning,
+        "Task {TaskKey}: vertex {TargetVertex} subtask {TargetSubtask} asked for batches {From} to {To} of its channel, but this activation never ran the attempt (the task that sent them is gone)")]
+    public static partial void ReplayNotDeployed(ILogger logger, string taskKey, int targetVertex, int targetSubtask, long from, long to);
 }

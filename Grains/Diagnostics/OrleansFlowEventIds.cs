@@ -23,6 +23,8 @@ internal static class OrleansFlowEventIds
     public const int CheckpointCommitFailed = 3016;
     public const int SnapshotWriteFailed = 3017;
     public const int SnapshotDiscardFailed = 3018;
+    public const int ChannelReplayRefused = 3019;
+    public const int ChannelReplayNotDeployed = 3020;
 
     // 4xxx: job manager
     public const int JobSubmitted = 4000;

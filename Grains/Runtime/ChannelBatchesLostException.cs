@@ -12,6 +12,14 @@ internal sealed class ChannelBatchesLostException : InvalidOperationException
     {
     }
 
+    /// <summary>
+    /// The batches from <paramref name="from"/> up to (not including) <paramref name="to"/> never arrived, and the task
+    /// that sent them is gone: its silo died (or was declared dead) with them in flight.
+    /// </summary>
+    public static ChannelBatchesLostException SenderLost(int senderVertex, int senderSubtask, long from, long to) =>
+        new($"Channel from vertex {senderVertex} subtask {senderSubtask} lost batches {from} to {to - 1} in flight: " +
+            "their sender's task is gone (its silo died or was declared dead).");
+
     public ChannelBatchesLostException()
     {
     }

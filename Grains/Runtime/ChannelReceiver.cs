@@ -183,7 +183,9 @@ internal sealed class ChannelReceiver
 
                 if (!replay.Holds)
                 {
-                    await _fail(new ChannelBatchesLostException(sender.Vertex, sender.Subtask, missing.To, missing.From));
+                    await _fail(replay.SenderLost
+                        ? ChannelBatchesLostException.SenderLost(sender.Vertex, sender.Subtask, missing.From, missing.To)
+                        : new ChannelBatchesLostException(sender.Vertex, sender.Subtask, missing.To, missing.From));
                     return;
                 }
 

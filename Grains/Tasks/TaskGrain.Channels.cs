@@ -37,8 +37,26 @@ internal sealed partial class TaskGrain
             : _runtime is null && !_cancelled ? ChannelCalls.ReceiverLost
             : -1L);
 
-    public Task<ChannelReplay> FetchBatchesAsync(int targetVertex, int targetSubtask, long fromSequence, long toSequence, CancellationToken cancellationToken) =>
-        Task.FromResult(_runtime?.Outputs.Replay(targetVertex, targetSubtask, fromSequence, toSequence) ?? ChannelReplay.Lost);
+    /// <summary>
+    /// Only a deployed sender can answer: an activation without a runtime was made by the call itself, because the task
+    /// that sent the batches is gone with its silo.
+    /// </summary>
+    public Task<ChannelReplay> FetchBatchesAsync(int targetVertex, int targetSubtask, long fromSequence, long toSequence, CancellationToken cancellationToken)
+    {
+        if (_runtime is not { } runtime)
+        {
+            ChannelLog.ReplayNotDeployed(logger, this.GetPrimaryKeyString(), targetVertex, targetSubtask, fromSequence, toSequence - 1);
+            return Task.FromResult(ChannelReplay.NotDeployed);
+        }
+
+        var replay = runtime.Outputs.Replay(targetVertex, targetSubtask, fromSequence, toSequence);
+        if (!replay.Holds)
+        {
+            ChannelLog.ReplayRefused(logger, this.GetPrimaryKeyString(), targetVertex, targetSubtask, fromSequence, toSequence - 1);
+        }
+
+        return Task.FromResult(replay);
+    }
 
     /// <summary>The stream handler: queues the batch and returns (see <see cref="ChannelReceiver"/>).</summary>
     private Task OnBatchAsync(ChannelBatch batch)

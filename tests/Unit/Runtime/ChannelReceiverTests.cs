@@ -103,6 +103,21 @@ public sealed class ChannelReceiverTests
     });
 
     [Fact]
+    public Task Repair_WhenTheSendersTaskIsGone_FailsNamingTheLostSender() => OnGrainScheduler(async () =>
+    {
+        var receiver = Start(window: 8, fetch: (_, _) => Task.FromResult(ChannelReplay.NotDeployed));
+        receiver.Deliver(Batch(0));
+        receiver.Deliver(Batch(5));
+
+        var failure = await _failure.Task.WaitAsync(Timeout);
+
+        var lost = Assert.IsType<ChannelBatchesLostException>(failure);
+        Assert.Equal(
+            "Channel from vertex 0 subtask 0 lost batches 1 to 4 in flight: their sender's task is gone (its silo died or was declared dead).",
+            lost.Message);
+    });
+
+    [Fact]
     public Task Repair_WhenTheFetchCallFails_TriesAgainWhenTheSenderProbes() => OnGrainScheduler(async () =>
     {
         var calls = 0;
