@@ -54,10 +54,14 @@ internal sealed class JobRestarter(
         }
 
         Log.JobRestarting(logger, jobId, attempt, failure.OperatorName, failure.Subtask, failure.Message, (long)decision.Delay.TotalMilliseconds);
+        var failedAt = time.GetTimestamp();
         await control.StopCoordinatorAsync(jobEnded: false, discardCheckpoints: false);
         await control.PersistAsync();
         await control.CancelTasksAsync(attempt);
-        control.ScheduleRestart(decision.Delay);
+
+        // The delay counts from the failure, as Flink's: stopping the coordinator and cancelling the tasks overlap it.
+        var remaining = decision.Delay - time.GetElapsedTime(failedAt);
+        control.ScheduleRestart(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
     }
 
     /// <summary>A new attempt from the latest completed checkpoint, unless there is nothing to restart (see <see cref="JobLifecycle.BeginRestart"/>).</summary>

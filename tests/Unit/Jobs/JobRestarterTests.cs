@@ -21,12 +21,13 @@ public sealed class JobRestarterTests
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly JobManagerState _state = new();
-    private readonly FakeAttemptControl _control = new();
+    private readonly FakeAttemptControl _control;
     private readonly JobLifecycle _lifecycle;
     private readonly JobRestarter _restarter;
 
     public JobRestarterTests()
     {
+        _control = new FakeAttemptControl(_time);
         _lifecycle = new JobLifecycle(() => _state, _time, _ => { });
         _restarter = new JobRestarter("job", () => _state, _lifecycle, _control, _time, Options, NullLogger.Instance);
     }
@@ -41,6 +42,20 @@ public sealed class JobRestarterTests
         Assert.Equal(JobStatus.Restarting, _lifecycle.Status);
         Assert.Equal(TaskFailure, _state.LastFailure);
         Assert.Equal(["stop coordinator (job goes on)", "persist", "cancel attempt 0", "restart in 10000 ms"], _control.Calls);
+    }
+
+    [Theory]
+    [InlineData(400, "restart in 600 ms")]
+    [InlineData(1000, "restart in 0 ms")]
+    [InlineData(5000, "restart in 0 ms")]
+    public async Task HandleFailure_WhileTheTasksTakeTimeToCancel_CountsTheDelayFromTheFailure(int cancelMs, string scheduled)
+    {
+        await RunningAsync(FixedDelay(3, 1000));
+        _control.CancelTakes = TimeSpan.FromMilliseconds(cancelMs);
+
+        await _restarter.HandleFailureAsync(0, TaskFailure);
+
+        Assert.Equal(scheduled, _control.Calls[^1]);
     }
 
     [Fact]
@@ -239,7 +254,7 @@ public sealed class JobRestarterTests
     }
 
     /// <summary>Records every call in order; each kind of call can be made to fail.</summary>
-    private sealed class FakeAttemptControl : IJobAttemptControl
+    private sealed class FakeAttemptControl(FakeTimeProvider time) : IJobAttemptControl
     {
         public List<string> Calls { get; } = [];
 
@@ -272,7 +287,14 @@ public sealed class JobRestarterTests
             return WriteFailures.TryDequeue(out var e) ? Task.FromException(e) : Task.CompletedTask;
         }
 
-        public Task CancelTasksAsync(int attempt) => Record($"cancel attempt {attempt}");
+        /// <summary>How long cancelling an attempt's tasks takes (fake time).</summary>
+        public TimeSpan CancelTakes { get; set; }
+
+        public Task CancelTasksAsync(int attempt)
+        {
+            time.Advance(CancelTakes);
+            return Record($"cancel attempt {attempt}");
+        }
 
         public Task KeepFinalMetricsAsync(int attempt) => Record($"keep metrics of attempt {attempt}");
 
