@@ -29,6 +29,7 @@ public static class FlowSiloHost
         ["--checkpoint-dir"] = "Silo:CheckpointDirectory",
         ["--submission-token"] = "Silo:SubmissionToken",
         ["--max-artifact-bytes"] = "Silo:MaxArtifactBytes",
+        ["--poisonous-job-silo-deaths"] = "Silo:PoisonousJobSiloDeaths",
         ["--shutdown-timeout"] = "Silo:ShutdownTimeout",
         ["--insecure"] = "Silo:Insecure",
     };
@@ -116,6 +117,7 @@ public static class FlowSiloHost
 
         silo.AddOrleansFlow(configureSubmission: s => s.Token = options.SubmissionToken);
         silo.Services.Configure<JobArtifactOptions>(a => a.MaxSizeBytes = options.MaxArtifactBytes);
+        silo.Services.Configure<JobManagerOptions>(j => j.PoisonousJobSiloDeaths = options.PoisonousJobSiloDeaths);
         silo.UseElasticScale(); // new silos get a share of running jobs; a gracefully stopping silo hands its work off
     }
 }

@@ -61,6 +61,12 @@ public sealed class SiloHostOptions
     public long MaxArtifactBytes { get; set; } = JobArtifactOptions.DefaultMaxSizeBytes;
 
     /// <summary>
+    /// Attempts of a job that coincide with a silo's death, with no checkpoint completed in between, before the job is
+    /// Failed as poisonous and not redeployed (default 3; 0 turns the guard off): <c>JobManagerOptions.PoisonousJobSiloDeaths</c>.
+    /// </summary>
+    public int PoisonousJobSiloDeaths { get; set; } = 3;
+
+    /// <summary>
     /// How long a graceful stop (SIGTERM, Ctrl+C) may take before the silo gives up, says why (e.g. Redis does not
     /// answer) and exits with a non-zero code: a duration such as <c>30s</c> (default), <c>500ms</c> or <c>2m</c>.
     /// </summary>

@@ -28,6 +28,11 @@ public static class SiloHostOptionsValidator
             yield return $"Silo:SiloPort and Silo:GatewayPort must differ, both are {options.SiloPort}.";
         }
 
+        if (options.PoisonousJobSiloDeaths < 0)
+        {
+            yield return $"Silo:PoisonousJobSiloDeaths must be 0 (off) or more, got {options.PoisonousJobSiloDeaths}.";
+        }
+
         if (options.MaxArtifactBytes < 1)
         {
             yield return $"Silo:MaxArtifactBytes must be at least 1, got {options.MaxArtifactBytes}.";

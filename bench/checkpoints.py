@@ -148,6 +148,10 @@ def ratio(on, off, key):
     return f"{on[key] / off[key]:.2f}" if on.get(key) and off.get(key) else "-"
 
 
+def seconds(value):
+    return None if value is None else round(value, 2)
+
+
 def fmt(value, suffix=""):
     return "-" if value is None else f"{value:,}{suffix}"
 
@@ -212,16 +216,23 @@ class Cluster:
         self.redis_port = free_port()
         self.redis = subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                        "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.silos = []
-        for index in (1, 2):
-            web = free_port()
-            log = open(workdir / f"silo{index}.log", "w")
-            proc = subprocess.Popen([str(FLOW), "silo", "--redis", f"127.0.0.1:{self.redis_port}", "--silo-port", str(free_port()),
-                                     "--gateway-port", str(free_port()), "--dashboard-port", str(web), "--cluster-id", self.id,
-                                     "--service-id", self.id], cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
-            self.silos.append({"proc": proc, "web": web, "log": log})
+        self.silos = [self.start_silo(index) for index in (1, 2)]
         for silo in self.silos:
             wait_for(lambda s=silo: get_json(f"http://127.0.0.1:{s['web']}/health"), 120, "the silos' health endpoints")
+
+    def start_silo(self, index):
+        web = free_port()
+        log = open(self.workdir / f"silo{index}.log", "a")
+        proc = subprocess.Popen([str(FLOW), "silo", "--redis", f"127.0.0.1:{self.redis_port}", "--silo-port", str(free_port()),
+                                 "--gateway-port", str(free_port()), "--dashboard-port", str(web), "--cluster-id", self.id,
+                                 "--service-id", self.id], cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
+        return {"proc": proc, "web": web, "log": log}
+
+    def replace_silo(self, position):
+        """Starts a new silo in place of a killed one and waits for its health endpoint."""
+        self.silos[position]["log"].close()
+        self.silos[position] = silo = self.start_silo(position + 1)
+        wait_for(lambda: get_json(f"http://127.0.0.1:{silo['web']}/health"), 120, "the new silo's health endpoint")
 
     @property
     def target(self):
@@ -262,7 +273,13 @@ def cluster(args, workdir):
             result["exact"] = result["exit"] == 0 and sorted_digest(out) == digest
             results[name] = result
             print(f"cluster {name}: {json.dumps(result)}", file=sys.stderr, flush=True)
-        results["kill"] = kill_run(args, grid, path, workdir, digest)
+        kills = []
+        for run in range(args.kills):
+            if run > 0:
+                grid.replace_silo(1)
+            kills.append(kill_run(args, grid, path, workdir, digest))
+        results["kill"] = kills[0]
+        results["kills"] = kills
     finally:
         grid.close()
     return results
@@ -337,6 +354,7 @@ def main():
     parser.add_argument("parts", nargs="*", default=["embedded", "cluster", "keys"], choices=["embedded", "cluster", "keys"])
     parser.add_argument("--rate", type=int, default=50_000, help="the fixed input rate, events/s (default 50,000)")
     parser.add_argument("--runs", type=int, default=1, help="off/on pairs per scenario (default 1)")
+    parser.add_argument("--kills", type=int, default=1, help="SIGKILL runs of the cluster part, each with a new second silo (default 1)")
     parser.add_argument("--sizes", nargs="+", default=["100k", "1M"], choices=list(SIZES), help="key counts of the embedded part")
     parser.add_argument("--jobs", nargs="+", default=list(JOB_ARGS), choices=list(JOB_ARGS))
     parser.add_argument("--modes", nargs="+", default=["rate", "full"], choices=["rate", "full"], help="input at --rate, at full speed, or both")
@@ -355,16 +373,17 @@ def main():
         if "cluster" in args.parts:
             results = cluster(args, workdir)
             (DATA / "checkpoints-cluster.json").write_text(json.dumps(results, indent=1))
-            off, on, kill = results["off"], results["on"], results["kill"]
+            off, on = results["off"], results["on"]
             print("\n| cluster (2 silos, Redis), keyed-sum 100k keys | runtime off | runtime on | ratio | CPU off / on (client only) "
                   "| checkpoints ok/failed | duration p50 / p99 / max | restarts | output equal |")
             print("|---|---:|---:|---:|---|---:|---|---:|---|")
             print(f"| fixed rate {args.rate:,}/s | {fmt(off['runtime_s'], ' s')} | {fmt(on['runtime_s'], ' s')} | {ratio(on, off, 'runtime_s')} "
                   f"| {off['cpu_s']} / {on['cpu_s']} s | {on['completed']}/{on['failed']} | {fmt(on['p50_ms'])} / {fmt(on['p99_ms'])} / {fmt(on['max_ms'])} ms "
                   f"| {on['restarts']} | {'yes' if off['exact'] and on['exact'] else 'NO'} |")
-            print(f"\nSIGKILL of one silo: processing again after {fmt(kill['processing_again_s'], ' s')}, caught up after "
-                  f"{fmt(kill['caught_up_s'], ' s')}; job runtime {fmt(kill['runtime_s'], ' s')}, restarts {kill['restarts']}, "
-                  f"output equal to the embedded run: {'yes' if kill['exact'] else 'NO'}", flush=True)
+            for kill in results["kills"]:
+                print(f"\nSIGKILL of one silo: processing again after {fmt(seconds(kill['processing_again_s']), ' s')}, caught up after "
+                      f"{fmt(seconds(kill['caught_up_s']), ' s')}; job runtime {fmt(kill['runtime_s'], ' s')}, restarts {kill['restarts']}, "
+                      f"output equal to the embedded run: {'yes' if kill['exact'] else 'NO'}", flush=True)
         if "keys" in args.parts:
             print("\n| keys | distinct keys | checkpoints | job runtime | peak RSS | RSS per distinct key | restarts | result |")
             print("|---|---:|---|---:|---:|---:|---:|---|", flush=True)

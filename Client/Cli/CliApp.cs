@@ -336,7 +336,7 @@ internal static class CliApp
         stdout.WriteLine("       flow submit PATH/TO/Job.dll [--job TYPE] [--parallelism N] [--passivate-idle-keys D|never] [--cluster REDIS_HOST:PORT [--cluster-id ID] [--service-id ID]] [--token T]");
         stdout.WriteLine("                  [checkpoint and restart options as for run] [--progress] [--verbose] [-- job arguments]");
         stdout.WriteLine("                  (your own job project: uploads the assembly and its private dependencies, then runs it as 'run' does)");
-        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T | --insecure] [--max-artifact-bytes N] [--shutdown-timeout D]");
+        stdout.WriteLine("       flow silo [--redis HOST:PORT] [--silo-port N] [--gateway-port N] [--dashboard-port N] [--dashboard-address IP] [--advertised-address IP] [--cluster-id ID] [--service-id ID] [--checkpoint-dir DIR] [--submission-token T | --insecure] [--max-artifact-bytes N] [--poisonous-job-silo-deaths N] [--shutdown-timeout D]");
         stdout.WriteLine($"       {JobCommands.Usage}");
         stdout.WriteLine("       flow resume JOB_ID   (an embedded job whose process died: continues it from its latest checkpoint)");
         stdout.WriteLine();

@@ -56,6 +56,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> LiveSilos => [.. _silos.Where(s => !s.Killed)];
 
+    /// <summary>Arguments every silo started from now on gets beyond the cluster's own.</summary>
+    public IReadOnlyList<string> ExtraSiloArguments { get; set; } = [];
+
+    /// <summary>Marks a silo that exited by itself as gone (<see cref="LiveSilos"/> no longer counts it).</summary>
+    public void NoteExited(SiloProcess silo)
+    {
+        silo.Killed = true;
+        Note($"{silo} exited with code {silo.Process.ExitCode}");
+    }
+
     /// <summary>The arguments of <c>flow run</c> that submit to this cluster.</summary>
     public IEnumerable<string> ClusterArguments => ["--cluster", RedisAddress, "--cluster-id", ClusterId, "--service-id", ServiceId];
 
@@ -89,7 +99,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var process = FlowProcess.Start(
             name,
             ["silo", "--redis", RedisAddress, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--dashboard-port", $"{webPort}",
-                "--cluster-id", ClusterId, "--service-id", ServiceId],
+                "--cluster-id", ClusterId, "--service-id", ServiceId, .. ExtraSiloArguments],
             Directory,
             Path.Combine(Directory, name + ".log"));
         var silo = new SiloProcess(name, siloPort, gatewayPort, process);

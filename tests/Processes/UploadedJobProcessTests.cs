@@ -8,7 +8,10 @@ namespace OrleansFlow.Tests.Processes;
 /// processes with Redis; the sample project <c>samples/UserJob</c> (record types without Orleans attributes through
 /// keyBy, windows, keyed state and a file sink) is built during the test in two versions of one assembly name, both
 /// are submitted with <c>flow submit --cluster</c> and run side by side with checkpoints, and each output must equal
-/// what its version computes. Meanwhile a file that is not an assembly and an unknown <c>--job</c> fail clearly.
+/// what its version computes. Meanwhile a file that is not an assembly and an unknown <c>--job</c> fail clearly. Last,
+/// issue 13's poisonous job: an uploaded job whose code ends the silo process it runs in is failed as poisonous at the
+/// first such death (the silos run with <c>--poisonous-job-silo-deaths 1</c>), not redeployed onto the other silo, and
+/// the silo that exited comes back and stays up.
 /// </summary>
 [Trait("Category", "Processes")]
 [Collection(ProcessTestsCollection.Name)]
@@ -33,8 +36,9 @@ public sealed class UploadedJobProcessTests(ITestOutputHelper output) : IDisposa
         {
             // The build and the silos' start overlap.
             var build = UserJobBuild.BuildAllAsync(_directory, Limit);
+            cluster.ExtraSiloArguments = ["--poisonous-job-silo-deaths", "1"];
             await cluster.EnsureSilosAsync(2, Limit);
-            var (v1, v2, runner) = await build;
+            var (v1, v2, runner, exitingJob) = await build;
             cluster.Note("both versions built");
 
             string[] engine = ["--parallelism", "2", "--checkpoint-interval", "300ms", .. cluster.ClusterArguments];
@@ -97,12 +101,41 @@ public sealed class UploadedJobProcessTests(ITestOutputHelper output) : IDisposa
             Assert.Contains(fromCode.Lines(), l => l.EndsWith(" Finished", StringComparison.Ordinal));
             Assert.Equal(Expected(input, "v1", scale: 1), Sorted(out3));
             cluster.Note($"the program's submission from code: {File.ReadAllLines(out3).Length} lines, equal");
+
+            await PoisonousJobFailsAndTheSiloItKilledStaysUpAsync(cluster, exitingJob, input);
             _passed = true;
         }
         catch (Exception e) when (!_passed)
         {
             throw new InvalidOperationException($"{e.Message}\n{cluster.Diagnostics()}", e);
         }
+    }
+
+    /// <summary>
+    /// Submits the exiting job at parallelism 1 with checkpoints (so that it would restart: without a restart strategy
+    /// a silo's death fails a job anyway): its map ends one silo's process (exit code 42); the job manager, on the other
+    /// silo or taking over there, fails the job as poisonous instead of redeploying it, so that silo stays up; the silo
+    /// that exited is started again, and the job stays Failed.
+    /// </summary>
+    private async Task PoisonousJobFailsAndTheSiloItKilledStaysUpAsync(ProcessCluster cluster, string exitingJob, string input)
+    {
+        var silos = cluster.LiveSilos;
+        var submit = await RunToEndAsync(cluster, "submit-exiting", ["submit", exitingJob, "--parallelism", "1", "--checkpoint-interval", "1s", .. cluster.ClusterArguments, "--", input, Path.Combine(_directory, "never.txt")]);
+        var submitLines = string.Join('\n', submit.Lines().TakeLast(10));
+        Assert.True(submit.ExitCode != 0, $"flow submit of the exiting job exited with 0:\n{submitLines}");
+        Assert.Contains(submit.Lines(), l => l.Contains("poisonous job: 1 attempts in a row coincided with a silo's death", StringComparison.Ordinal));
+        var id = submit.Lines().Select(l => System.Text.RegularExpressions.Regex.Match(l, "job ([0-9a-f]{32})")).First(m => m.Success).Groups[1].Value;
+
+        var exited = silos.Where(s => s.Process.HasExited).ToList();
+        Assert.True(exited.Count == 1, $"{exited.Count} of {silos.Count} silos exited; the job's one task should have ended exactly one:\n{submitLines}");
+        Assert.Equal(42, exited[0].Process.ExitCode);
+        cluster.NoteExited(exited[0]);
+
+        await cluster.EnsureSilosAsync(2, Limit);
+        var status = await RunToEndAsync(cluster, "status-exiting", ["status", id, .. cluster.ClusterArguments]);
+        Assert.True(status.Lines().Any(l => l.Contains("Failed", StringComparison.Ordinal)), $"flow status exited with {status.ExitCode}:\n{string.Join('\n', status.Lines())}");
+        Assert.All(cluster.LiveSilos, s => Assert.False(s.Process.HasExited, $"{s} exited after the poisonous job was failed"));
+        cluster.Note("the exiting job was failed as poisonous; both silos are up");
     }
 
     public void Dispose()

@@ -6,16 +6,20 @@ namespace OrleansFlow.Tests.Processes;
 /// Builds the sample job project <c>samples/UserJob</c> twice in one MSBuild run: the default build and
 /// <c>-p:JobVariant=2</c> (same assembly name, different code), each into a directory of its own, as a user would
 /// build a project the cluster has never seen; and in the same run <c>samples/UserJobRunner</c>, a program of the
-/// user's that submits the job from code.
+/// user's that submits the job from code; and <c>tests/UploadedJobs/ExitingJob</c>, a hostile job whose code ends
+/// the silo process it runs in.
 /// </summary>
 internal static class UserJobBuild
 {
     /// <summary>
-    /// Builds both variants under <paramref name="directory"/>, and <c>samples/UserJobRunner</c> (a program that submits
-    /// the same job from code); returns the paths of the two UserJob.dll and of UserJobRunner.dll.
+    /// Builds both variants under <paramref name="directory"/>, <c>samples/UserJobRunner</c> (a program that submits
+    /// the same job from code) and the exiting job; returns the paths of the two UserJob.dll, of UserJobRunner.dll and
+    /// of ExitingJob.dll.
     /// </summary>
-    public static async Task<(string Version1, string Version2, string Runner)> BuildAllAsync(string directory, TimeSpan timeout)
+    public static async Task<(string Version1, string Version2, string Runner, string Exiting)> BuildAllAsync(string directory, TimeSpan timeout)
     {
+        var exitingProject = Path.Combine(RepositoryRoot(), "tests", "UploadedJobs", "ExitingJob", "ExitingJob.csproj");
+        var exiting = Path.Combine(directory, "exiting") + "/";
         var project = Path.Combine(RepositoryRoot(), "samples", "UserJob", "UserJob.csproj");
         var runnerProject = Path.Combine(RepositoryRoot(), "samples", "UserJobRunner", "UserJobRunner.csproj");
         var v1 = Path.Combine(directory, "v1") + "/";
@@ -29,9 +33,10 @@ internal static class UserJobBuild
                 <Variant Include="{project}" AdditionalProperties="JobVariant=1;OutDir={v1}" />
                 <Variant Include="{project}" AdditionalProperties="JobVariant=2;OutDir={v2}" />
                 <Variant Include="{runnerProject}" AdditionalProperties="SampleOutDir={runner}" />
+                <Variant Include="{exitingProject}" AdditionalProperties="OutDir={exiting}" />
               </ItemGroup>
               <Target Name="Restore">
-                <MSBuild Projects="{project};{runnerProject}" Targets="Restore" />
+                <MSBuild Projects="{project};{runnerProject};{exitingProject}" Targets="Restore" />
               </Target>
               <Target Name="Build">
                 <MSBuild Projects="@(Variant)" Targets="Build" Properties="Configuration=Release;BuildProjectReferences=false" BuildInParallel="true" />
@@ -54,7 +59,7 @@ internal static class UserJobBuild
             throw new InvalidOperationException($"building samples/UserJob failed with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
 
-        return (Path.Combine(v1, "UserJob.dll"), Path.Combine(v2, "UserJob.dll"), Path.Combine(runner, "UserJobRunner.dll"));
+        return (Path.Combine(v1, "UserJob.dll"), Path.Combine(v2, "UserJob.dll"), Path.Combine(runner, "UserJobRunner.dll"), Path.Combine(exiting, "ExitingJob.dll"));
     }
 
     private static string RepositoryRoot()

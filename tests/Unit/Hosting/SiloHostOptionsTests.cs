@@ -15,6 +15,7 @@ public sealed class SiloHostOptionsTests
     [InlineData(new[] { "--dashboard-address", "localhost" }, "Silo:DashboardAddress 'localhost' is not an IP address.")]
     [InlineData(new[] { "--redis", "nohostport" }, "Silo:Redis must be host:port, got 'nohostport'.")]
     [InlineData(new[] { "--max-artifact-bytes", "0" }, "Silo:MaxArtifactBytes must be at least 1, got 0.")]
+    [InlineData(new[] { "--poisonous-job-silo-deaths", "-1" }, "Silo:PoisonousJobSiloDeaths must be 0 (off) or more, got -1.")]
     public void Build_WithABadSetting_FailsNamingIt(string[] args, string message)
     {
         var error = Assert.Throws<OptionsValidationException>(() => FlowSiloHost.Build(args));
