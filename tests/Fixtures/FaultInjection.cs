@@ -7,8 +7,8 @@ namespace OrleansFlow.Tests.Fixtures;
 /// argument: the test cluster's silos run in the test process, so the functions see the same object. Two kinds of
 /// throw: one armed while the job runs (<see cref="ArmThrow"/>) fires once, on the next record that reaches it,
 /// whichever subtask or attempt that is; planned ones (<see cref="ArmThrowAt"/>) fire at given call counts, where
-/// every call counts (replays after a restart count again). A stall (<see cref="ArmStall"/>) fires once too, and so
-/// does a gate (<see cref="ArmGate"/>): the next function through it waits until the test opens it.
+/// every call counts (replays after a restart count again). A gate (<see cref="ArmGate"/>) fires once too: the next
+/// function through it waits until the test opens it (never a timed stall, which races whatever the test waits for).
 /// </summary>
 public sealed class FaultInjection
 {
@@ -16,7 +16,6 @@ public sealed class FaultInjection
     private HashSet<long> _throwAt = [];
     private long _calls;
     private int _throwArmed;
-    private long _stallMs;
     private int _thrown;
     private int _stalled;
     private int _gateArmed;
@@ -46,12 +45,6 @@ public sealed class FaultInjection
         Interlocked.Exchange(ref _calls, 0);
         Volatile.Write(ref _throwAt, [.. calls]);
     }
-
-    /// <summary>
-    /// The next record through <see cref="StallIfArmed"/> blocks its thread for <paramref name="duration"/>. User
-    /// functions run inside grain turns, so this blocks the subtask (or per-key grain) running the function.
-    /// </summary>
-    public void ArmStall(TimeSpan duration) => Interlocked.Exchange(ref _stallMs, (long)duration.TotalMilliseconds);
 
     /// <summary>
     /// The next record through <see cref="StallIfArmed"/> (which blocks its thread: the subtask's activation can take
@@ -102,7 +95,6 @@ public sealed class FaultInjection
         Volatile.Write(ref _throwArmed, 0);
         Volatile.Write(ref _gateArmed, 0);
         Interlocked.Exchange(ref _gateAt, -1);
-        Interlocked.Exchange(ref _stallMs, 0);
         OpenGate();
     }
 
@@ -119,13 +111,6 @@ public sealed class FaultInjection
 
     public void StallIfArmed()
     {
-        var ms = Interlocked.Exchange(ref _stallMs, 0);
-        if (ms > 0)
-        {
-            Interlocked.Increment(ref _stalled);
-            Thread.Sleep(TimeSpan.FromMilliseconds(ms));
-        }
-
         if (EnterGate())
         {
             _gateOpened.Task.Wait(); // blocks the thread, as a breakpoint would

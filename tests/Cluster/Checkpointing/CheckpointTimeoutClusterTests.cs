@@ -10,7 +10,6 @@ namespace OrleansFlow.Tests.Cluster.Checkpointing;
 public sealed class CheckpointTimeoutClusterTests(FlowClusterFixture fixture, ITestOutputHelper log) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(1500);
-    private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(3500);
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -18,7 +17,7 @@ public sealed class CheckpointTimeoutClusterTests(FlowClusterFixture fixture, IT
     [Fact]
     public async Task Checkpoint_WhenATaskStallsPastTheTimeout_IsAbortedAndTheNextOneCompletes()
     {
-        const long Count = 12_000; // 6 s: time for checkpoints after the stall
+        const long Count = 12_000;
         var run = Probe.NewRun();
         var faults = FaultInjection.Of(run);
         var output = _dir.File("sums");
@@ -29,9 +28,22 @@ public sealed class CheckpointTimeoutClusterTests(FlowClusterFixture fixture, IT
         var grains = fixture.Cluster.Client;
 
         await CheckpointWatch.WaitForCompletedAsync(grains, job.JobId, 2);
-        // A "Stall" subtask blocks its thread for 3.5 s: barriers behind it cannot be acknowledged in time. The blocked
-        // thread also delays the next trigger (the 2-core thread pool adds threads slowly), hence the margin.
-        faults.ArmStall(Stall);
+        // A "Stall" subtask blocks its thread at a gate: barriers behind it cannot be acknowledged. The gate opens only
+        // once a checkpoint has timed out (a timed stall raced the trigger: the blocked thread also delayed the next
+        // trigger, and once a checkpoint completed exactly at its deadline).
+        faults.ArmGate();
+        try
+        {
+            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
+            await CheckpointWatch.WaitForAsync(
+                grains, job.JobId, o => o.History.Any(h => h.Status == CheckpointStatus.Failed && h.FailureReason?.Contains("Timeout", StringComparison.Ordinal) == true),
+                "a checkpoint that timed out");
+        }
+        finally
+        {
+            faults.OpenGate();
+        }
+
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         var overview = await CheckpointWatch.OverviewAsync(grains, job.JobId);
         var context = $"Job {job.JobId}: {CheckpointWatch.Describe(overview)}";

@@ -69,8 +69,24 @@ public sealed class TolerableCheckpointFailuresClusterTests(FlowClusterFixture f
         env.CheckpointConfig.TolerableCheckpointFailureNumber = 0;
         var job = await env.ExecuteJobAsync<CheckpointedSumJob>(CheckpointedSumJob.Args(run, output, count, 1000), cancellationToken: TestTimeouts.JobToken());
         await CheckpointWatch.WaitForCompletedAsync(fixture.Cluster.Client, job.JobId, 2);
-        // Well past the timeout: the blocked thread also delays the next trigger (the 2-core thread pool adds threads slowly).
-        faults.ArmStall(TimeSpan.FromSeconds(4));
+        // A "Stall" subtask blocks its thread at a gate that opens once a checkpoint has timed out (a timed stall raced
+        // the trigger, which the blocked thread also delays). Not awaited: the test awaits the job.
+        faults.ArmGate();
+        _ = OpenGateAfterATimeoutAsync(job.JobId, faults);
         return (job, faults, output);
+    }
+
+    private async Task OpenGateAfterATimeoutAsync(string jobId, FaultInjection faults)
+    {
+        try
+        {
+            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
+            await CheckpointWatch.WaitForAsync(
+                fixture.Cluster.Client, jobId, o => o.History.Any(h => h.FailureReason?.StartsWith("Timeout", StringComparison.Ordinal) == true), "a checkpoint that timed out");
+        }
+        finally
+        {
+            faults.OpenGate();
+        }
     }
 }
