@@ -9,8 +9,8 @@ namespace OrleansFlow.Cli;
 /// <summary>An Orleans client connected to a Redis-backed OrleansFlow cluster.</summary>
 internal sealed class ClusterConnection : IAsyncDisposable
 {
-    /// <summary>How long connecting may take before the command gives up.</summary>
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long connecting may take before the command gives up, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IHost _host;
 
@@ -22,22 +22,23 @@ internal sealed class ClusterConnection : IAsyncDisposable
     /// Connects through the Redis at <paramref name="redis"/> (host:port) that holds the membership of the silos with
     /// <paramref name="clusterId"/> and <paramref name="serviceId"/>.
     /// </summary>
-    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, string serviceId, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, string serviceId, CancellationToken cancellationToken, TimeSpan? connectTimeout = null)
     {
         if (!redis.Contains(':', StringComparison.Ordinal))
         {
             throw new UsageException($"--cluster expects the cluster's Redis as host:port, got '{redis}'");
         }
 
-        return await StartAsync(client => client.UseRedisClustering(redis), clusterId, serviceId, $"through Redis at {redis}", cancellationToken);
+        return await StartAsync(client => client.UseRedisClustering(redis), clusterId, serviceId, $"through Redis at {redis}", connectTimeout ?? DefaultConnectTimeout, cancellationToken);
     }
 
     /// <summary>Connects to the single local silo (<c>flow silo</c> without --redis) whose gateway is <paramref name="gatewayPort"/>.</summary>
-    public static Task<ClusterConnection> ConnectLocalAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken) =>
+    public static Task<ClusterConnection> ConnectLocalAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken, TimeSpan? connectTimeout = null) =>
         StartAsync(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId), clusterId, serviceId,
-            $"at localhost:{gatewayPort} (start one with 'flow silo', or name a cluster's Redis with --cluster HOST:PORT)", cancellationToken);
+            $"at localhost:{gatewayPort} (start one with 'flow silo', or name a cluster's Redis with --cluster HOST:PORT)", connectTimeout ?? DefaultConnectTimeout, cancellationToken);
 
-    private static async Task<ClusterConnection> StartAsync(Action<IClientBuilder> clustering, string clusterId, string serviceId, string where, CancellationToken cancellationToken)
+    private static async Task<ClusterConnection> StartAsync(
+        Action<IClientBuilder> clustering, string clusterId, string serviceId, string where, TimeSpan connectTimeoutAfter, CancellationToken cancellationToken)
     {
         var host = new HostBuilder()
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Critical))
@@ -54,7 +55,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             .Build();
         // The Orleans client keeps retrying an unreachable gateway for minutes; a command line should say so sooner.
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connectTimeout.CancelAfter(ConnectTimeout);
+        connectTimeout.CancelAfter(connectTimeoutAfter);
         try
         {
             await host.StartAsync(connectTimeout.Token);
@@ -62,7 +63,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster {where}: no silo answered within {ConnectTimeout.TotalSeconds:0} s", e);
+            throw new ClusterUnavailableException($"cannot reach an OrleansFlow cluster {where}: no silo answered within {connectTimeoutAfter.TotalSeconds:0.#} s", e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

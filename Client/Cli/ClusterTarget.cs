@@ -9,11 +9,15 @@ namespace OrleansFlow.Cli;
 /// silo that <c>flow silo</c> starts on this machine (gateway port 30000, or <c>--gateway-port N</c>).
 /// <c>--token T</c> (or the environment variable <see cref="RunOptions.TokenVariable"/>) is the cluster's submission
 /// token, which <c>cancel</c>, <c>savepoint</c> and <c>stop</c> need on a cluster that requires one.
+/// <c>--connect-timeout D</c> bounds how long connecting may take (default 10 s).
 /// </summary>
 internal sealed record ClusterTarget(string? Redis, int GatewayPort, string ClusterId, string ServiceId)
 {
     /// <summary>The cluster's submission token (<c>--token</c>, or <see cref="RunOptions.TokenVariable"/>); null for none.</summary>
     public string? Token { get; init; }
+
+    /// <summary>How long connecting may take before the command says no silo answered (<c>--connect-timeout</c>).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = ClusterConnection.DefaultConnectTimeout;
 
     /// <summary>The gateway port of a <c>flow silo</c> started without options.</summary>
     public const int DefaultGatewayPort = 30000;
@@ -31,6 +35,7 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
         string? clusterId = null;
         string? serviceId = null;
         string? token = null;
+        var connectTimeout = ClusterConnection.DefaultConnectTimeout;
         var operands = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -54,6 +59,9 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
                 case "--token":
                     token = CliArgs.Id(args, ref i);
                     break;
+                case "--connect-timeout":
+                    connectTimeout = ConnectTimeoutOf(CliArgs.Value(args, ref i));
+                    break;
                 case var flag when switches?.Contains(flag) == true:
                     seen.Add(flag);
                     break;
@@ -71,8 +79,23 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
         }
 
         token ??= Environment.GetEnvironmentVariable(RunOptions.TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
-        var target = new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId) { Token = token };
+        var target = new ClusterTarget(redis, gatewayPort ?? DefaultGatewayPort, clusterId ?? RunOptions.DefaultId, serviceId ?? RunOptions.DefaultId) { Token = token, ConnectTimeout = connectTimeout };
         return (target, operands, seen);
+    }
+
+    private static TimeSpan ConnectTimeoutOf(string text)
+    {
+        TimeSpan timeout;
+        try
+        {
+            timeout = Examples.Durations.Parse(text, "--connect-timeout");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        return timeout > TimeSpan.Zero ? timeout : throw new UsageException($"--connect-timeout must be positive, got '{text}'");
     }
 
     /// <summary>An environment on <paramref name="connection"/> that sends <see cref="Token"/> with its commands.</summary>
@@ -86,6 +109,6 @@ internal sealed record ClusterTarget(string? Redis, int GatewayPort, string Clus
     /// <summary>Connects, naming the target in the error when nothing answers.</summary>
     public Task<ClusterConnection> ConnectAsync(CancellationToken cancellationToken) =>
         Redis is { } redis
-            ? ClusterConnection.ConnectAsync(redis, ClusterId, ServiceId, cancellationToken)
-            : ClusterConnection.ConnectLocalAsync(GatewayPort, ClusterId, ServiceId, cancellationToken);
+            ? ClusterConnection.ConnectAsync(redis, ClusterId, ServiceId, cancellationToken, ConnectTimeout)
+            : ClusterConnection.ConnectLocalAsync(GatewayPort, ClusterId, ServiceId, cancellationToken, ConnectTimeout);
 }

@@ -11,7 +11,7 @@ internal static class JobCommands
 {
     public const string Usage =
         "flow list | status JOB | cancel JOB | state JOB OPERATOR KEY | savepoint JOB | stop JOB --savepoint\n" +
-        "            [--cluster REDIS_HOST:PORT | --gateway-port N (a local 'flow silo', default 30000)] [--cluster-id ID] [--service-id ID] [--token T]";
+        "            [--cluster REDIS_HOST:PORT | --gateway-port N (a local 'flow silo', default 30000)] [--cluster-id ID] [--service-id ID] [--token T] [--connect-timeout D]";
 
     public static async Task<int> RunAsync(string command, IReadOnlyList<string> args, TextWriter stdout, CancellationToken cancellationToken)
     {

@@ -45,6 +45,8 @@ public sealed class SavepointCommandsTests
     [InlineData("savepoint", new[] { "job1", "--cluster", "h:1", "--savepoint" }, "unknown option '--savepoint'")]
     [InlineData("stop", new[] { "job1", "--cluster", "h:1", "--gateway-port", "1" }, "--gateway-port is for a local silo; with --cluster the silos are found through Redis")]
     [InlineData("savepoint", new[] { "job1", "--cluster" }, "option '--cluster' needs a value")]
+    [InlineData("savepoint", new[] { "job1", "--connect-timeout", "0s" }, "--connect-timeout must be positive, got '0s'")]
+    [InlineData("stop", new[] { "job1", "--connect-timeout", "soon" }, "--connect-timeout: 'soon' is not a duration (use e.g. 500ms, 10s, 5m, 1h).")]
     public void JobCommands_WhenTheCommandLineIsWrong_SayWhat(string command, string[] args, string message)
     {
         var error = Assert.Throws<UsageException>(() => JobCommandOptions.Parse(command, args));
@@ -58,10 +60,11 @@ public sealed class SavepointCommandsTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var exit = await CliApp.RunAsync(["savepoint", "job1", "--gateway-port", "1"], stdout, stderr);
+        var exit = await CliApp.RunAsync(["savepoint", "job1", "--gateway-port", "1", "--connect-timeout", "1s"], stdout, stderr);
 
         Assert.Equal(CliApp.JobFailed, exit);
         Assert.StartsWith("error: cannot reach an OrleansFlow cluster at localhost:1 (start one with 'flow silo'", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("no silo answered within 1 s", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
