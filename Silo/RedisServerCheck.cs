@@ -60,6 +60,33 @@ internal static class RedisServerCheck
         }
     }
 
+    /// <summary>The field of Orleans' Redis membership table that holds its version; every other field is a silo.</summary>
+    private const string MembershipVersionField = "Version";
+
+    /// <summary>
+    /// Why a client found no silo through <paramref name="redis"/>, as far as Redis can tell: it does not answer, or it
+    /// lists no silo in the cluster's membership table (Orleans' Redis clustering keeps it as a hash under
+    /// <c>SERVICE/members/CLUSTER</c>, a field per silo), which a Redis flushed or restarted without persistence loses
+    /// while its silos run on unseen. Null when silos are listed (they may be stopped, or not answering).
+    /// </summary>
+    public static async Task<string?> DescribeMembershipAsync(string redis, string serviceId, string clusterId, TimeSpan wait)
+    {
+        try
+        {
+            await using var connection = await ConnectAsync(redis, wait).WaitAsync(wait);
+            var key = $"{serviceId}/members/{clusterId}";
+            var fields = await connection.GetDatabase().HashKeysAsync(key).WaitAsync(wait);
+            return fields.Any(f => f != MembershipVersionField)
+                ? null
+                : $"Redis at {redis} has no silo registered for cluster '{clusterId}' of service '{serviceId}' (its membership table, key '{key}', " +
+                  "lists none), as after Redis was flushed or restarted without persistence; restart the silos to register them again";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
+        }
+    }
+
     private static Task<ConnectionMultiplexer> ConnectAsync(string redis, TimeSpan wait)
     {
         var options = ConfigurationOptions.Parse(redis);

@@ -12,6 +12,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
     /// <summary>How long connecting may take before the command gives up, unless told otherwise.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long asking Redis why no silo answered may take.</summary>
+    private static readonly TimeSpan MembershipCheckWait = TimeSpan.FromSeconds(2);
+
     private readonly IHost _host;
 
     private ClusterConnection(IHost host) => _host = host;
@@ -29,7 +32,15 @@ internal sealed class ClusterConnection : IAsyncDisposable
             throw new UsageException($"--cluster expects the cluster's Redis as host:port, got '{redis}'");
         }
 
-        return await StartAsync(client => client.UseRedisClustering(redis), clusterId, serviceId, $"through Redis at {redis}", connectTimeout ?? DefaultConnectTimeout, cancellationToken);
+        try
+        {
+            return await StartAsync(client => client.UseRedisClustering(redis), clusterId, serviceId, $"through Redis at {redis}", connectTimeout ?? DefaultConnectTimeout, cancellationToken);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            var why = await Silo.RedisServerCheck.DescribeMembershipAsync(redis, serviceId, clusterId, MembershipCheckWait);
+            throw why is null ? e : new ClusterUnavailableException($"{e.Message}; {why}", e);
+        }
     }
 
     /// <summary>Connects to the single local silo (<c>flow silo</c> without --redis) whose gateway is <paramref name="gatewayPort"/>.</summary>
