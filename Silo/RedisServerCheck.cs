@@ -46,17 +46,21 @@ internal static class RedisServerCheck
     }
 
     /// <summary>Why a stop may hang, as far as Redis goes: whether <paramref name="redis"/> answers a PING within <paramref name="wait"/>.</summary>
-    public static async Task<string> DescribeAsync(string redis, TimeSpan wait)
+    public static async Task<string> DescribeAsync(string redis, TimeSpan wait) =>
+        await AnswersAsync(redis, wait) ? $"Redis at {redis} answers" : $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
+
+    /// <summary>Whether <paramref name="redis"/> answers a PING within <paramref name="wait"/>.</summary>
+    public static async Task<bool> AnswersAsync(string redis, TimeSpan wait)
     {
         try
         {
             await using var connection = await ConnectAsync(redis, wait).WaitAsync(wait);
             await connection.GetDatabase().PingAsync().WaitAsync(wait);
-            return $"Redis at {redis} answers";
+            return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
+            return false;
         }
     }
 

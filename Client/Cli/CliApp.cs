@@ -23,6 +23,9 @@ internal static class CliApp
     /// <summary>How long a silo waits for Redis to answer its start-up and shutdown checks.</summary>
     private static readonly TimeSpan RedisCheckWait = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long <c>flow silo --redis</c> waits for its Redis to answer before it gives up at start.</summary>
+    private static readonly TimeSpan RedisConnectWait = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         using var cancel = new CancellationTokenSource();
@@ -268,6 +271,14 @@ internal static class CliApp
     {
         var host = FlowSiloHost.Build(args);
         var settings = host.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
+        if (settings.Redis is { } given && !await RedisServerCheck.AnswersAsync(given, RedisConnectWait))
+        {
+            // Before Orleans starts: its providers would fail one after another with stack traces.
+            host.Dispose();
+            throw new ClusterUnavailableException(
+                $"cannot reach Redis at {given} (--redis): it did not answer within {RedisConnectWait.TotalSeconds:0} s; start redis-server there, or name a running one", new TimeoutException());
+        }
+
         var disposeHost = true;
         try
         {

@@ -36,6 +36,17 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Silo_WhenItsRedisIsUnreachable_IsOneLineAndExitCode1()
+    {
+        var exit = await CliApp.RunAsync(["silo", "--redis", "127.0.0.1:1", "--dashboard-port", "0"], _stdout, _stderr);
+
+        Assert.Equal(CliApp.JobFailed, exit);
+        Assert.Equal(
+            "error: cannot reach Redis at 127.0.0.1:1 (--redis): it did not answer within 5 s; start redis-server there, or name a running one",
+            _stderr.ToString().TrimEnd());
+    }
+
+    [Fact]
     public async Task Run_WhenCommandIsUnknown_ExitsWithUsageError()
     {
         Assert.Equal(CliApp.BadUsage, await CliApp.RunAsync(["jog"], _stdout, _stderr));
