@@ -37,6 +37,25 @@ public static class CheckpointWatch
     public static Task<CheckpointOverview> WaitForCompletedAsync(IGrainFactory grains, string jobId, int count, TimeSpan? timeout = null) =>
         WaitForAsync(grains, jobId, o => o.Completed >= count, $"{count} completed checkpoints", timeout);
 
+    /// <summary>
+    /// Holds the subtask waiting at <paramref name="faults"/>' armed gate until a checkpoint of the job has timed out, then
+    /// opens the gate (also when the wait fails, so the job can go on). A checkpoint timeout test's stall, without racing
+    /// the triggers a timed stall delays.
+    /// </summary>
+    public static async Task OpenGateAfterATimeoutAsync(IGrainFactory grains, string jobId, FaultInjection faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        try
+        {
+            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
+            await WaitForAsync(grains, jobId, o => o.History.Any(h => h.FailureReason?.StartsWith("Timeout", StringComparison.Ordinal) == true), "a checkpoint that timed out");
+        }
+        finally
+        {
+            faults.OpenGate();
+        }
+    }
+
     /// <summary>The history oldest first (by id).</summary>
     public static IReadOnlyList<CheckpointStats> Chronological(CheckpointOverview overview) =>
         [.. overview.History.OrderBy(h => h.CheckpointId)];

@@ -32,17 +32,7 @@ public sealed class CheckpointTimeoutClusterTests(FlowClusterFixture fixture, IT
         // once a checkpoint has timed out (a timed stall raced the trigger: the blocked thread also delayed the next
         // trigger, and once a checkpoint completed exactly at its deadline).
         faults.ArmGate();
-        try
-        {
-            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
-            await CheckpointWatch.WaitForAsync(
-                grains, job.JobId, o => o.History.Any(h => h.Status == CheckpointStatus.Failed && h.FailureReason?.Contains("Timeout", StringComparison.Ordinal) == true),
-                "a checkpoint that timed out");
-        }
-        finally
-        {
-            faults.OpenGate();
-        }
+        await CheckpointWatch.OpenGateAfterATimeoutAsync(grains, job.JobId, faults);
 
         var status = await job.WaitForCompletionAsync(TestTimeouts.JobToken());
         var overview = await CheckpointWatch.OverviewAsync(grains, job.JobId);

@@ -72,21 +72,7 @@ public sealed class TolerableCheckpointFailuresClusterTests(FlowClusterFixture f
         // A "Stall" subtask blocks its thread at a gate that opens once a checkpoint has timed out (a timed stall raced
         // the trigger, which the blocked thread also delays). Not awaited: the test awaits the job.
         faults.ArmGate();
-        _ = OpenGateAfterATimeoutAsync(job.JobId, faults);
+        _ = CheckpointWatch.OpenGateAfterATimeoutAsync(fixture.Cluster.Client, job.JobId, faults);
         return (job, faults, output);
-    }
-
-    private async Task OpenGateAfterATimeoutAsync(string jobId, FaultInjection faults)
-    {
-        try
-        {
-            await faults.GateEntered.WaitAsync(TestTimeouts.Job);
-            await CheckpointWatch.WaitForAsync(
-                fixture.Cluster.Client, jobId, o => o.History.Any(h => h.FailureReason?.StartsWith("Timeout", StringComparison.Ordinal) == true), "a checkpoint that timed out");
-        }
-        finally
-        {
-            faults.OpenGate();
-        }
     }
 }
