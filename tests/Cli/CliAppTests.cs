@@ -36,6 +36,20 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_OfTheExamplesAssemblyTheCliShips_IsOneLineNamingTheBuiltInJobs()
+    {
+        var examples = typeof(OrleansFlow.Examples.WordCountJob).Assembly.Location;
+
+        var exit = await CliApp.RunAsync(["submit", examples, "--job", "WordCountJob", "--", "--input", "in.txt"], _stdout, _stderr);
+
+        Assert.Equal(CliApp.BadUsage, exit);
+        Assert.Equal(
+            "error: 'OrleansFlow.Examples.dll' is the assembly OrleansFlow.Examples, which this program already contains: submit a job assembly of your own, " +
+            "or run the jobs it ships by name ('flow run wordcount', 'window-sum', 'keyed-sum')",
+            _stderr.ToString().TrimEnd());
+    }
+
+    [Fact]
     public async Task Silo_WhenItsRedisIsUnreachable_IsOneLineAndExitCode1()
     {
         var exit = await CliApp.RunAsync(["silo", "--redis", "127.0.0.1:1", "--dashboard-port", "0"], _stdout, _stderr);

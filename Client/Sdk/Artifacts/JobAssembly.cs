@@ -26,11 +26,20 @@ public sealed class JobAssembly
     /// <summary>
     /// Loads the job assembly at <paramref name="path"/> with the assemblies next to it that it needs and the host
     /// does not provide. Throws a <see cref="JobArtifactException"/> naming the file when it is not a .NET assembly,
-    /// cannot be loaded, or needs an assembly that is missing.
+    /// is one the host already contains, cannot be loaded, or needs an assembly that is missing.
     /// </summary>
     public static JobAssembly LoadFile(string path)
     {
         var artifact = JobArtifactPackager.Package(path, HostAssemblies.Provides);
+        if (System.Reflection.AssemblyName.GetAssemblyName(path).Name is { } assembly && HostAssemblies.Provides(assembly))
+        {
+            // A second copy of its serializable types would clash with the first when the client or an in-process silo
+            // starts (the CLI ships the examples).
+            throw new JobArtifactException(
+                $"'{Path.GetFileName(path)}' is the assembly {assembly}, which this program already contains: submit a job assembly of your own, " +
+                "or run the jobs it ships by name ('flow run wordcount', 'window-sum', 'keyed-sum')");
+        }
+
         LoadedArtifact loaded;
         try
         {
