@@ -47,7 +47,7 @@ internal static class RedisServerCheck
 
     /// <summary>Why a stop may hang, as far as Redis goes: whether <paramref name="redis"/> answers a PING within <paramref name="wait"/>.</summary>
     public static async Task<string> DescribeAsync(string redis, TimeSpan wait) =>
-        await AnswersAsync(redis, wait) ? $"Redis at {redis} answers" : $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
+        await AnswersAsync(redis, wait) ? $"Redis at {redis} answers" : NotAnswering(redis, wait);
 
     /// <summary>Whether <paramref name="redis"/> answers a PING within <paramref name="wait"/>.</summary>
     public static async Task<bool> AnswersAsync(string redis, TimeSpan wait)
@@ -78,7 +78,8 @@ internal static class RedisServerCheck
         try
         {
             await using var connection = await ConnectAsync(redis, wait).WaitAsync(wait);
-            var key = $"{serviceId}/members/{clusterId}";
+            // Where Orleans' Redis clustering keeps the table (the key silos and clients use unless configured otherwise).
+            var key = Orleans.Clustering.Redis.RedisClusteringOptions.DefaultCreateRedisKey(new Orleans.Configuration.ClusterOptions { ServiceId = serviceId, ClusterId = clusterId });
             var fields = await connection.GetDatabase().HashKeysAsync(key).WaitAsync(wait);
             return fields.Any(f => f != MembershipVersionField)
                 ? null
@@ -87,9 +88,11 @@ internal static class RedisServerCheck
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
+            return NotAnswering(redis, wait);
         }
     }
+
+    private static string NotAnswering(string redis, TimeSpan wait) => $"Redis at {redis} did not answer within {wait.TotalSeconds:0.#} s";
 
     private static Task<ConnectionMultiplexer> ConnectAsync(string redis, TimeSpan wait)
     {

@@ -278,7 +278,6 @@ def cluster(args, workdir):
             if run > 0:
                 grid.replace_silo(1)
             kills.append(kill_run(args, grid, path, workdir, digest))
-        results["kill"] = kills[0]
         results["kills"] = kills
     finally:
         grid.close()

@@ -124,7 +124,7 @@ public sealed class UploadedJobProcessTests(ITestOutputHelper output) : IDisposa
         var submitLines = string.Join('\n', submit.Lines().TakeLast(10));
         Assert.True(submit.ExitCode != 0, $"flow submit of the exiting job exited with 0:\n{submitLines}");
         Assert.Contains(submit.Lines(), l => l.Contains("poisonous job: 1 attempts in a row coincided with a silo's death", StringComparison.Ordinal));
-        var id = submit.Lines().Select(l => System.Text.RegularExpressions.Regex.Match(l, "job ([0-9a-f]{32})")).First(m => m.Success).Groups[1].Value;
+        var id = await submit.WaitForJobIdAsync(Limit);
 
         var exited = silos.Where(s => s.Process.HasExited).ToList();
         Assert.True(exited.Count == 1, $"{exited.Count} of {silos.Count} silos exited; the job's one task should have ended exactly one:\n{submitLines}");
